@@ -1,0 +1,22 @@
+namespace Rewriter.Diagnostics;
+
+/// <summary>
+/// The one exception family for malformed or unsupported input. <see cref="Where"/> names the
+/// place (a header, a section and offset); the command line adds the file name in front.
+/// </summary>
+public class InputFormatException(string where, string what) : Exception($"{where}: {what}")
+{
+    public string Where { get; } = where;
+    public string What { get; } = what;
+
+    public static InputFormatException At(string section, ulong offset, string what) =>
+        new($"{section}+0x{offset:x}", what);
+}
+
+/// <summary>A file the rewriter was asked to read or write cannot be opened or created.</summary>
+public sealed class FileAccessException(string path, string where, string what) : Exception($"{where}: {what}")
+{
+    public string Path { get; } = path;
+    public string Where { get; } = where;
+    public string What { get; } = what;
+}

@@ -1,0 +1,46 @@
+using System.Diagnostics;
+
+namespace Rewriter.Diagnostics;
+
+/// <summary>
+/// Times the phases of a rewrite for `--time-rewrite`: wall time, managed bytes allocated and the
+/// process's peak resident memory after each phase.
+/// </summary>
+public sealed class PhaseTimer
+{
+    private readonly List<(string Name, TimeSpan Elapsed, long Allocated, long PeakResident)> _phases = [];
+    private readonly Stopwatch _total = Stopwatch.StartNew();
+
+    public T Measure<T>(string name, Func<T> phase)
+    {
+        long allocatedBefore = GC.GetTotalAllocatedBytes(precise: false);
+        var watch = Stopwatch.StartNew();
+        T result = phase();
+        watch.Stop();
+        _phases.Add((name, watch.Elapsed, GC.GetTotalAllocatedBytes(precise: false) - allocatedBefore, PeakResidentBytes()));
+        return result;
+    }
+
+    public void Measure(string name, Action phase) => Measure<object?>(name, () => { phase(); return null; });
+
+    public void WriteTable(TextWriter output)
+    {
+        output.WriteLine("RW-INFO: phase                      time (ms)   allocated (MiB)   peak RSS (MiB)");
+        foreach (var (name, elapsed, allocated, peak) in _phases)
+            output.WriteLine($"RW-INFO: {name,-24} {elapsed.TotalMilliseconds,11:F1} {allocated / 1048576.0,17:F1} {peak / 1048576.0,16:F1}");
+        output.WriteLine($"RW-INFO: {"total",-24} {_total.Elapsed.TotalMilliseconds,11:F1} {GC.GetTotalAllocatedBytes() / 1048576.0,17:F1} {PeakResidentBytes() / 1048576.0,16:F1}");
+    }
+
+    /// <summary>VmHWM from /proc/self/status: the high-water mark of resident memory.</summary>
+    public static long PeakResidentBytes()
+    {
+        try
+        {
+            foreach (var line in File.ReadLines("/proc/self/status"))
+                if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                    return long.Parse(line.AsSpan(6).Trim().TrimEnd("kB").Trim()) * 1024;
+        }
+        catch (IOException) { }
+        return Environment.WorkingSet;
+    }
+}

@@ -1,0 +1,98 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+using Rewriter.Diagnostics;
+
+namespace Rewriter.Elf.Reading;
+
+/// <summary>
+/// The uncompressed contents of a section. SHF_COMPRESSED sections carry an Elf64_Chdr and a zlib
+/// (or zstd) stream; zlib is inflated through the framework.
+/// </summary>
+public static class SectionContents
+{
+    public const int CompressionHeaderSize = 24;
+
+    /// <summary>
+    /// The section's bytes, inflated when compressed. Returns false (with <paramref name="problem"/>)
+    /// for a compression this build cannot read, so callers can warn and keep the section as it is.
+    /// </summary>
+    public static bool TryRead(ElfFile elf, ElfSection section, out ReadOnlyMemory<byte> contents, out string? problem)
+    {
+        problem = null;
+        var raw = elf.GetRawMemory(section);
+        if ((section.Header.Flags & SectionFlags.Compressed) == 0)
+        {
+            contents = raw;
+            return true;
+        }
+
+        string where = $"section {section}";
+        var span = raw.Span;
+        if (span.Length < CompressionHeaderSize)
+            throw new InputFormatException(where, "compressed section is shorter than its compression header");
+        var type = (CompressionType)BinaryPrimitives.ReadUInt32LittleEndian(span);
+        ulong size = BinaryPrimitives.ReadUInt64LittleEndian(span[8..]);
+        if (size > int.MaxValue)
+            throw new InputFormatException(where, $"uncompressed size 0x{size:x} is too large");
+        switch (type)
+        {
+            case CompressionType.Zlib:
+                contents = Inflate(raw[CompressionHeaderSize..], (int)size, where);
+                return true;
+            case CompressionType.Zstd:
+                contents = default;
+                problem = "zstd-compressed section is not supported yet; kept as it is";
+                return false;
+            default:
+                throw new InputFormatException(where, $"unknown compression type {(uint)type}");
+        }
+    }
+
+    private static byte[] Inflate(ReadOnlyMemory<byte> compressed, int size, string where)
+    {
+        var output = new byte[size];
+        try
+        {
+            using var input = new UnmanagedMemoryStreamOver(compressed);
+            using var zlib = new ZLibStream(input, CompressionMode.Decompress);
+            int total = 0;
+            while (total < size)
+            {
+                int read = zlib.Read(output, total, size - total);
+                if (read == 0)
+                    break;
+                total += read;
+            }
+            if (total != size || zlib.ReadByte() != -1)
+                throw new InputFormatException(where, $"compressed stream does not inflate to the 0x{size:x} bytes its header states");
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InputFormatException(where, $"corrupt zlib stream: {e.Message}");
+        }
+        return output;
+    }
+
+    /// <summary>A read-only stream over memory, so inflating needs no copy of the compressed bytes.</summary>
+    private sealed class UnmanagedMemoryStreamOver(ReadOnlyMemory<byte> memory) : Stream
+    {
+        private int _position;
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => memory.Length;
+        public override long Position { get => _position; set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+        public override int Read(Span<byte> buffer)
+        {
+            int n = Math.Min(buffer.Length, memory.Length - _position);
+            memory.Span.Slice(_position, n).CopyTo(buffer);
+            _position += n;
+            return n;
+        }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}

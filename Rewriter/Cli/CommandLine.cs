@@ -15,7 +15,7 @@ public static class CommandLine
         var app = new CommandLineApplication
         {
             Name = "rewriter",
-            FullName = "rewriter: a post-link optimizer for ELF x86-64 programs",
+            Description = "A post-link optimizer for ELF x86-64 programs: lays code out again from a profile and keeps the debug information true.",
             Out = stdout,
             Error = stderr,
             ThrowOnUnexpectedArgument = true,

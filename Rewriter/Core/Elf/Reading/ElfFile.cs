@@ -126,6 +126,8 @@ public sealed class ElfFile : IDisposable
                 throw new InputFormatException(where, $"file size 0x{segment.FileSize:x} exceeds memory size 0x{segment.MemorySize:x}");
             if (segment.VirtualAddress + segment.MemorySize < segment.VirtualAddress)
                 throw new InputFormatException(where, "memory range wraps around the address space");
+            if (segment.Type == SegmentType.Load)
+                CheckAlignment(where, segment.Alignment);
             segments[i] = segment;
         }
         return segments;
@@ -153,6 +155,7 @@ public sealed class ElfFile : IDisposable
             var section = SectionHeader.Read(image[(int)(header.SectionHeaderOffset + (ulong)i * SectionHeader.Size64)..]);
             if (section.HasFileContents)
                 CheckRange($"section header {i}", section.Offset, section.Size, length);
+            CheckAlignment($"section header {i}", section.Alignment);
             headers[i] = section;
         }
         if (count > 0 && nameTable >= count)
@@ -187,6 +190,17 @@ public sealed class ElfFile : IDisposable
                 throw new InputFormatException($"section header {section.Index} ({section})", $"link {section.Header.Link} out of range ({sections.Length} sections)");
         }
     }
+
+    /// <summary>The gABI asks for 0 or a power of two; we also refuse sizes no real file uses (over 1 GiB).</summary>
+    private static void CheckAlignment(string where, ulong alignment)
+    {
+        if (alignment > 1 && (alignment & (alignment - 1)) != 0)
+            throw new InputFormatException(where, $"alignment 0x{alignment:x} is not a power of two");
+        if (alignment > MaxAlignment)
+            throw new InputFormatException(where, $"alignment 0x{alignment:x} is implausibly large");
+    }
+
+    public const ulong MaxAlignment = 1UL << 30;
 
     private static void CheckRange(string where, ulong offset, ulong size, ulong length)
     {

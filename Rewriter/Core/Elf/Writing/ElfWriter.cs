@@ -125,7 +125,7 @@ public sealed class ElfWriter
             sectionHeaders.Add(header with { Offset = position, Size = size });
             if (header.HasFileContents)
             {
-                nonAllocated.Add(new PlacedSection(section, position, size, replaced ? replacement : null));
+                nonAllocated.Add(new PlacedSection(section, position, size, replaced ? (ReadOnlyMemory<byte>?)replacement : null));
                 position += size;
             }
         }

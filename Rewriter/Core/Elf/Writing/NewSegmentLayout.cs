@@ -36,11 +36,18 @@ public sealed class NewSegmentLayout
         ulong memoryEnd = loads.Select(s => s.MemoryEnd).DefaultIfEmpty(0ul).Max();
         ulong fileEnd = LoadedFileEnd(elf);
         ulong offset = AlignUp(Math.Max(fileEnd, memoryEnd - Math.Min(delta, memoryEnd)), alignment);
+        // A new segment far beyond the file would mean a huge output of padding: the input's
+        // memory size is then more likely corrupt than real.
+        if (offset > (ulong)elf.Length + MaxGap)
+            throw new Diagnostics.InputFormatException("program headers",
+                $"loaded memory ends at 0x{memoryEnd:x}, too far past the end of the file to place a new segment");
         int count = elf.Segments.Count + 1;
         return new NewSegmentLayout(offset, offset + delta, alignment, count);
     }
 
     /// <summary>The end of everything the loader or the dynamic linker may read from the input image.</summary>
+    private const ulong MaxGap = 4UL << 30;
+
     public static ulong LoadedFileEnd(ElfFile elf)
     {
         ulong end = ElfHeader.Size;

@@ -19,7 +19,7 @@ public static class InputChecks
                 case SectionType.SymTab or SectionType.DynSym:
                     var symbols = SymbolTable.Read(elf, section);
                     for (int i = 0; i < symbols.Count; i++)
-                        symbols.GetName(symbols[i]);
+                        symbols.GetNameBytes(symbols[i]);
                     log.Info($"{section}: {symbols.Count} symbols");
                     break;
                 case SectionType.Rela:

@@ -35,6 +35,7 @@ public sealed class SymbolTable
     private readonly ReadOnlyMemory<byte> _symbols;
     private readonly ReadOnlyMemory<byte> _strings;
     private readonly string _stringTableName;
+    private readonly string _where;
 
     public ElfSection Section { get; }
     public int Count => _symbols.Length / ElfSymbol.Size64;
@@ -45,6 +46,7 @@ public sealed class SymbolTable
         _symbols = symbols;
         _strings = strings;
         _stringTableName = stringTableName;
+        _where = $"section {section}";
     }
 
     /// <summary>The symbol table called <paramref name="name"/>, or null when the file has none.</summary>
@@ -77,6 +79,10 @@ public sealed class SymbolTable
         }
     }
 
+    /// <summary>The name's bytes, checked but not decoded (no allocation).</summary>
+    public ReadOnlySpan<byte> GetNameBytes(in ElfSymbol symbol) =>
+        symbol.NameOffset == 0 ? [] : StringTable.ReadBytes(_strings.Span, symbol.NameOffset, _where, _stringTableName);
+
     public string GetName(in ElfSymbol symbol) =>
-        symbol.NameOffset == 0 ? "" : StringTable.Read(_strings.Span, symbol.NameOffset, $"section {Section}", _stringTableName);
+        symbol.NameOffset == 0 ? "" : StringTable.Read(_strings.Span, symbol.NameOffset, _where, _stringTableName);
 }

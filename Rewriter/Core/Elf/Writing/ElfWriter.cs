@@ -11,7 +11,7 @@ namespace Rewriter.Elf.Writing;
 /// </summary>
 public sealed class ElfWriter
 {
-    private const int CopyBufferSize = 1 << 20;
+    private const int CopyBufferSize = 1 << 18;
 
     private readonly ElfFile _elf;
     private readonly ElfRewriteRequest _request;
@@ -28,12 +28,13 @@ public sealed class ElfWriter
         var layout = PlanLayout();
         using var input = File.OpenHandle(_elf.Path, FileMode.Open, FileAccess.Read, FileShare.Read);
         var output = new PaddedWriter(destination);
+        var buffer = new byte[CopyBufferSize];
 
         var elfHeader = _elf.Image[..ElfHeader.Size].ToArray(); // keeps e_ident
         layout.Header.WriteTo(elfHeader);
         var overlays = new List<ImagePatch>(_request.Patches) { new(0, elfHeader) };
         overlays.Sort((a, b) => a.Offset.CompareTo(b.Offset));
-        CopyWithOverlays(input, 0, layout.PrefixEnd, overlays, output);
+        CopyWithOverlays(input, 0, layout.PrefixEnd, overlays, buffer, output);
 
         if (layout.Segment != null)
         {
@@ -52,7 +53,7 @@ public sealed class ElfWriter
             if (placed.Replacement is { } replacement)
                 output.Write(replacement.Span);
             else
-                CopyWithOverlays(input, placed.Source.Header.Offset, placed.Source.Header.Offset + placed.Size, [], output);
+                CopyWithOverlays(input, placed.Source.Header.Offset, placed.Source.Header.Offset + placed.Size, [], buffer, output);
         }
 
         output.PadTo(layout.SectionHeaderOffset);
@@ -192,9 +193,8 @@ public sealed class ElfWriter
     /// PERF: reads through a bounded buffer rather than the mapping, so copying a large image does
     /// not make every page of it resident in this process.
     /// </summary>
-    private static void CopyWithOverlays(SafeFileHandle input, ulong start, ulong end, List<ImagePatch> overlays, PaddedWriter output)
+    private static void CopyWithOverlays(SafeFileHandle input, ulong start, ulong end, List<ImagePatch> overlays, byte[] buffer, PaddedWriter output)
     {
-        var buffer = new byte[(int)Math.Min(CopyBufferSize, Math.Max(1, end - start))];
         for (ulong chunk = start; chunk < end; chunk += (ulong)buffer.Length)
         {
             int length = (int)Math.Min((ulong)buffer.Length, end - chunk);

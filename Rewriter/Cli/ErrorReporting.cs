@@ -20,7 +20,7 @@ public static class ErrorReporting
         }
         catch (InputFormatException e)
         {
-            stderr.WriteLine($"rewriter: error: {file}: {e.Where}: {e.What}");
+            stderr.WriteLine($"rewriter: error: {e.File ?? file}: {e.Where}: {e.What}");
             return BadInput;
         }
         catch (FileAccessException e)

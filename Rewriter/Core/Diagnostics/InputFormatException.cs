@@ -4,10 +4,12 @@ namespace Rewriter.Diagnostics;
 /// The one exception family for malformed or unsupported input. <see cref="Where"/> names the
 /// place (a header, a section and offset); the command line adds the file name in front.
 /// </summary>
-public class InputFormatException(string where, string what) : Exception($"{where}: {what}")
+public class InputFormatException(string where, string what, string? file = null) : Exception($"{where}: {what}")
 {
     public string Where { get; } = where;
     public string What { get; } = what;
+    /// <summary>The file at fault when it is not the program being rewritten (a profile, say).</summary>
+    public string? File { get; } = file;
 
     public static InputFormatException At(string section, ulong offset, string what) =>
         new($"{section}+0x{offset:x}", what);

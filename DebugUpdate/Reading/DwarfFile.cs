@@ -1,0 +1,181 @@
+namespace Rewriter.DebugUpdate.Reading;
+
+/// <summary>
+/// The units of one object's debug sections: a main program, or a .dwo file / .dwp package. A main
+/// file opened with its split files binds each skeleton unit to its split unit through the dwo_id.
+/// </summary>
+public sealed class DwarfFile
+{
+    private readonly List<DwarfUnit> _units = [];
+    private readonly List<DwarfUnit> _infoUnits = [];
+    private readonly List<DwarfUnit> _typesSectionUnits = [];
+    private readonly Dictionary<ulong, DwarfUnit> _typeUnitsBySignature = [];
+    private readonly Dictionary<ulong, DwarfUnit> _splitUnitsByDwoId = [];
+    private readonly List<DwarfFile> _splitFiles = [];
+
+    private DwarfFile(DebugSections sections, bool isSplit)
+    {
+        Sections = sections;
+        IsSplit = isSplit;
+    }
+
+    public DebugSections Sections { get; }
+
+    /// <summary>True for a .dwo file or .dwp package.</summary>
+    public bool IsSplit { get; }
+
+    /// <summary>Every unit: those of .debug_info in section order, then those of .debug_types.</summary>
+    public IReadOnlyList<DwarfUnit> Units => _units;
+
+    /// <summary>The split files opened with this main file.</summary>
+    public IReadOnlyList<DwarfFile> SplitFiles => _splitFiles;
+
+    public DwpIndex? CuIndex { get; private set; }
+    public DwpIndex? TuIndex { get; private set; }
+
+    /// <summary>Opens a main program's sections, and optionally its .dwo files or .dwp package.</summary>
+    public static DwarfFile Open(DebugSections sections, IEnumerable<DebugSections>? splitFiles = null)
+    {
+        var file = new DwarfFile(sections, isSplit: sections.IsSplitFile);
+        file.ReadUnits();
+        foreach (var splitSections in splitFiles ?? [])
+        {
+            var split = new DwarfFile(splitSections, isSplit: true);
+            split.ReadUnits();
+            file._splitFiles.Add(split);
+        }
+        file.BindSplitUnits();
+        return file;
+    }
+
+    private void ReadUnits()
+    {
+        string Name(string name) => IsSplit ? DebugSectionNames.Dwo(name) : name;
+        var abbreviations = new AbbreviationCache(Sections.View(Name(DebugSectionNames.Abbrev)));
+        if (IsSplit)
+        {
+            if (Sections.Contains(DebugSectionNames.CuIndex))
+                CuIndex = DwpIndex.Read(Sections.View(DebugSectionNames.CuIndex));
+            if (Sections.Contains(DebugSectionNames.TuIndex))
+                TuIndex = DwpIndex.Read(Sections.View(DebugSectionNames.TuIndex));
+        }
+        ReadSection(Sections.View(Name(DebugSectionNames.Info)), isTypes: false, abbreviations, _infoUnits);
+        ReadSection(Sections.View(Name(DebugSectionNames.Types)), isTypes: true, abbreviations, _typesSectionUnits);
+        foreach (var unit in _units)
+        {
+            if (unit.Header.IsTypeUnit)
+                _typeUnitsBySignature.TryAdd(unit.Header.TypeSignature, unit);
+            else if (IsSplit && unit.DwoId is { } dwoId)
+                _splitUnitsByDwoId.TryAdd(dwoId, unit);
+        }
+    }
+
+    private void ReadSection(SectionView info, bool isTypes, AbbreviationCache abbreviations, List<DwarfUnit> into)
+    {
+        if (info.IsEmpty)
+            return;
+        var packageRows = PackageRowsByOffset(isTypes);
+        foreach (var header in UnitHeaderReader.ReadAll(info, isTypes, IsSplit))
+        {
+            UnitSections sections;
+            ulong abbrevOffset = header.AbbrevOffset;
+            if (IsSplit)
+            {
+                DwpIndexRow? row = null;
+                if (packageRows is not null && !packageRows.TryGetValue(header.Offset, out row))
+                    throw info.Error(header.Offset, "unit is not listed in the package index");
+                sections = UnitSections.ForSplitFile(Sections, row);
+                if (row?.Find(DwSect.Abbrev) is { } abbrev)
+                {
+                    if (abbrevOffset >= abbrev.Size)
+                        throw info.Error(header.Offset, $"abbreviation offset 0x{abbrevOffset:x} is outside the unit's contribution (size 0x{abbrev.Size:x})");
+                    abbrevOffset += abbrev.Offset;
+                }
+            }
+            else
+                sections = UnitSections.ForMainFile(Sections);
+            var table = abbreviations.Get(abbrevOffset, header.Encoding);
+            var unit = new DwarfUnit(this, _units.Count, header, info, table, sections, IsSplit);
+            into.Add(unit);
+            _units.Add(unit);
+        }
+    }
+
+    // In a package, each unit's contributions are found through the index row whose info (or
+    // types) contribution starts where the unit does.
+    private Dictionary<long, DwpIndexRow>? PackageRowsByOffset(bool isTypes)
+    {
+        if (CuIndex is null && TuIndex is null)
+            return null;
+        var column = isTypes ? DwSect.Types : DwSect.Info;
+        var rows = new Dictionary<long, DwpIndexRow>();
+        foreach (var index in new[] { CuIndex, TuIndex })
+        {
+            if (index is null)
+                continue;
+            foreach (var row in index.Rows)
+                if (row.Find(column) is { } contribution)
+                    rows.TryAdd(contribution.Offset, row);
+        }
+        return rows;
+    }
+
+    private void BindSplitUnits()
+    {
+        foreach (var unit in _infoUnits)
+        {
+            if (unit.Header.UnitType != DwUnitType.Skeleton || unit.DwoId is not { } dwoId)
+                continue;
+            foreach (var split in _splitFiles)
+            {
+                if (split._splitUnitsByDwoId.TryGetValue(dwoId, out var splitUnit))
+                {
+                    if (splitUnit.Skeleton is null)
+                        splitUnit.BindSkeleton(unit);
+                    break;
+                }
+            }
+        }
+    }
+
+    /// <summary>The unit of .debug_info (or .debug_types) whose bytes contain <paramref name="offset"/>.</summary>
+    public DwarfUnit? FindUnitContaining(long offset, bool inTypesSection = false)
+    {
+        var units = inTypesSection ? _typesSectionUnits : _infoUnits;
+        int lo = 0, hi = units.Count - 1;
+        while (lo <= hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            var unit = units[mid];
+            if (offset < unit.Header.Offset)
+                hi = mid - 1;
+            else if (offset >= unit.Header.End)
+                lo = mid + 1;
+            else
+                return unit;
+        }
+        return null;
+    }
+
+    /// <summary>The type unit with this signature, here or in a split file.</summary>
+    public DwarfUnit? FindTypeUnit(ulong signature)
+    {
+        if (_typeUnitsBySignature.TryGetValue(signature, out var unit))
+            return unit;
+        foreach (var split in _splitFiles)
+            if (split._typeUnitsBySignature.TryGetValue(signature, out unit))
+                return unit;
+        return null;
+    }
+
+    /// <summary>The split unit with this dwo_id among the split files.</summary>
+    public DwarfUnit? FindSplitUnit(ulong dwoId)
+    {
+        if (_splitUnitsByDwoId.TryGetValue(dwoId, out var unit))
+            return unit;
+        foreach (var split in _splitFiles)
+            if (split._splitUnitsByDwoId.TryGetValue(dwoId, out unit))
+                return unit;
+        return null;
+    }
+}

@@ -1,0 +1,87 @@
+namespace Rewriter.DebugUpdate.Reading;
+
+/// <summary>Reads range lists: .debug_ranges (DWARF 2–4) and .debug_rnglists (DWARF 5).</summary>
+public static class RangeListReader
+{
+    /// <summary>Reads the .debug_ranges list at <paramref name="offset"/>. Ranges are returned as written (End may be below Start).</summary>
+    public static List<AddressRange> ReadDebugRanges(SectionView section, ulong offset, int addressSize, ulong baseAddress)
+    {
+        if (offset > (ulong)section.Length)
+            throw section.Error(0, $"range list offset 0x{offset:x} is outside the section (size 0x{section.Length:x})");
+        var cursor = section.CursorAt((long)offset);
+        ulong maxAddress = addressSize == 8 ? ulong.MaxValue : (1UL << (addressSize * 8)) - 1;
+        var ranges = new List<AddressRange>();
+        while (true)
+        {
+            ulong start = cursor.ReadAddress(addressSize);
+            ulong end = cursor.ReadAddress(addressSize);
+            if (start == 0 && end == 0)
+                return ranges;
+            if (start == maxAddress)
+            {
+                baseAddress = end;
+                continue;
+            }
+            ranges.Add(new AddressRange(baseAddress + start, baseAddress + end));
+        }
+    }
+
+    /// <summary>Reads the .debug_rnglists list at <paramref name="offset"/>; every entry kind is supported.</summary>
+    public static List<AddressRange> ReadRnglist(SectionView section, ulong offset, int addressSize, ulong baseAddress, in AddressTable addresses)
+    {
+        if (offset > (ulong)section.Length)
+            throw section.Error(0, $"range list offset 0x{offset:x} is outside the section (size 0x{section.Length:x})");
+        var cursor = section.CursorAt((long)offset);
+        var ranges = new List<AddressRange>();
+        while (true)
+        {
+            int at = cursor.Position;
+            var kind = (DwRle)cursor.ReadU8();
+            switch (kind)
+            {
+                case DwRle.EndOfList:
+                    return ranges;
+                case DwRle.BaseAddressx:
+                    baseAddress = addresses.Read(cursor.ReadUleb());
+                    break;
+                case DwRle.StartxEndx:
+                {
+                    ulong start = addresses.Read(cursor.ReadUleb());
+                    ulong end = addresses.Read(cursor.ReadUleb());
+                    ranges.Add(new AddressRange(start, end));
+                    break;
+                }
+                case DwRle.StartxLength:
+                {
+                    ulong start = addresses.Read(cursor.ReadUleb());
+                    ranges.Add(new AddressRange(start, start + cursor.ReadUleb()));
+                    break;
+                }
+                case DwRle.OffsetPair:
+                {
+                    ulong start = cursor.ReadUleb();
+                    ulong end = cursor.ReadUleb();
+                    ranges.Add(new AddressRange(baseAddress + start, baseAddress + end));
+                    break;
+                }
+                case DwRle.BaseAddress:
+                    baseAddress = cursor.ReadAddress(addressSize);
+                    break;
+                case DwRle.StartEnd:
+                {
+                    ulong start = cursor.ReadAddress(addressSize);
+                    ranges.Add(new AddressRange(start, cursor.ReadAddress(addressSize)));
+                    break;
+                }
+                case DwRle.StartLength:
+                {
+                    ulong start = cursor.ReadAddress(addressSize);
+                    ranges.Add(new AddressRange(start, start + cursor.ReadUleb()));
+                    break;
+                }
+                default:
+                    throw cursor.ErrorAt(at, $"unknown range list entry kind 0x{(byte)kind:x}");
+            }
+        }
+    }
+}

@@ -1,0 +1,44 @@
+namespace Rewriter.DebugUpdate.Reading;
+
+/// <summary>
+/// A unit's slice of .debug_str_offsets(.dwo): DW_FORM_strx* index it from DW_AT_str_offsets_base.
+/// </summary>
+public readonly struct StringOffsetsTable
+{
+    public StringOffsetsTable(SectionView section, ulong strOffsetsBase, int offsetSize)
+    {
+        Section = section;
+        Base = strOffsetsBase;
+        OffsetSize = offsetSize;
+    }
+
+    public SectionView Section { get; }
+    public ulong Base { get; }
+    public int OffsetSize { get; }
+
+    public ulong Read(ulong index)
+    {
+        if (Section.IsEmpty)
+            throw Section.Error(0, $"string index {index} used but the string offsets section is missing");
+        ulong offset = Base + index * (ulong)OffsetSize;
+        if (index > (ulong)Section.Length || offset > (ulong)Section.Length - (ulong)OffsetSize)
+            throw Section.Error((long)Math.Min(Base, (ulong)Section.Length), $"string index {index} (base 0x{Base:x}) is outside the section");
+        var cursor = Section.CursorAt((long)offset);
+        return cursor.ReadOffset(OffsetSize);
+    }
+
+    /// <summary>Reads a DWARF 5 contribution header at <paramref name="offset"/>; returns the first entry's offset and the entry size.</summary>
+    public static (long FirstEntry, int OffsetSize, long End) ReadHeader(SectionView section, long offset)
+    {
+        var cursor = section.CursorAt(offset);
+        ulong length = cursor.ReadInitialLength(out int offsetSize);
+        if (length > (ulong)cursor.Remaining)
+            throw section.Error(offset, $"contribution length 0x{length:x} runs past the end of the section");
+        long end = cursor.Position + (long)length;
+        ushort version = cursor.ReadU16();
+        if (version != 5)
+            throw section.Error(offset, $"unsupported {section.Name} version {version}");
+        cursor.ReadU16(); // padding
+        return (cursor.Position, offsetSize, end);
+    }
+}

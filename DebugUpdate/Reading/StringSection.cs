@@ -1,0 +1,17 @@
+using System.Text;
+
+namespace Rewriter.DebugUpdate.Reading;
+
+/// <summary>NUL-terminated strings of .debug_str / .debug_line_str (and their .dwo variants).</summary>
+public static class StringSection
+{
+    public static ReadOnlySpan<byte> ReadBytes(SectionView section, ulong offset)
+    {
+        if (offset >= (ulong)section.Length)
+            throw section.Error((long)Math.Min(offset, (ulong)section.Length), $"string offset 0x{offset:x} is outside the section (size 0x{section.Length:x})");
+        var cursor = section.CursorAt((long)offset);
+        return cursor.ReadCString();
+    }
+
+    public static string Read(SectionView section, ulong offset) => Encoding.UTF8.GetString(ReadBytes(section, offset));
+}

@@ -1,0 +1,51 @@
+namespace Rewriter.DebugUpdate.Tests.Support;
+
+/// <summary>Assembles little-endian DWARF byte fixtures by hand.</summary>
+internal sealed class Bytes
+{
+    private readonly List<byte> _bytes = [];
+
+    public int Position => _bytes.Count;
+
+    public Bytes U8(params int[] values) { foreach (var v in values) _bytes.Add((byte)v); return this; }
+    public Bytes U16(int v) => U8(v, v >> 8);
+    public Bytes U32(uint v) { for (int i = 0; i < 4; i++) _bytes.Add((byte)(v >> (8 * i))); return this; }
+    public Bytes U64(ulong v) { for (int i = 0; i < 8; i++) _bytes.Add((byte)(v >> (8 * i))); return this; }
+
+    public Bytes Uleb(ulong v)
+    {
+        do
+        {
+            byte b = (byte)(v & 0x7f);
+            v >>= 7;
+            _bytes.Add(v != 0 ? (byte)(b | 0x80) : b);
+        } while (v != 0);
+        return this;
+    }
+
+    public Bytes Sleb(long v)
+    {
+        while (true)
+        {
+            byte b = (byte)(v & 0x7f);
+            v >>= 7;
+            bool done = (v == 0 && (b & 0x40) == 0) || (v == -1 && (b & 0x40) != 0);
+            _bytes.Add(done ? b : (byte)(b | 0x80));
+            if (done) return this;
+        }
+    }
+
+    public Bytes Str(string s) { _bytes.AddRange(System.Text.Encoding.UTF8.GetBytes(s)); _bytes.Add(0); return this; }
+
+    /// <summary>Writes a DWARF32 unit_length placeholder; call <see cref="EndLength"/> with the returned mark.</summary>
+    public int BeginLength() { int at = Position; U32(0); return at; }
+
+    public Bytes EndLength(int mark)
+    {
+        uint length = (uint)(Position - mark - 4);
+        for (int i = 0; i < 4; i++) _bytes[mark + i] = (byte)(length >> (8 * i));
+        return this;
+    }
+
+    public byte[] ToArray() => _bytes.ToArray();
+}

@@ -30,11 +30,15 @@ public static class CommandLine
         var timeRewrite = app.Option("--time-rewrite", "print time, allocation and peak memory for each phase", CommandOptionType.NoValue);
         var forceNewSegment = app.Option("--force-new-segment", "testing: add a new empty PT_LOAD segment with a relocated program-header table", CommandOptionType.NoValue);
 
+        var data = app.Option("--data <FILE>", "the profile: .fdata from llvm-bolt -instrument or perf2bolt (branch or no_lbr samples)", CommandOptionType.SingleValue);
+        var threadCount = app.Option("--thread-count <N>", "threads for disassembly and CFG building (default: the number of cores); results do not depend on it", CommandOptionType.SingleValue);
+        var printCfg = app.Option("--print-cfg", "print every function's blocks, instructions, edges and counts", CommandOptionType.NoValue);
+        var dynoStats = app.Option("--dyno-stats", "print llvm-bolt's dynamic statistics (executed instructions, branches, calls) from the profile", CommandOptionType.NoValue);
+        var printNonSimple = app.Option("--print-non-simple", "list every function that is kept as it is, with the reason", CommandOptionType.NoValue);
+
         // Accepted for llvm-bolt compatibility; they do nothing until their issues land.
         var notYet = new[]
         {
-            HiddenOption(app, "--data <FILE>", "profile (.fdata)"),
-            HiddenOption(app, "--thread-count <N>", "analysis threads"),
             HiddenOption(app, "--debug-thread-count <N>", "debug update threads"),
         };
 
@@ -55,9 +59,16 @@ public static class CommandLine
             var log = new Log(stderr, verbose.HasValue());
             foreach (var option in notYet.Where(o => o.HasValue()))
                 log.Warning($"--{option.LongName} is not implemented yet and has no effect");
+            int threads = Environment.ProcessorCount;
+            if (threadCount.HasValue() && (!int.TryParse(threadCount.Value(), out threads) || threads < 1))
+            {
+                stderr.WriteLine($"rewriter: error: {input.Value}: command line: --thread-count needs a positive number, not '{threadCount.Value()}'");
+                return 1;
+            }
             var options = new RewriteOptions(input.Value, output.Value()!, forceNewSegment.HasValue(),
-                updateDebug.HasValue(), verbose.HasValue(), timeRewrite.HasValue());
-            return ErrorReporting.Run(options.Input, options.Verbose, stderr, () => new RewriteDriver(options, log, stderr).Run());
+                updateDebug.HasValue(), verbose.HasValue(), timeRewrite.HasValue(), data.Value(), threads,
+                printCfg.HasValue(), dynoStats.HasValue(), printNonSimple.HasValue());
+            return ErrorReporting.Run(options.Input, options.Verbose, stderr, () => new RewriteDriver(options, log, stdout, stderr).Run());
         });
         return app;
     }

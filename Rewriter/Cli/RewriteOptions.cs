@@ -7,4 +7,13 @@ public sealed record RewriteOptions(
     bool ForceNewSegment,
     bool UpdateDebugSections,
     bool Verbose,
-    bool TimeRewrite);
+    bool TimeRewrite,
+    string? ProfilePath,
+    int ThreadCount,
+    bool PrintCfg,
+    bool DynoStats,
+    bool PrintNonSimple)
+{
+    /// <summary>Analysis (functions, CFG, profile) runs only when something uses it.</summary>
+    public bool NeedsAnalysis => ProfilePath != null || PrintCfg || DynoStats || PrintNonSimple || Verbose;
+}

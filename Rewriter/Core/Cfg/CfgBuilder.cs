@@ -34,7 +34,7 @@ public static class CfgBuilder
                 return;
             if (instruction.FlowControl == FlowControl.IndirectBranch && !AnalyzeIndirectJump(context, function, body, i, leader))
                 return;
-            if (EndsBlock(instruction) && i + 1 < count)
+            if (EndsBlock(instruction) && i + 1 < count && !IsJumpAfterConditional(body, i + 1))
                 leader[i + 1] = true;
         }
         foreach (var site in callSites)
@@ -77,6 +77,16 @@ public static class CfgBuilder
         function.MarkNonSimple(problem ?? $"unknown indirect jump at 0x{instruction.IP:x}");
         return false;
     }
+
+    /// <summary>
+    /// A local `jmp` right after a local `jcc` stays in the jcc's block: together they are the
+    /// block's two-way ending (taken, and not taken via the jmp), as in llvm-bolt's CFG.
+    /// </summary>
+    private static bool IsJumpAfterConditional(FunctionBody body, int index) =>
+        index > 0 && body.Instructions[index].FlowControl == FlowControl.UnconditionalBranch
+        && body.References[index].Kind == ReferenceKind.LocalBranch
+        && body.Instructions[index - 1].FlowControl == FlowControl.ConditionalBranch
+        && body.References[index - 1].Kind == ReferenceKind.LocalBranch;
 
     /// <summary>Instructions after which control does not simply go on to the next one.</summary>
     public static bool EndsBlock(in Instruction instruction) =>
@@ -122,6 +132,10 @@ public static class CfgBuilder
                         AddEdge(body, block, body.BlockContaining(reference.Target), EdgeKind.Taken);
                     if (hasNext)
                         AddEdge(body, block, b + 1, EdgeKind.FallThrough);
+                    break;
+                case FlowControl.UnconditionalBranch when block.InstructionCount > 1 && IsJumpAfterConditional(body, block.LastInstruction):
+                    AddEdge(body, block, body.BlockContaining(body.References[block.LastInstruction - 1].Target), EdgeKind.Taken);
+                    AddEdge(body, block, body.BlockContaining(reference.Target), EdgeKind.FallThrough);
                     break;
                 case FlowControl.UnconditionalBranch:
                     if (reference.Kind == ReferenceKind.LocalBranch)

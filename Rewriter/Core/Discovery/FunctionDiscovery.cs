@@ -121,12 +121,10 @@ public static class FunctionDiscovery
             ulong size = Math.Max(candidate.SymbolSize, candidate.Fde?.PcRange ?? 0);
             ulong sectionEnd = candidate.Section.Header.Address + candidate.Section.Header.Size;
             ulong next = i + 1 < list.Count && list[i + 1].Section == candidate.Section ? list[i + 1].Address : sectionEnd;
-            string? zeroSize = null;
+            // A zero-size symbol without an FDE (crt code, hand-written assembly) extends to the
+            // next symbol; if that guess takes in data, decoding fails and it is kept whole.
             if (size == 0)
-            {
                 size = next - candidate.Address;
-                zeroSize = "zero size: its extent is guessed from the next symbol";
-            }
 
             // Globals first so the primary name is the one other objects link against.
             var symbols = candidate.Symbols.OrderBy(s => s.Local).ToList();
@@ -166,8 +164,6 @@ public static class FunctionDiscovery
                 Fde = candidate.Fde,
                 IsLocal = symbols.Count > 0 && symbols.All(s => s.Local),
             };
-            if (zeroSize != null)
-                function.MarkNonSimple(zeroSize);
             if (fdeConflicts.Contains(candidate.Address))
                 function.MarkNonSimple("FDE conflict: more than one FDE, or an FDE starting inside the function");
             if (candidate.Fde is { } fde && fde.PcEnd > candidate.Address + size)

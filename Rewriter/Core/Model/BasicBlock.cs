@@ -2,9 +2,12 @@ namespace Rewriter.Model;
 
 public enum EdgeKind : byte
 {
-    /// <summary>The branch at the end of the block is taken (or an unconditional jump).</summary>
+    /// <summary>The block's conditional branch is taken, or its unconditional jump goes there.</summary>
     Taken,
-    /// <summary>Control falls through to the next block in address order.</summary>
+    /// <summary>
+    /// The conditional branch is not taken (control falls into the next block, or goes on through
+    /// the block's trailing jmp), or a block without a branch runs into the next one.
+    /// </summary>
     FallThrough,
     /// <summary>One target of a jump table.</summary>
     JumpTable,
@@ -39,6 +42,12 @@ public sealed class BasicBlock
     public int CfiStateAtStart { get; set; } = -1;
 
     public ulong ExecutionCount { get; set; }
+
+    /// <summary>
+    /// For a block ending in a conditional tail call (a jcc to another function): how often that
+    /// call was taken. It leaves the function, so it is not an edge, but it is flow out of the block.
+    /// </summary>
+    public ulong TailCallCount { get; set; }
 
     public int LastInstruction => FirstInstruction + InstructionCount - 1;
     public ulong Size => End - Address;

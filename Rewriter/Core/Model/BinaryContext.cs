@@ -17,6 +17,9 @@ public sealed class BinaryContext
     /// <summary>True when the input keeps its static relocations (linked with --emit-relocs).</summary>
     public bool HasRelocations => Relocations.Count > 0;
 
+    /// <summary>Profiled calls by call-site address (calls and conditional tail calls), once a profile is attached.</summary>
+    public IReadOnlyDictionary<ulong, ulong> CallSiteCounts { get; set; } = new Dictionary<ulong, ulong>();
+
     private ulong[]? _starts;
 
     /// <summary>The function whose [Address, End) holds <paramref name="address"/>, or null.</summary>

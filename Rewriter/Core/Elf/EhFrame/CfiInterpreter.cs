@@ -57,7 +57,7 @@ public sealed class CfiInterpreter(ReadOnlyMemory<byte> section, ulong sectionAd
             throw InputFormatException.At(sectionName, (ulong)start, $"code range [0x{pcBegin:x}, 0x{pcEnd:x}) is inverted");
         var reader = new CfiInstructionReader(data, start, length, sectionName, encoding, dataAddress);
         var machine = new CfiMachine(initial);
-        var rows = new TableBuilder(pcBegin, pcEnd);
+        var rows = new TableBuilder(pcBegin, pcEnd, encoding);
         ulong location = pcBegin;
         int at = reader.Position;
         while (reader.TryRead(out var instruction))
@@ -88,7 +88,7 @@ public sealed class CfiInterpreter(ReadOnlyMemory<byte> section, ulong sectionAd
     }
 
     /// <summary>Collects rows, interning states so equal states share one index.</summary>
-    private sealed class TableBuilder(ulong pcBegin, ulong pcEnd)
+    private sealed class TableBuilder(ulong pcBegin, ulong pcEnd, CfiEncoding encoding)
     {
         private readonly List<CfiRow> _rows = [];
         private readonly List<CfiState> _states = [];
@@ -127,10 +127,23 @@ public sealed class CfiInterpreter(ReadOnlyMemory<byte> section, ulong sectionAd
 
         public CfiTable Build(CfiState initial)
         {
-            // A state only reachable through a dropped zero-length row is not referenced; keep the
-            // list as is (indexes stay stable) since such states are harmless and rare.
-            _ = pcBegin;
-            return new CfiTable(pcBegin, pcEnd, initial, _rows.ToArray(), _states.ToArray(), _pastEnd);
+            // Renumber so that only states some row uses remain (a zero-length row or a change
+            // past the end can leave an interned state unused), in order of first use.
+            var renumbered = new int[_states.Count];
+            Array.Fill(renumbered, -1);
+            var states = new List<CfiState>(_states.Count);
+            var rows = new CfiRow[_rows.Count];
+            for (int i = 0; i < rows.Length; i++)
+            {
+                int old = _rows[i].StateIndex;
+                if (renumbered[old] < 0)
+                {
+                    renumbered[old] = states.Count;
+                    states.Add(_states[old]);
+                }
+                rows[i] = _rows[i] with { StateIndex = renumbered[old] };
+            }
+            return new CfiTable(pcBegin, pcEnd, encoding, initial, rows, states.ToArray(), _pastEnd);
         }
     }
 }

@@ -13,8 +13,9 @@ public sealed class CfiTable
     private readonly CfiRow[] _rows;
     private readonly CfiState[] _states;
 
-    internal CfiTable(ulong start, ulong end, CfiState initial, CfiRow[] rows, CfiState[] states, bool hasRowsPastEnd)
+    internal CfiTable(ulong start, ulong end, CfiEncoding encoding, CfiState initial, CfiRow[] rows, CfiState[] states, bool hasRowsPastEnd)
     {
+        Encoding = encoding;
         Start = start;
         End = end;
         Initial = initial;
@@ -25,6 +26,9 @@ public sealed class CfiTable
 
     public ulong Start { get; }
     public ulong End { get; }
+
+    /// <summary>The CIE's alignment factors, which re-encoding this table's transitions needs.</summary>
+    public CfiEncoding Encoding { get; }
 
     /// <summary>The state the CIE's initial instructions set up (the target of DW_CFA_restore).</summary>
     public CfiState Initial { get; }

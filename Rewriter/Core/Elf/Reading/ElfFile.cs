@@ -205,7 +205,9 @@ public sealed class ElfFile : IDisposable
     private static void CheckRange(string where, ulong offset, ulong size, ulong length)
     {
         ulong end = offset + size;
-        if (end < offset || end > length)
+        if (end < offset)
+            throw new InputFormatException(where, $"contents of 0x{size:x} bytes at 0x{offset:x} extend past the end of the file (0x{length:x} bytes)");
+        if (end > length)
             throw new InputFormatException(where, $"contents [0x{offset:x}, 0x{end:x}) extend past the end of the file (0x{length:x} bytes)");
     }
 

@@ -27,6 +27,8 @@ public sealed unsafe class MappedFile : IDisposable
 
     public static MappedFile Open(string path)
     {
+        if (Directory.Exists(path))
+            throw new FileAccessException(path, "input", "is a directory, not a file");
         FileStream stream;
         try
         {

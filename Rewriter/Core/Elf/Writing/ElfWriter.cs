@@ -56,8 +56,11 @@ public sealed class ElfWriter
                 CopyWithOverlays(input, placed.Source.Header.Offset, placed.Source.Header.Offset + placed.Size, [], buffer, output);
         }
 
-        output.PadTo(layout.SectionHeaderOffset);
-        output.Write(layout.SectionHeaderTable);
+        if (layout.SectionHeaderTable.Length > 0)
+        {
+            output.PadTo(layout.SectionHeaderOffset);
+            output.Write(layout.SectionHeaderTable);
+        }
     }
 
     private sealed record PlacedSection(ElfSection Source, ulong Offset, ulong Size, ReadOnlyMemory<byte>? Replacement);

@@ -2,6 +2,7 @@ using Rewriter.Cfg;
 using Rewriter.Diagnostics;
 using Rewriter.Discovery;
 using Rewriter.Disassembly;
+using Rewriter.Elf.EhFrame;
 using Rewriter.Model;
 
 namespace Rewriter.Analysis;
@@ -16,12 +17,14 @@ public static class BinaryAnalysis
     public static BinaryContext Run(Elf.Reading.ElfFile elf, int threads, Log log)
     {
         var context = FunctionDiscovery.Discover(elf, log);
+        var ehFrame = elf.FindSection(".eh_frame");
+        var cfi = ehFrame is { Header.HasFileContents: true } ? new CfiInterpreter(elf.GetRawMemory(ehFrame), ehFrame.Header.Address) : null;
         var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) };
-        Parallel.For(0, context.Functions.Count, options, i => AnalyzeFunction(context, context.Functions[i]));
+        Parallel.For(0, context.Functions.Count, options, i => AnalyzeFunction(context, cfi, context.Functions[i]));
         return context;
     }
 
-    private static void AnalyzeFunction(BinaryContext context, BinaryFunction function)
+    private static void AnalyzeFunction(BinaryContext context, CfiInterpreter? cfi, BinaryFunction function)
     {
         if (function.Kind == FunctionKind.Plt)
             return;
@@ -30,8 +33,11 @@ public static class BinaryAnalysis
             return;
         function.Body = body;
         var callSites = ExceptionRanges.Read(context, function);
+        var cfiTable = CfiStates.Evaluate(cfi, function);
         if (!function.IsSimple)
             return;
-        CfgBuilder.Build(context, function, body, callSites);
+        CfgBuilder.Build(context, function, body, callSites, cfiTable);
+        if (function.IsSimple)
+            CfiStates.AttachToBlocks(body, cfiTable);
     }
 }

@@ -1,4 +1,6 @@
 using Rewriter.Cfg;
+using Rewriter.Diagnostics;
+using Rewriter.Elf.EhFrame;
 using Rewriter.Model;
 
 namespace Rewriter.Analysis;
@@ -8,10 +10,25 @@ public static class ExceptionRanges
 {
     public static IReadOnlyList<CallSite> Read(BinaryContext context, BinaryFunction function)
     {
-        if (function.Fde?.Lsda is not { } lsda)
+        if (function.Fde is not { Lsda: not null } fde)
             return [];
-        // Until the LSDA reader is wired in, a function with exception ranges is kept whole.
-        function.MarkNonSimple($"has an LSDA at 0x{lsda:x} (exception ranges are not read yet)");
-        return [];
+        Lsda lsda;
+        try
+        {
+            lsda = LsdaReader.Read(context.Elf, fde);
+        }
+        catch (InputFormatException e)
+        {
+            // A corrupt LSDA concerns this function only: keep it as it is.
+            function.MarkNonSimple($"unreadable LSDA: {e.Message}");
+            return [];
+        }
+        if (lsda.Problems != LsdaProblems.None)
+        {
+            function.MarkNonSimple($"LSDA problem: {lsda.Problems}");
+            return [];
+        }
+        function.Lsda = lsda;
+        return lsda.CallSites.Select(site => new CallSite(site.Start, site.End, site.LandingPad ?? 0)).ToList();
     }
 }

@@ -1,5 +1,6 @@
 using Iced.Intel;
 using Rewriter.Disassembly;
+using Rewriter.Elf.EhFrame;
 using Rewriter.Model;
 
 namespace Rewriter.Cfg;
@@ -14,7 +15,7 @@ public readonly record struct CallSite(ulong Start, ulong End, ulong LandingPad)
 /// </summary>
 public static class CfgBuilder
 {
-    public static void Build(BinaryContext context, BinaryFunction function, FunctionBody body, IReadOnlyList<CallSite> callSites)
+    public static void Build(BinaryContext context, BinaryFunction function, FunctionBody body, IReadOnlyList<CallSite> callSites, CfiTable? cfi)
     {
         var instructions = body.Instructions;
         int count = instructions.Length;
@@ -32,7 +33,7 @@ public static class CfgBuilder
             var reference = body.References[i];
             if (reference.Kind == ReferenceKind.LocalBranch && !MarkLeader(body, leader, reference.Target, function, "a branch at 0x" + instruction.IP.ToString("x")))
                 return;
-            if (instruction.FlowControl == FlowControl.IndirectBranch && !AnalyzeIndirectJump(context, function, body, i, leader))
+            if (instruction.FlowControl == FlowControl.IndirectBranch && !AnalyzeIndirectJump(context, function, body, i, leader, cfi))
                 return;
             if (EndsBlock(instruction) && i + 1 < count && !IsJumpAfterConditional(body, i + 1))
                 leader[i + 1] = true;
@@ -60,7 +61,7 @@ public static class CfgBuilder
         return true;
     }
 
-    private static bool AnalyzeIndirectJump(BinaryContext context, BinaryFunction function, FunctionBody body, int index, bool[] leader)
+    private static bool AnalyzeIndirectJump(BinaryContext context, BinaryFunction function, FunctionBody body, int index, bool[] leader, CfiTable? cfi)
     {
         var instruction = body.Instructions[index];
         var (table, problem) = JumpTableAnalyzer.Analyze(context, function, body, index);
@@ -73,6 +74,8 @@ public static class CfgBuilder
         }
         // jmp *slot(%rip) reads a pointer from data: an indirect tail call, not a local branch.
         if (instruction.Op0Kind == OpKind.Memory && instruction.IsIPRelativeMemoryOperand)
+            return true;
+        if (IndirectTailCall.Recognize(body, index, cfi))
             return true;
         function.MarkNonSimple(problem ?? $"unknown indirect jump at 0x{instruction.IP:x}");
         return false;

@@ -123,6 +123,9 @@ public static class JumpTableAnalyzer
             && table >= s.Header.Address && table < s.Header.Address + s.Header.Size);
         if (section == null)
             return new Result(null, $"jump table at 0x{table:x} is not in a section with contents");
+        // Two jumps may share one table (the compiler merged identical switches).
+        if (body.JumpTables.FirstOrDefault(t => t.Address == table && t.Kind == kind) is { } shared)
+            return new Result(shared with { JumpInstruction = jump }, null);
         var bytes = context.Elf.GetRawContents(section);
         int entrySize = kind == JumpTableKind.Absolute ? 8 : 4;
         int? bound = EntryBound(body, jump, indexRegister.GetFullRegister());
@@ -148,7 +151,7 @@ public static class JumpTableAnalyzer
                     return new Result(null, $"jump table at 0x{table:x}: entry {k} (0x{target:x}) is not an instruction of the function");
                 break;
             }
-            if (bound == null && body.JumpTables.Any(t => t.Address == entryAddress))
+            if (bound == null && k > 0 && body.JumpTables.Any(t => t.Address == entryAddress))
                 break;
             targets.Add(target);
         }
@@ -192,6 +195,10 @@ public static class JumpTableAnalyzer
                 }
                 if (instruction.Mnemonic is Mnemonic.Cmp or Mnemonic.Test)
                     continue;
+                // and $(2^n - 1), %idx keeps the index below 2^n.
+                if (instruction.Mnemonic == Mnemonic.And && IsImmediate(instruction.Op1Kind)
+                    && instruction.GetImmediate(1) is var mask and < MaxEntries && ((mask + 1) & mask) == 0)
+                    return (int)mask + 1;
                 return null;
             }
         }

@@ -53,6 +53,9 @@ public sealed class BinaryFunction
 
     public FunctionBody? Body { get; set; }
 
+    /// <summary>The parsed LSDA (exception call sites and landing pads), when the function has one.</summary>
+    public Lsda? Lsda { get; set; }
+
     /// <summary>Calls into the function from the profile (entry count); 0 without a profile.</summary>
     public ulong ExecutionCount { get; set; }
     public bool HasProfile { get; set; }

@@ -24,5 +24,17 @@ public sealed class ElfRewriteRequest
 
     public ulong? NewEntry { get; init; }
 
+    /// <summary>Non-allocated sections added after the existing ones (for example the address map note).</summary>
+    public IReadOnlyList<NewSection> NewNonAllocatedSections { get; init; } = [];
+
+    /// <summary>Existing sections given a new name (the original .eh_frame once a new one replaces it).</summary>
+    public IReadOnlyDictionary<int, string> RenamedSections { get; init; } = new Dictionary<int, string>();
+
+    /// <summary>Non-allocated sections dropped from the output (their index stays, as an empty SHT_NULL).</summary>
+    public IReadOnlySet<int> RemovedSections { get; init; } = new HashSet<int>();
+
+    /// <summary>New values for existing program headers, by index in the input table (PT_GNU_EH_FRAME, say).</summary>
+    public IReadOnlyDictionary<int, ProgramHeader> UpdatedSegments { get; init; } = new Dictionary<int, ProgramHeader>();
+
     public bool AddsSegment => ForceNewSegment || NewSections.Count > 0;
 }

@@ -56,6 +56,12 @@ public sealed class ElfWriter
                 CopyWithOverlays(input, placed.Source.Header.Offset, placed.Source.Header.Offset + placed.Size, [], buffer, output);
         }
 
+        foreach (var (section, offset) in layout.AddedNonAllocated)
+        {
+            output.PadTo(offset);
+            output.Write(section.Contents.Span);
+        }
+
         if (layout.SectionHeaderTable.Length > 0)
         {
             output.PadTo(layout.SectionHeaderOffset);
@@ -68,7 +74,7 @@ public sealed class ElfWriter
     private sealed record Layout(
         ElfHeader Header, ulong PrefixEnd, NewSegmentLayout? Segment, byte[] ProgramHeaderTable,
         List<(NewSection Section, ulong Offset)> NewSectionOffsets, List<PlacedSection> NonAllocated,
-        ulong SectionHeaderOffset, byte[] SectionHeaderTable);
+        List<(NewSection Section, ulong Offset)> AddedNonAllocated, ulong SectionHeaderOffset, byte[] SectionHeaderTable);
 
     private Layout PlanLayout()
     {
@@ -78,6 +84,8 @@ public sealed class ElfWriter
         NewSegmentLayout? segment = _request.AddsSegment ? NewSegmentLayout.Plan(_elf) : null;
         var newSectionOffsets = new List<(NewSection, ulong)>();
         var programHeaders = _elf.Segments.ToList();
+        foreach (var (index, updated) in _request.UpdatedSegments)
+            programHeaders[index] = updated;
         if (segment != null)
         {
             ulong segmentEnd = segment.FirstFreeAddress;
@@ -108,16 +116,24 @@ public sealed class ElfWriter
         for (int i = 0; i < programHeaders.Count; i++)
             programHeaders[i].WriteTo(programHeaderTable.AsSpan(i * ProgramHeader.Size));
 
-        var (names, nameOffsets) = BuildSectionNames();
+        var (names, nameOffsets, renamedOffsets) = BuildSectionNames();
         var replacements = new Dictionary<int, ReadOnlyMemory<byte>>(_request.ReplacedSections);
         if (names != null)
             replacements[_elf.SectionNameTableIndex] = names;
 
         var sectionHeaders = new List<SectionHeader>();
         var nonAllocated = new List<PlacedSection>();
+        var addedNonAllocated = new List<(NewSection Section, ulong Offset)>();
         foreach (var section in _elf.Sections)
         {
             var header = section.Header;
+            if (renamedOffsets.TryGetValue(section.Index, out uint nameOffset))
+                header = header with { NameOffset = nameOffset };
+            if (_request.RemovedSections.Contains(section.Index))
+            {
+                sectionHeaders.Add(new SectionHeader(0, SectionType.Null, SectionFlags.None, 0, 0, 0, 0, 0, 0, 0));
+                continue;
+            }
             if (section.Index == 0 || header.Type == SectionType.Null || header.IsAllocated)
             {
                 sectionHeaders.Add(header);
@@ -138,6 +154,15 @@ public sealed class ElfWriter
             var (section, offset) = newSectionOffsets[i];
             sectionHeaders.Add(new SectionHeader(nameOffsets[i], section.Type, section.Flags | SectionFlags.Alloc,
                 section.Address, offset, (ulong)section.Contents.Length, 0, 0, section.Alignment, 0));
+        }
+        for (int i = 0; i < _request.NewNonAllocatedSections.Count; i++)
+        {
+            var section = _request.NewNonAllocatedSections[i];
+            position = NewSegmentLayout.AlignUp(position, Math.Max(1, section.Alignment));
+            sectionHeaders.Add(new SectionHeader(nameOffsets[newSectionOffsets.Count + i], section.Type, section.Flags & ~SectionFlags.Alloc,
+                0, position, (ulong)section.Contents.Length, 0, 0, section.Alignment, 0));
+            addedNonAllocated.Add((section, position));
+            position += (ulong)section.Contents.Length;
         }
 
         ulong sectionHeaderOffset = sectionHeaders.Count == 0 ? 0 : NewSegmentLayout.AlignUp(position, 8);
@@ -166,29 +191,33 @@ public sealed class ElfWriter
             throw new InvalidOperationException("program-header count changed after the new segment was planned");
 
         return new Layout(header0, prefixEnd, segment, programHeaderTable, newSectionOffsets, nonAllocated,
-            sectionHeaderOffset, sectionHeaderTable);
+            addedNonAllocated, sectionHeaderOffset, sectionHeaderTable);
     }
 
     /// <summary>
-    /// The section-name table with the new sections' names appended, or null when no section is
-    /// added (the original table is then copied unchanged).
+    /// The section-name table with new and renamed sections' names appended, or null when no name
+    /// changes (the original table is then copied unchanged). Returns the name offsets of the new
+    /// sections (allocated ones first) and of the renamed ones.
     /// </summary>
-    private (byte[]? Table, uint[] Offsets) BuildSectionNames()
+    private (byte[]? Table, uint[] Offsets, Dictionary<int, uint> Renamed) BuildSectionNames()
     {
-        if (_request.NewSections.Count == 0)
-            return (null, []);
+        var added = _request.NewSections.Select(s => s.Name).Concat(_request.NewNonAllocatedSections.Select(s => s.Name)).ToList();
+        if (added.Count == 0 && _request.RenamedSections.Count == 0)
+            return (null, [], []);
         if (_elf.SectionNameTableIndex == 0)
-            throw new InputFormatException("ELF header", "cannot add sections to a file without a section name table");
+            throw new InputFormatException("ELF header", "cannot add or rename sections in a file without a section name table");
         var original = _elf.GetRawContents(_elf.Sections[_elf.SectionNameTableIndex]);
         var table = new List<byte>(original.ToArray());
-        var offsets = new uint[_request.NewSections.Count];
-        for (int i = 0; i < offsets.Length; i++)
+        uint Append(string name)
         {
-            offsets[i] = (uint)table.Count;
-            table.AddRange(System.Text.Encoding.UTF8.GetBytes(_request.NewSections[i].Name));
+            uint offset = (uint)table.Count;
+            table.AddRange(System.Text.Encoding.UTF8.GetBytes(name));
             table.Add(0);
+            return offset;
         }
-        return (table.ToArray(), offsets);
+        var offsets = added.Select(Append).ToArray();
+        var renamed = _request.RenamedSections.OrderBy(r => r.Key).ToDictionary(r => r.Key, r => Append(r.Value));
+        return (table.ToArray(), offsets, renamed);
     }
 
     /// <summary>

@@ -1,0 +1,79 @@
+using Rewriter.Diagnostics;
+using Rewriter.Elf;
+using Rewriter.Elf.Writing;
+using Rewriter.Model;
+
+namespace Rewriter.Emission;
+
+/// <summary>
+/// Turns layout decisions into everything the ELF writer needs: the new code in a new segment
+/// (.text hot, .text.cold), patches to the original image, an updated .symtab, the address map
+/// note, and the removal of sections the move made stale.
+/// </summary>
+public static class CodeRewrite
+{
+    public sealed record Result(ElfRewriteRequest Request, EmittedCode Code);
+
+    public static Result Build(BinaryContext context, BinaryLayout layout, bool keepDebugSections, Log log)
+    {
+        var elf = context.Elf;
+        var segment = NewSegmentLayout.Plan(elf);
+        ulong textAddress = NewSegmentLayout.AlignUp(segment.FirstFreeAddress, 64);
+        var code = CodeEmitter.Emit(context, layout, textAddress, log);
+        code.TextSectionIndex = elf.Sections.Count; // the first section added
+
+        var patched = ReferencePatcher.Patch(context, code);
+        log.Info($"patched {patched.Patches.Count} references in the original image, {patched.StubCount} old entries jump to the new code");
+
+        var newSections = new List<NewSection>
+        {
+            new(".text", SectionType.ProgBits, SectionFlags.Alloc | SectionFlags.ExecInstr, code.TextAddress, 64, code.Text),
+        };
+        if (code.Cold.Length > 0)
+            newSections.Add(new NewSection(".text.cold", SectionType.ProgBits, SectionFlags.Alloc | SectionFlags.ExecInstr, code.ColdAddress, 16, code.Cold));
+
+        var replaced = new Dictionary<int, ReadOnlyMemory<byte>>();
+        if (SymbolTableUpdater.Update(elf, code) is { } symtab)
+            replaced[symtab.SectionIndex] = symtab.Contents;
+
+        var removed = StaleSections(context, keepDebugSections, log);
+        var renamed = new Dictionary<int, string>();
+        if (elf.FindSection(".text") is { } oldText)
+            renamed[oldText.Index] = ".rewriter.org.text";
+
+        var request = new ElfRewriteRequest
+        {
+            NewSections = newSections,
+            Patches = patched.Patches,
+            NewEntry = patched.Entry,
+            ReplacedSections = replaced,
+            RemovedSections = removed,
+            RenamedSections = renamed,
+            NewNonAllocatedSections = [new NewSection(AddressMap.SectionName, SectionType.Note, SectionFlags.None, 0, 4, code.Map.ToNote())],
+        };
+        return new Result(request, code);
+    }
+
+    /// <summary>
+    /// Static relocation sections describe the old code, so they go. Debug sections go too unless
+    /// the debug update keeps them true (llvm-bolt drops them the same way).
+    /// </summary>
+    private static HashSet<int> StaleSections(BinaryContext context, bool keepDebugSections, Log log)
+    {
+        var removed = new HashSet<int>();
+        bool droppedDebug = false;
+        foreach (var section in context.Elf.Sections)
+        {
+            if (section.Header.IsAllocated || section.Index == 0)
+                continue;
+            bool staticRelocations = section.Header.Type is SectionType.Rela or SectionType.Rel;
+            bool debug = section.Name.StartsWith(".debug_", StringComparison.Ordinal) || section.Name == ".gdb_index";
+            if (staticRelocations || (debug && !keepDebugSections))
+                removed.Add(section.Index);
+            droppedDebug |= debug && !keepDebugSections;
+        }
+        if (droppedDebug)
+            log.Warning("code moved, so the debug sections are dropped (they would describe the old code); --update-debug-sections will keep them once the debug update exists");
+        return removed;
+    }
+}

@@ -1,0 +1,45 @@
+using Rewriter.Model;
+
+namespace Rewriter.Emission;
+
+/// <summary>Where a moved function's fragments went.</summary>
+public sealed record EmittedFunction(FunctionId Id, ulong HotStart, ulong HotSize, ulong ColdStart, ulong ColdSize)
+{
+    public bool IsSplit => ColdSize > 0;
+}
+
+/// <summary>The new code: hot text, cold text, where each function went, and the address map.</summary>
+public sealed class EmittedCode
+{
+    public required ulong TextAddress { get; init; }
+    public required byte[] Text { get; init; }
+    public required ulong ColdAddress { get; init; }
+    public required byte[] Cold { get; init; }
+    public required IReadOnlyDictionary<FunctionId, EmittedFunction> Functions { get; init; }
+    public required AddressMap Map { get; init; }
+    /// <summary>The index the new .text section gets in the output's section table.</summary>
+    public int TextSectionIndex { get; set; }
+    /// <summary>The moved functions in input address order, for lookups by old address.</summary>
+    public required IReadOnlyList<BinaryFunction> MovedFunctions { get; init; }
+
+    /// <summary>
+    /// The output address of input code address <paramref name="address"/>: an instruction start in
+    /// moved code maps through the address map; anything else is unchanged.
+    /// </summary>
+    public ulong Relocate(ulong address) => Map.TryTranslate(address, out ulong moved) ? moved : address;
+
+    /// <summary>The moved function containing <paramref name="address"/>, or null.</summary>
+    public BinaryFunction? MovedFunctionContaining(ulong address)
+    {
+        int low = 0, high = MovedFunctions.Count - 1;
+        while (low <= high)
+        {
+            int middle = (low + high) >>> 1;
+            var function = MovedFunctions[middle];
+            if (address < function.Address) high = middle - 1;
+            else if (address >= function.End) low = middle + 1;
+            else return function;
+        }
+        return null;
+    }
+}

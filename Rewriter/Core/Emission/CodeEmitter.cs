@@ -169,7 +169,8 @@ public static class CodeEmitter
                 coldAt = coldStart[function.Id];
                 e.ColdBytes.CopyTo(cold, (int)(coldAt - coldAddress));
             }
-            placements[function.Id] = new EmittedFunction(function.Id, start[function.Id], (ulong)e.HotBytes.Length, coldAt, (ulong)e.ColdBytes.Length);
+            placements[function.Id] = new EmittedFunction(function.Id, start[function.Id], (ulong)e.HotBytes.Length, coldAt, (ulong)e.ColdBytes.Length,
+                Instructions(e.Hot, e.HotOffsets, start[function.Id]), e.Cold != null ? Instructions(e.Cold, e.ColdOffsets, coldAt) : []);
         }
         log.Info($"emitted {moved.Count} functions: {text.Length} bytes of hot code, {cold.Length} bytes of cold code");
         return new EmittedCode
@@ -177,6 +178,23 @@ public static class CodeEmitter
             TextAddress = textAddress, Text = text, ColdAddress = coldAddress, Cold = cold,
             Functions = placements, Map = map, MovedFunctions = moved.OrderBy(f => f.Address).ToList(),
         };
+    }
+
+    /// <summary>Each output instruction with the input address whose CFI state it keeps.</summary>
+    private static List<EmittedInstruction> Instructions(FragmentCode fragment, uint[] offsets, ulong start)
+    {
+        var list = new List<EmittedInstruction>(fragment.Instructions.Count);
+        ulong origin = fragment.Instructions.Count > 0 ? fragment.Instructions[0].IP : 0;
+        for (int i = 0; i < fragment.Instructions.Count; i++)
+        {
+            var instruction = fragment.Instructions[i];
+            // An added jump runs after the instruction before it: the state there is the one its
+            // input successor starts with.
+            origin = instruction.IP < FragmentBuilder.SyntheticIps ? instruction.IP : i > 0 ? fragment.Instructions[i - 1].NextIP : origin;
+            if (offsets[i] != uint.MaxValue)
+                list.Add(new EmittedInstruction(start + offsets[i], origin));
+        }
+        return list;
     }
 
     /// <summary>Functions start on a 64-byte boundary when that costs at most 32 bytes, else on 16.</summary>

@@ -32,12 +32,33 @@ public static class CodeRewrite
         if (code.Cold.Length > 0)
             newSections.Add(new NewSection(".text.cold", SectionType.ProgBits, SectionFlags.Alloc | SectionFlags.ExecInstr, code.ColdAddress, 16, code.Cold));
 
+        var renamed = new Dictionary<int, string>();
+        var updatedSegments = new Dictionary<int, ProgramHeader>();
+        ulong codeEnd = Math.Max(code.TextAddress + (ulong)code.Text.Length, code.ColdAddress + (ulong)code.Cold.Length);
+        if (ExceptionFrames.Build(context, code, NewSegmentLayout.AlignUp(codeEnd, 8)) is { } frames)
+        {
+            if (frames.ExceptTable != null)
+                newSections.Add(frames.ExceptTable);
+            newSections.Add(frames.EhFrame);
+            newSections.Add(frames.EhFrameHeader);
+            foreach (var name in new[] { ".eh_frame", ".eh_frame_hdr", ".gcc_except_table" })
+                if (elf.FindSection(name) is { } old)
+                    renamed[old.Index] = ".rewriter.org" + name;
+            var header = frames.EhFrameHeader;
+            for (int i = 0; i < elf.Segments.Count; i++)
+                if (elf.Segments[i].Type == SegmentType.GnuEhFrame)
+                    updatedSegments[i] = elf.Segments[i] with
+                    {
+                        Offset = segment.Offset + (header.Address - segment.Address), VirtualAddress = header.Address,
+                        PhysicalAddress = header.Address, FileSize = (ulong)header.Contents.Length, MemorySize = (ulong)header.Contents.Length,
+                    };
+        }
+
         var replaced = new Dictionary<int, ReadOnlyMemory<byte>>();
         if (SymbolTableUpdater.Update(elf, code) is { } symtab)
             replaced[symtab.SectionIndex] = symtab.Contents;
 
         var removed = StaleSections(context, keepDebugSections, log);
-        var renamed = new Dictionary<int, string>();
         if (elf.FindSection(".text") is { } oldText)
             renamed[oldText.Index] = ".rewriter.org.text";
 
@@ -49,6 +70,7 @@ public static class CodeRewrite
             ReplacedSections = replaced,
             RemovedSections = removed,
             RenamedSections = renamed,
+            UpdatedSegments = updatedSegments,
             NewNonAllocatedSections = [new NewSection(AddressMap.SectionName, SectionType.Note, SectionFlags.None, 0, 4, code.Map.ToNote())],
         };
         return new Result(request, code);

@@ -2,8 +2,15 @@ using Rewriter.Model;
 
 namespace Rewriter.Emission;
 
-/// <summary>Where a moved function's fragments went.</summary>
-public sealed record EmittedFunction(FunctionId Id, ulong HotStart, ulong HotSize, ulong ColdStart, ulong ColdSize)
+/// <summary>
+/// One output instruction: its address, and the input address whose CFI state and exception
+/// call site it carries (for an added jump, those of the input instruction it follows).
+/// </summary>
+public readonly record struct EmittedInstruction(ulong Output, ulong Origin);
+
+/// <summary>Where a moved function's fragments went, instruction by instruction.</summary>
+public sealed record EmittedFunction(FunctionId Id, ulong HotStart, ulong HotSize, ulong ColdStart, ulong ColdSize,
+    IReadOnlyList<EmittedInstruction> HotInstructions, IReadOnlyList<EmittedInstruction> ColdInstructions)
 {
     public bool IsSplit => ColdSize > 0;
 }

@@ -40,14 +40,56 @@ public class EmissionTests
         }
         """;
 
+    public const string ExceptionProgram = """
+        #include <cstdio>
+        #include <stdexcept>
+        #include <string>
+        #include <vector>
+        struct Guard { const char *name; ~Guard() { std::printf("unwind %s\n", name); } };
+        static int depth(int n) {
+            Guard g{"depth"};
+            if (n == 0) throw std::runtime_error("bottom");
+            if (n % 3 == 0) { try { return depth(n - 1) + 1; } catch (const std::logic_error &) { return -1; } }
+            return depth(n - 1) + 2;
+        }
+        static int maybe(int x) {
+            try {
+                if (x % 4 == 0) throw std::logic_error("four");
+                if (x % 4 == 1) return depth(x % 7);
+                return x;
+            } catch (const std::logic_error &e) { std::printf("logic %s\n", e.what()); return 100; }
+            catch (...) { std::printf("other\n"); throw; }
+        }
+        int main(int argc, char **) {
+            long total = 0;
+            std::vector<std::string> log;
+            for (int i = 0; i < 12 + argc; i++) {
+                try { total += maybe(i); }
+                catch (const std::exception &e) { log.push_back(e.what()); total -= 3; }
+            }
+            std::printf("%ld %zu\n", total, log.size());
+            return 0;
+        }
+        """;
+
+    [Theory]
+    [InlineData("clang++-22", "-O2 -fuse-ld=lld -Wl,--emit-relocs")]
+    [InlineData("clang++-22", "-O0 -no-pie -Wl,--emit-relocs")]
+    [InlineData("g++", "-O2 -Wl,--emit-relocs")]
+    public void Exceptions_unwind_through_reversed_code(string compiler, string flags) =>
+        RewriteReversedAndCompare("exceptions", ExceptionProgram, compiler, flags);
+
     [Theory]
     [InlineData("clang-22", "-O2 -fuse-ld=lld -Wl,--emit-relocs")]
     [InlineData("clang-22", "-O0 -no-pie -Wl,--emit-relocs")]
     [InlineData("gcc", "-O2 -Wl,--emit-relocs")]
     [InlineData("gcc", "-O2 -no-pie -fno-pic -Wl,--emit-relocs")]
-    public void Reversed_blocks_behave_like_the_original(string compiler, string flags)
+    public void Reversed_blocks_behave_like_the_original(string compiler, string flags) =>
+        RewriteReversedAndCompare("switch", SwitchProgram, compiler, flags);
+
+    private static void RewriteReversedAndCompare(string name, string source, string compiler, string flags)
     {
-        string input = TestPrograms.Build("switch", SwitchProgram, compiler, flags);
+        string input = TestPrograms.Build(name, source, compiler, flags);
         string output = TestPrograms.TempPath("reversed");
         using (var elf = ElfFile.Open(input))
         {

@@ -1,6 +1,7 @@
 using System.Reflection;
 using McMaster.Extensions.CommandLineUtils;
 using Rewriter.Diagnostics;
+using Rewriter.Passes;
 
 namespace Rewriter.Cli;
 
@@ -35,6 +36,15 @@ public static class CommandLine
         var printCfg = app.Option("--print-cfg", "print every function's blocks, instructions, edges and counts", CommandOptionType.NoValue);
         var dynoStats = app.Option("--dyno-stats", "print llvm-bolt's dynamic statistics (executed instructions, branches, calls) from the profile", CommandOptionType.NoValue);
         var printNonSimple = app.Option("--print-non-simple", "list every function that is kept as it is, with the reason", CommandOptionType.NoValue);
+        var reorderBlocks = app.Option("--reorder-blocks <ALGORITHM>", "block order in each function: none, reverse, ext-tsp (cache+), cluster-shuffle", CommandOptionType.SingleValue);
+        var seed = app.Option("--seed <N>", "seed for --reorder-blocks=cluster-shuffle", CommandOptionType.SingleValue);
+        var splitFunctions = app.Option("--split-functions", "move never-executed blocks to a cold fragment (name.cold.0 in .text.cold)", CommandOptionType.NoValue);
+        var splitAllCold = app.Option("--split-all-cold", "with --split-functions: every never-executed block goes cold (what splitting does here anyway)", CommandOptionType.NoValue);
+        var reorderFunctions = app.Option("--reorder-functions <ALGORITHM>", "function order in the new .text: none, exec-count, hfsort, cdsort, user", CommandOptionType.SingleValue);
+        var functionOrder = app.Option("--function-order <FILE>", "with --reorder-functions=user: one function name per line", CommandOptionType.SingleValue);
+        var alignFunctions = app.Option("--align-functions <N>", "alignment of each function in the new .text (default 64)", CommandOptionType.SingleValue);
+        var alignMaxBytes = app.Option("--align-functions-max-bytes <N>", "skip the alignment when it needs more padding than this (default 32)", CommandOptionType.SingleValue);
+        var printAfter = app.Option("--print-after <PASS>", "print the layout after a pass: reorder-blocks, split-functions, reorder-functions, validate-layout", CommandOptionType.SingleValue);
 
         // Accepted for llvm-bolt compatibility; they do nothing until their issues land.
         var notYet = new[]
@@ -65,9 +75,40 @@ public static class CommandLine
                 stderr.WriteLine($"rewriter: error: {input.Value}: command line: --thread-count needs a positive number, not '{threadCount.Value()}'");
                 return 1;
             }
+            string? problem = null;
+            int Number(CommandOption option, int fallback)
+            {
+                if (!option.HasValue()) return fallback;
+                if (int.TryParse(option.Value(), out int value) && value >= 0) return value;
+                problem ??= $"--{option.LongName} needs a number, not '{option.Value()}'";
+                return fallback;
+            }
+            var blocks = reorderBlocks.HasValue() ? LayoutOptions.ParseBlockAlgorithm(reorderBlocks.Value()!) : BlockReorderAlgorithm.None;
+            if (blocks == null)
+                problem = $"--reorder-blocks: unknown algorithm '{reorderBlocks.Value()}' (one of {string.Join(", ", LayoutOptions.BlockAlgorithmNames.Select(n => n.Name))})";
+            var functions = reorderFunctions.HasValue() ? LayoutOptions.ParseFunctionAlgorithm(reorderFunctions.Value()!) : FunctionReorderAlgorithm.None;
+            if (functions == null)
+                problem = $"--reorder-functions: unknown algorithm '{reorderFunctions.Value()}' (one of {string.Join(", ", LayoutOptions.FunctionAlgorithmNames.Select(n => n.Name))})";
+            var layout = new LayoutOptions
+            {
+                ReorderBlocks = blocks ?? BlockReorderAlgorithm.None,
+                Seed = Number(seed, 0),
+                SplitFunctions = splitFunctions.HasValue() || splitAllCold.HasValue(),
+                SplitAllCold = splitAllCold.HasValue(),
+                ReorderFunctions = functions ?? FunctionReorderAlgorithm.None,
+                FunctionOrderFile = functionOrder.Value(),
+                AlignFunctions = Number(alignFunctions, 64),
+                AlignFunctionsMaxBytes = Number(alignMaxBytes, 32),
+                PrintAfter = printAfter.Value(),
+            };
+            if (problem != null)
+            {
+                stderr.WriteLine($"rewriter: error: {input.Value}: command line: {problem}");
+                return 1;
+            }
             var options = new RewriteOptions(input.Value, output.Value()!, forceNewSegment.HasValue(),
                 updateDebug.HasValue(), verbose.HasValue(), timeRewrite.HasValue(), data.Value(), threads,
-                printCfg.HasValue(), dynoStats.HasValue(), printNonSimple.HasValue());
+                printCfg.HasValue(), dynoStats.HasValue(), printNonSimple.HasValue(), layout);
             return ErrorReporting.Run(options.Input, options.Verbose, stderr, () => new RewriteDriver(options, log, stdout, stderr).Run());
         });
         return app;

@@ -2,16 +2,18 @@ using Rewriter.Analysis;
 using Rewriter.Diagnostics;
 using Rewriter.Elf.Reading;
 using Rewriter.Elf.Writing;
+using Rewriter.Emission;
 using Rewriter.Model;
+using Rewriter.Passes;
 using Rewriter.Profile;
 using Rewriter.Reports;
 
 namespace Rewriter.Cli;
 
 /// <summary>
-/// The composition root of a rewrite: read the input, analyse it, attach the profile, report,
-/// write the output. Code does not move yet, so the output is the identity rewrite and the debug
-/// sections stay valid as they are.
+/// The composition root of a rewrite: read the input, analyse it, attach the profile, decide the
+/// layout, emit the moved code, write the output. With no layout option it is the identity
+/// rewrite, and the debug sections stay valid as they are.
 /// </summary>
 public sealed class RewriteDriver(RewriteOptions options, Log log, TextWriter stdout, TextWriter diagnostics)
 {
@@ -23,15 +25,17 @@ public sealed class RewriteDriver(RewriteOptions options, Log log, TextWriter st
         // Read the profile before the long analysis so a bad profile fails fast.
         var profile = options.ProfilePath is { } path ? timer.Measure("read profile", () => FdataReader.Read(path)) : null;
 
+        var request = new ElfRewriteRequest { ForceNewSegment = options.ForceNewSegment };
         if (options.NeedsAnalysis)
         {
             var context = timer.Measure("analyse functions", () => BinaryAnalysis.Run(elf, options.ThreadCount, log));
             if (profile != null)
                 timer.Measure("attach profile", () => ProfileAttacher.Attach(context, profile, log));
-            Report(context);
+            ReportAnalysis(context);
+            if (options.MovesCode && CanMoveCode(context))
+                request = timer.Measure("layout and emit", () => LayOut(context, timer));
         }
 
-        var request = new ElfRewriteRequest { ForceNewSegment = options.ForceNewSegment };
         timer.Measure("write output", () =>
         {
             using var output = OutputFile.Create(options.Output, options.Input);
@@ -44,7 +48,40 @@ public sealed class RewriteDriver(RewriteOptions options, Log log, TextWriter st
             timer.WriteTable(diagnostics);
     }
 
-    private void Report(BinaryContext context)
+    /// <summary>
+    /// Moving code needs the static relocations kept by --emit-relocs, so that every reference
+    /// to it can be found; and it cannot keep debug information true until the debug update exists.
+    /// </summary>
+    private bool CanMoveCode(BinaryContext context)
+    {
+        if (options.UpdateDebugSections)
+            throw new InputFormatException("--update-debug-sections",
+                "the debug update is not implemented yet, so the debug information of code that moves cannot be kept true; drop the option to write the output without debug sections");
+        if (!context.HasRelocations)
+        {
+            log.Warning($"{options.Input} was not linked with --emit-relocs: code layout needs its relocations, so the output is the identity rewrite");
+            return false;
+        }
+        return true;
+    }
+
+    private ElfRewriteRequest LayOut(BinaryContext context, PhaseTimer timer)
+    {
+        var layout = new BinaryLayout(context);
+        foreach (var timing in PassPipeline.Create(options.Layout).Run(new PassContext(context, layout, options.Layout, log, stdout)))
+            timer.Record(timing.Name, timing.Elapsed);
+        if (options.DynoStats)
+        {
+            stdout.WriteLine("RW-INFO: program-wide dyno-stats after optimization:");
+            stdout.WriteLine();
+            DynoStats.Compute(context, layout).WriteTo(stdout, DynoStats.Compute(context));
+            stdout.WriteLine();
+        }
+        var rewrite = CodeRewrite.Build(context, layout, options.Emission, keepDebugSections: false, log);
+        return rewrite.Request with { ForceNewSegment = options.ForceNewSegment };
+    }
+
+    private void ReportAnalysis(BinaryContext context)
     {
         FunctionSummary.Report(context, log, options.PrintNonSimple ? stdout : null);
         if (options.PrintCfg)

@@ -1,3 +1,6 @@
+using Rewriter.Emission;
+using Rewriter.Passes;
+
 namespace Rewriter.Cli;
 
 /// <summary>What the user asked for, after parsing; the driver reads nothing else.</summary>
@@ -12,8 +15,15 @@ public sealed record RewriteOptions(
     int ThreadCount,
     bool PrintCfg,
     bool DynoStats,
-    bool PrintNonSimple)
+    bool PrintNonSimple,
+    LayoutOptions Layout)
 {
+    /// <summary>Code moves when any layout option asks for a change.</summary>
+    public bool MovesCode => Layout.ReorderBlocks != BlockReorderAlgorithm.None || Layout.SplitFunctions
+        || Layout.ReorderFunctions != FunctionReorderAlgorithm.None;
+
     /// <summary>Analysis (functions, CFG, profile) runs only when something uses it.</summary>
-    public bool NeedsAnalysis => ProfilePath != null || PrintCfg || DynoStats || PrintNonSimple || Verbose;
+    public bool NeedsAnalysis => MovesCode || ProfilePath != null || PrintCfg || DynoStats || PrintNonSimple || Verbose;
+
+    public EmissionOptions Emission => new((ulong)Layout.AlignFunctions, (ulong)Layout.AlignFunctionsMaxBytes);
 }

@@ -10,6 +10,9 @@
 #   cli/        --version, --help, usage errors
 #   debug/      gdb smoke test on a rewritten binary
 #   harness/    self-tests proving that Inputs/check-identity.sh can fail
+#   layout/     code layouts (reverse, shuffles, ext-tsp, splitting, function orders) keep
+#               each test program's behaviour (Inputs/check-layouts.sh)
+#   analysis/   --print-cfg, --dyno-stats (against llvm-bolt: %bolt, feature "bolt"), profiles
 #
 # Missing tools turn into UNSUPPORTED through `REQUIRES:` features, never into
 # failures; on the reference machine (Debian 12 + LLVM 22 + gcc 12) all run.
@@ -69,6 +72,7 @@ objdump = find_tool("llvm-objdump-22", "llvm-objdump")
 dwarfdump = find_tool("llvm-dwarfdump-22", "llvm-dwarfdump")
 python = "/usr/bin/python3" if os.access("/usr/bin/python3", os.X_OK) else find_tool("python3")
 gdb = find_tool("gdb")
+bolt = find_tool("llvm-bolt-22", "llvm-bolt")
 
 config.environment["RW_REWRITER"] = rewriter
 config.environment["RW_READELF"] = readelf or "llvm-readelf-22"
@@ -78,6 +82,7 @@ config.environment["RW_DWARFDUMP"] = dwarfdump or "llvm-dwarfdump-22"
 # Longer names first: lit applies substitutions in order, and %clangxx must not
 # be eaten by %clang.
 config.substitutions.append(("%check-identity", "bash " + os.path.join(inputs_dir, "check-identity.sh")))
+config.substitutions.append(("%check-layouts", "bash " + os.path.join(inputs_dir, "check-layouts.sh")))
 config.substitutions.append(("%elfpatch", (python or "python3") + " " + os.path.join(inputs_dir, "elfpatch.py")))
 config.substitutions.append(("%rewriter", rewriter))
 config.substitutions.append(("%clangxx", clangxx or "clang++-22"))
@@ -91,6 +96,7 @@ config.substitutions.append(("%programs", programs_dir))
 config.substitutions.append(("%inputs", inputs_dir))
 config.substitutions.append(("%python", python or "python3"))
 config.substitutions.append(("%gdb", gdb or "gdb"))
+config.substitutions.append(("%bolt", bolt or "llvm-bolt-22"))
 
 # ---- features --------------------------------------------------------------
 probe_dir = tempfile.mkdtemp(prefix="rewriter-lit-probe-")
@@ -147,6 +153,8 @@ if compiles(clang, freestanding, "c", "--target=i386-linux-gnu", "-nostdlib",
     config.available_features.add("target-i386")
 if gdb:
     config.available_features.add("gdb")
+if bolt:
+    config.available_features.add("bolt")
 if python:
     config.available_features.add("python3")
 if dwarfdump and readelf and objdump:

@@ -6,9 +6,11 @@ namespace Rewriter.Cfg;
 
 /// <summary>
 /// Decides whether an indirect jump that is not a jump table leaves the function as a tail call.
-/// It does when the frame is already torn down — the CFI says CFA = RSP + 8, as at entry, so
-/// the return address is on top of the stack — and the target is a pointer loaded from memory
-/// without an index (a function pointer, a vtable slot), not something computed locally.
+/// It does when the target is a pointer loaded from memory without an index (a function pointer,
+/// a vtable slot), not something computed locally, and — where the function has CFI — the frame
+/// is already torn down (CFA = RSP + 8, as at entry: the return address is on top of the stack).
+/// Should such a pointer ever name a place inside the function, it is data with a relocation and
+/// is redirected with the rest.
 /// </summary>
 public static class IndirectTailCall
 {
@@ -18,11 +20,14 @@ public static class IndirectTailCall
     public static bool Recognize(FunctionBody body, int jump, CfiTable? cfi)
     {
         var instruction = body.Instructions[jump];
-        if (cfi == null || instruction.IP < cfi.Start || instruction.IP >= cfi.End)
-            return false;
-        var cfa = cfi.StateAt(instruction.IP).Cfa;
-        if (cfa.Kind != CfaRuleKind.RegisterOffset || cfa.Register != DwarfRsp || cfa.Offset != 8)
-            return false;
+        if (cfi != null)
+        {
+            if (instruction.IP < cfi.Start || instruction.IP >= cfi.End)
+                return false;
+            var cfa = cfi.StateAt(instruction.IP).Cfa;
+            if (cfa.Kind != CfaRuleKind.RegisterOffset || cfa.Register != DwarfRsp || cfa.Offset != 8)
+                return false;
+        }
         if (instruction.Op0Kind == OpKind.Memory)
             return instruction.MemoryIndex == Register.None && instruction.MemoryBase != Register.RSP;
         if (instruction.Op0Kind != OpKind.Register)
@@ -36,8 +41,9 @@ public static class IndirectTailCall
         for (int i = jump - 1; i >= Math.Max(0, jump - ScanWindow); i--)
         {
             var instruction = body.Instructions[i];
-            if (instruction.FlowControl != FlowControl.Next)
-                return false; // do not reason across other control flow
+            // A conditional branch writes no register; anything else that transfers control ends the search.
+            if (instruction.FlowControl is not (FlowControl.Next or FlowControl.ConditionalBranch))
+                return false;
             if (instruction.Op0Kind != OpKind.Register || instruction.Op0Register.GetFullRegister() != register)
                 continue;
             if (instruction.Mnemonic is Mnemonic.Cmp or Mnemonic.Test or Mnemonic.Push)

@@ -21,6 +21,9 @@ public sealed class PhaseTimer
         return result;
     }
 
+    /// <summary>Adds a phase timed elsewhere (a layout pass, say), shown indented under the phase that ran it.</summary>
+    public void Record(string name, TimeSpan elapsed) => _phases.Add(("  " + name, elapsed, 0, PeakResidentBytes()));
+
     public void Measure(string name, Action phase) => Measure<object?>(name, () => { phase(); return null; });
 
     public void WriteTable(TextWriter output)

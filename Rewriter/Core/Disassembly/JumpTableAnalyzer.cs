@@ -28,7 +28,7 @@ public static class JumpTableAnalyzer
             if (instruction.MemoryIndexScale != 8 || instruction.MemoryIndex == Register.None)
                 return default;
             ulong? table = TableAddress(body, jump, instruction);
-            return table is { } t ? ReadTable(context, function, body, jump, t, JumpTableKind.Absolute, instruction.MemoryIndex) : default;
+            return table is { } t ? ReadTable(context, function, body, jump, jump, t, JumpTableKind.Absolute, instruction.MemoryIndex) : default;
         }
         if (instruction.Op0Kind != OpKind.Register)
             return default;
@@ -43,7 +43,7 @@ public static class JumpTableAnalyzer
             case Mnemonic.Mov when defining.Op1Kind == OpKind.Memory && defining.MemoryIndexScale == 8 && defining.MemoryIndex != Register.None:
             {
                 ulong? table = TableAddress(body, definition, defining);
-                return table is { } t ? ReadTable(context, function, body, jump, t, JumpTableKind.Absolute, defining.MemoryIndex) : default;
+                return table is { } t ? ReadTable(context, function, body, jump, definition, t, JumpTableKind.Absolute, defining.MemoryIndex) : default;
             }
             case Mnemonic.Add when defining.Op1Kind == OpKind.Register:
             {
@@ -55,22 +55,40 @@ public static class JumpTableAnalyzer
                 bool loadIsTarget = IsRelativeEntryLoad(body, fromTarget);
                 if (!loadIsTarget && !IsRelativeEntryLoad(body, fromOther))
                     return default;
-                var load = body.Instructions[loadIsTarget ? fromTarget : fromOther];
-                ulong? table = BaseRegisterAddress(body, loadIsTarget ? fromTarget : fromOther, load.MemoryBase.GetFullRegister());
+                int loadIndex = loadIsTarget ? fromTarget : fromOther;
+                var load = body.Instructions[loadIndex];
                 ulong? added = BaseRegisterAddress(body, definition, loadIsTarget ? other : target);
+                // The table register is the base — or, for gcc -O0's (%idx4,%table,1), either one.
+                var (tableRegister, indexRegister) = (load.MemoryBase.GetFullRegister(), load.MemoryIndex);
+                ulong? table = BaseRegisterAddress(body, loadIndex, tableRegister);
+                if (table != added && load.MemoryIndexScale == 1)
+                {
+                    (tableRegister, indexRegister) = (load.MemoryIndex.GetFullRegister(), load.MemoryBase);
+                    table = BaseRegisterAddress(body, loadIndex, tableRegister);
+                }
                 if (table is not { } t || added != t)
                     return default;
-                return ReadTable(context, function, body, jump, t, JumpTableKind.PositionIndependent, load.MemoryIndex);
+                return ReadTable(context, function, body, jump, loadIndex, t, JumpTableKind.PositionIndependent, indexRegister);
             }
             default:
                 return default;
         }
     }
 
-    /// <summary>`movslq (%base,%idx,4),%r`: the load of a 4-byte table-relative entry.</summary>
-    private static bool IsRelativeEntryLoad(FunctionBody body, int index) =>
-        index >= 0 && body.Instructions[index] is var load && load.Mnemonic == Mnemonic.Movsxd && load.Op1Kind == OpKind.Memory
-        && load.MemoryIndexScale == 4 && load.MemoryBase != Register.None && load.MemoryIndex != Register.None;
+    /// <summary>
+    /// The load of a 4-byte table-relative entry: `movslq (%base,%idx,4),%r`, or gcc -O0's
+    /// `movl (%idx4,%base,1),%e32` (then sign-extended by cltq, which writes no explicit operand).
+    /// </summary>
+    private static bool IsRelativeEntryLoad(FunctionBody body, int index)
+    {
+        if (index < 0)
+            return false;
+        var load = body.Instructions[index];
+        if (load.Op1Kind != OpKind.Memory || load.MemoryBase == Register.None || load.MemoryIndex == Register.None)
+            return false;
+        return (load.Mnemonic == Mnemonic.Movsxd && load.MemoryIndexScale == 4)
+            || (load.Mnemonic == Mnemonic.Mov && load.Op0Register.GetSize() == 4 && load.MemoryIndexScale is 1 or 4);
+    }
 
     /// <summary>The table address of a memory operand: an absolute displacement, or a base set by lea T(%rip).</summary>
     private static ulong? TableAddress(FunctionBody body, int index, in Instruction instruction)
@@ -117,7 +135,8 @@ public static class JumpTableAnalyzer
         return -1;
     }
 
-    private static Result ReadTable(BinaryContext context, BinaryFunction function, FunctionBody body, int jump, ulong table, JumpTableKind kind, Register indexRegister)
+    /// <summary>Reads the table; the range check that bounds it is looked for before <paramref name="load"/>, the instruction that indexes it.</summary>
+    private static Result ReadTable(BinaryContext context, BinaryFunction function, FunctionBody body, int jump, int load, ulong table, JumpTableKind kind, Register indexRegister)
     {
         var section = context.Elf.Sections.FirstOrDefault(s => s.Header.IsAllocated && s.Header.HasFileContents
             && table >= s.Header.Address && table < s.Header.Address + s.Header.Size);
@@ -128,7 +147,7 @@ public static class JumpTableAnalyzer
             return new Result(shared with { JumpInstruction = jump }, null);
         var bytes = context.Elf.GetRawContents(section);
         int entrySize = kind == JumpTableKind.Absolute ? 8 : 4;
-        int? bound = EntryBound(body, jump, indexRegister.GetFullRegister());
+        int? bound = EntryBound(body, load, indexRegister.GetFullRegister());
         var targets = new List<ulong>();
         int limit = bound ?? MaxEntries;
         for (int k = 0; k < limit; k++)

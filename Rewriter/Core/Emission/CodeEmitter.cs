@@ -11,8 +11,10 @@ namespace Rewriter.Emission;
 /// </summary>
 public static class CodeEmitter
 {
-    private const int MaxRounds = 8;
-    private const ulong FunctionAlignment = 64, MaxAlignmentPadding = 32, MinimumAlignment = 16;
+    private const int MaxRounds = 12;
+    /// <summary>From this round on a fragment never shrinks (it is padded), so sizes can only grow and the layout must settle.</summary>
+    private const int MonotonicFromRound = 4;
+    private const ulong MinimumAlignment = 16;
     private const byte Padding = 0xCC; // int3: nothing falls through between functions
 
     private sealed class Encoded
@@ -25,13 +27,22 @@ public static class CodeEmitter
         public uint[] HotOffsets = [];
         public uint[] ColdOffsets = [];
         public ulong HotStart, ColdStart;
+
+        /// <summary>Pads each fragment with int3 up to the given size (nothing runs past a fragment's end).</summary>
+        public void PadTo(int hot, int cold)
+        {
+            if (HotBytes.Length < hot)
+                HotBytes = [.. HotBytes, .. Enumerable.Repeat(Padding, hot - HotBytes.Length)];
+            if (Cold != null && ColdBytes.Length < cold)
+                ColdBytes = [.. ColdBytes, .. Enumerable.Repeat(Padding, cold - ColdBytes.Length)];
+        }
     }
 
     /// <summary>Which functions move: simple functions of .text with a layout.</summary>
     public static bool Moves(BinaryFunction function, BinaryLayout layout) =>
         function.IsSimple && function.Section.Name == ".text" && layout[function.Id] != null;
 
-    public static EmittedCode Emit(BinaryContext context, BinaryLayout layout, ulong textAddress, Log log)
+    public static EmittedCode Emit(BinaryContext context, BinaryLayout layout, ulong textAddress, EmissionOptions options, Log log)
     {
         var moved = layout.FunctionOrder.Select(id => context.Functions[id.Value]).Where(f => Moves(f, layout)).ToList();
         var textSection = moved.Count > 0 ? moved.Min(f => f.Section.Header.Address) : 0;
@@ -41,6 +52,7 @@ public static class CodeEmitter
         var coldStart = new Dictionary<FunctionId, ulong>();
         var encoded = new Dictionary<FunctionId, Encoded>();
         AddressMap previousMap = AddressMap.Empty;
+        var nearBranchesOnly = new HashSet<FunctionId>();
         ulong coldAddress = textAddress;
         bool stable = false;
         for (int round = 0; round < MaxRounds && !stable; round++)
@@ -63,7 +75,10 @@ public static class CodeEmitter
             foreach (var function in moved)
             {
                 var (hot, cold) = FragmentBuilder.Build(context, function, layout[function.Id]!, a => Relocate(function, a));
-                var result = EncodeFunction(function, hot, cold, start[function.Id], coldStart.GetValueOrDefault(function.Id, start[function.Id] + 0x1000_0000));
+                var result = EncodeFunction(function, hot, cold, start[function.Id], coldStart.GetValueOrDefault(function.Id, start[function.Id] + 0x1000_0000),
+                    nearBranchesOnly);
+                if (round >= MonotonicFromRound && encoded.TryGetValue(function.Id, out var previous))
+                    result.PadTo(previous.HotBytes.Length, previous.ColdBytes.Length);
                 if (encoded.TryGetValue(function.Id, out var before)
                     && (before.HotBytes.Length != result.HotBytes.Length || before.ColdBytes.Length != result.ColdBytes.Length))
                     stable = false;
@@ -75,7 +90,7 @@ public static class CodeEmitter
             ulong cursor = textAddress;
             foreach (var function in moved)
             {
-                cursor = AlignFunction(cursor);
+                cursor = AlignFunction(cursor, options);
                 nextStart[function.Id] = cursor;
                 cursor += (ulong)encoded[function.Id].HotBytes.Length;
             }
@@ -100,22 +115,62 @@ public static class CodeEmitter
         return Assemble(moved, encoded, start, coldStart, textAddress, coldAddress, previousMap, log);
     }
 
-    private static Encoded EncodeFunction(BinaryFunction function, FragmentCode hot, FragmentCode? cold, ulong hotStart, ulong coldStart)
+    private static Encoded EncodeFunction(BinaryFunction function, FragmentCode hot, FragmentCode? cold, ulong hotStart, ulong coldStart,
+        HashSet<FunctionId> nearBranchesOnly)
+    {
+        string? error = null;
+        if (!nearBranchesOnly.Contains(function.Id))
+        {
+            var first = TryEncode(hot, cold, hotStart, coldStart, BlockEncoderOptions.None, out error);
+            if (first != null)
+                return Complete(first.Value, function, hot, cold, hotStart, coldStart);
+            nearBranchesOnly.Add(function.Id); // from now on, so its size does not flip between rounds
+        }
+        // The encoder shortens a branch to an outside target before knowing how far the code in
+        // front of it will shrink, and can fail later. Near forms everywhere, left as they are, cannot.
+        ForceNearBranches(hot);
+        if (cold != null)
+            ForceNearBranches(cold);
+        var second = TryEncode(hot, cold, hotStart, coldStart, BlockEncoderOptions.DontFixBranches, out string? again);
+        if (second == null)
+            throw new InvalidOperationException($"cannot encode {function.Name}: {error}; with near branches: {again}");
+        return Complete(second.Value, function, hot, cold, hotStart, coldStart);
+    }
+
+    private static (ByteWriter Hot, ByteWriter Cold, BlockEncoderResult[] Results)? TryEncode(FragmentCode hot, FragmentCode? cold,
+        ulong hotStart, ulong coldStart, BlockEncoderOptions options, out string? error)
     {
         var hotWriter = new ByteWriter();
         var coldWriter = new ByteWriter();
         var blocks = new List<InstructionBlock> { new(hotWriter, hot.Instructions, hotStart) };
         if (cold != null)
             blocks.Add(new InstructionBlock(coldWriter, cold.Instructions, coldStart));
-        if (!BlockEncoder.TryEncode(64, blocks.ToArray(), out string? error, out BlockEncoderResult[]? results, BlockEncoderOptions.ReturnNewInstructionOffsets) || results == null)
-            throw new InvalidOperationException($"cannot encode {function.Name}: {error}");
-        return new Encoded
+        if (!BlockEncoder.TryEncode(64, blocks.ToArray(), out error, out BlockEncoderResult[]? results, options | BlockEncoderOptions.ReturnNewInstructionOffsets) || results == null)
+            return null;
+        return (hotWriter, coldWriter, results);
+    }
+
+    private static Encoded Complete((ByteWriter Hot, ByteWriter Cold, BlockEncoderResult[] Results) encoding, BinaryFunction function,
+        FragmentCode hot, FragmentCode? cold, ulong hotStart, ulong coldStart) => new()
+    {
+        Function = function, Hot = hot, Cold = cold,
+        HotBytes = encoding.Hot.ToArray(), HotOffsets = encoding.Results[0].NewInstructionOffsets,
+        ColdBytes = cold != null ? encoding.Cold.ToArray() : [], ColdOffsets = cold != null ? encoding.Results[1].NewInstructionOffsets : [],
+        HotStart = hotStart, ColdStart = coldStart,
+    };
+
+    private static void ForceNearBranches(FragmentCode fragment)
+    {
+        var instructions = fragment.Instructions;
+        for (int i = 0; i < instructions.Count; i++)
         {
-            Function = function, Hot = hot, Cold = cold,
-            HotBytes = hotWriter.ToArray(), HotOffsets = results[0].NewInstructionOffsets,
-            ColdBytes = cold != null ? coldWriter.ToArray() : [], ColdOffsets = cold != null ? results[1].NewInstructionOffsets : [],
-            HotStart = hotStart, ColdStart = coldStart,
-        };
+            var instruction = instructions[i];
+            if (instruction.FlowControl is FlowControl.UnconditionalBranch or FlowControl.ConditionalBranch && FragmentBuilder.IsNearBranch(instruction))
+            {
+                instruction.ToNearBranch();
+                instructions[i] = instruction;
+            }
+        }
     }
 
     private static AddressMap BuildMap(IEnumerable<Encoded> functions, Dictionary<FunctionId, ulong> start, Dictionary<FunctionId, ulong> coldStart)
@@ -197,11 +252,11 @@ public static class CodeEmitter
         return list;
     }
 
-    /// <summary>Functions start on a 64-byte boundary when that costs at most 32 bytes, else on 16.</summary>
-    private static ulong AlignFunction(ulong address)
+    /// <summary>Functions start on the requested boundary (64) when that costs at most the allowed padding (32), else on 16.</summary>
+    private static ulong AlignFunction(ulong address, EmissionOptions options)
     {
-        ulong aligned = NewSegmentAlign(address, FunctionAlignment);
-        return aligned - address <= MaxAlignmentPadding ? aligned : NewSegmentAlign(address, MinimumAlignment);
+        ulong aligned = NewSegmentAlign(address, Math.Max(1, options.AlignFunctions));
+        return aligned - address <= options.AlignFunctionsMaxBytes ? aligned : NewSegmentAlign(address, MinimumAlignment);
     }
 
     private static ulong NewSegmentAlign(ulong value, ulong alignment) => (value + alignment - 1) / alignment * alignment;

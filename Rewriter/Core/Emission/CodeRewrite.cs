@@ -14,12 +14,12 @@ public static class CodeRewrite
 {
     public sealed record Result(ElfRewriteRequest Request, EmittedCode Code);
 
-    public static Result Build(BinaryContext context, BinaryLayout layout, bool keepDebugSections, Log log)
+    public static Result Build(BinaryContext context, BinaryLayout layout, EmissionOptions options, bool keepDebugSections, Log log)
     {
         var elf = context.Elf;
         var segment = NewSegmentLayout.Plan(elf);
         ulong textAddress = NewSegmentLayout.AlignUp(segment.FirstFreeAddress, 64);
-        var code = CodeEmitter.Emit(context, layout, textAddress, log);
+        var code = CodeEmitter.Emit(context, layout, textAddress, options, log);
         code.TextSectionIndex = elf.Sections.Count; // the first section added
 
         var patched = ReferencePatcher.Patch(context, code);

@@ -129,6 +129,8 @@ public static class FragmentBuilder
         return jump;
     }
 
+    public static bool IsNearBranch(in Instruction instruction) => Disassembly.FunctionDisassembler.IsNearBranch(instruction);
+
     /// <summary>The instruction with every reference to moved code pointed at its new place.</summary>
     private static Instruction Retarget(BinaryContext context, FunctionBody body, int index, Func<ulong, ulong> relocate)
     {

@@ -57,7 +57,9 @@ public static class ProfileAttacher
             {
                 var from = Resolve(record.From);
                 var to = Resolve(record.To);
-                if (from != null && from == to && !IsCall(from, record.From.Offset))
+                // Within one function it is a branch or fall-through (also from a call that ends its
+                // block into the next one); only a call back to its own entry is a recursive call.
+                if (from != null && from == to && (record.To.Offset != 0 || !IsCall(from, record.From.Offset)))
                 {
                     if (AttachBranch(from, record)) matched++; else stale++;
                 }
@@ -77,8 +79,8 @@ public static class ProfileAttacher
                     matched++; // a return or a record into a function we do not analyse: nothing to attach
                 }
             }
-            foreach (var function in context.Functions.Where(f => f.HasProfile && f.Body != null && f.IsSimple))
-                ComputeBlockCounts(function);
+            foreach (var function in context.Functions.Where(f => f.HasProfile && f.Body is { Blocks.Length: > 0 } && f.IsSimple))
+                ComputeBlockCounts(function, counts.CallSites);
         }
 
         int withProfile = context.Functions.Count(f => f.HasProfile);
@@ -172,12 +174,15 @@ public static class ProfileAttacher
     }
 
     /// <summary>
-    /// The entry block runs as often as the function is entered; any other block as often as
-    /// its incoming edges are taken; and no block runs less often than its outgoing edges.
+    /// As llvm-bolt counts: the entry block runs as often as the function is entered, any other
+    /// block as often as its incoming edges are taken; then no block runs less often than any one
+    /// edge into or out of it, or than any profiled call it makes (a landing pad that calls
+    /// _Unwind_Resume has no edges, but its call was counted).
     /// </summary>
-    private static void ComputeBlockCounts(BinaryFunction function)
+    private static void ComputeBlockCounts(BinaryFunction function, IReadOnlyDictionary<ulong, ulong> callSites)
     {
-        var blocks = function.Body!.Blocks;
+        var body = function.Body!;
+        var blocks = body.Blocks;
         foreach (var block in blocks)
             block.ExecutionCount = block.Index == 0 ? function.ExecutionCount : 0;
         foreach (var block in blocks)
@@ -186,10 +191,17 @@ public static class ProfileAttacher
                     blocks[edge.Target].ExecutionCount += edge.Count;
         foreach (var block in blocks)
         {
-            ulong outgoing = block.TailCallCount;
+            ulong floor = block.TailCallCount;
             foreach (var edge in block.Successors)
-                outgoing += edge.Count;
-            block.ExecutionCount = Math.Max(block.ExecutionCount, outgoing);
+                floor = Math.Max(floor, edge.Count);
+            foreach (int predecessor in block.Predecessors)
+                foreach (var edge in blocks[predecessor].Successors)
+                    if (edge.Target == block.Index)
+                        floor = Math.Max(floor, edge.Count);
+            for (int i = block.FirstInstruction; i <= block.LastInstruction; i++)
+                if (body.Instructions[i].FlowControl is FlowControl.Call or FlowControl.IndirectCall)
+                    floor = Math.Max(floor, callSites.GetValueOrDefault(body.Instructions[i].IP));
+            block.ExecutionCount = Math.Max(block.ExecutionCount, floor);
         }
     }
 

@@ -26,16 +26,47 @@ public sealed class DynoStats
     public ulong NonTakenConditional => AllConditional - TakenConditional;
     public ulong AllFunctionCalls => _stats[(int)Stat.FunctionCalls];
 
-    public static DynoStats Compute(BinaryContext context)
+    /// <summary>
+    /// The statistics of the input (<paramref name="layout"/> null), or of the output laid out as
+    /// <paramref name="layout"/> decides: branches as the fix-ups will emit them (inverted,
+    /// dropped, added), forward or backward by output position.
+    /// </summary>
+    public static DynoStats Compute(BinaryContext context, BinaryLayout? layout = null)
     {
         var stats = new DynoStats();
         foreach (var function in context.Functions)
             if (function.IsSimple && function.HasProfile && function.Body is { Blocks.Length: > 0 } body)
-                stats.Add(context, body);
+                stats.Add(context, body, new BlockPlacement(body, layout?[function.Id]));
         return stats;
     }
 
-    private void Add(BinaryContext context, FunctionBody body)
+    /// <summary>Output position of each block and the block that follows it in its fragment.</summary>
+    private sealed class BlockPlacement
+    {
+        private readonly int[] _position;
+        private readonly int[] _next;
+        public bool IsOutput { get; }
+
+        public BlockPlacement(FunctionBody body, FunctionLayout? layout)
+        {
+            int count = body.Blocks.Length;
+            IsOutput = layout != null;
+            var order = layout?.BlockOrder ?? Enumerable.Range(0, count).ToArray();
+            _position = new int[count];
+            _next = new int[count];
+            for (int p = 0; p < order.Length; p++)
+            {
+                _position[order[p]] = p;
+                bool sameFragment = p + 1 < order.Length && (layout == null || layout.IsCold[order[p]] == layout.IsCold[order[p + 1]]);
+                _next[order[p]] = sameFragment ? order[p + 1] : -1;
+            }
+        }
+
+        public int Position(int block) => _position[block];
+        public int Next(int block) => _next[block];
+    }
+
+    private void Add(BinaryContext context, FunctionBody body, BlockPlacement placement)
     {
         var info = new InstructionInfoFactory();
         foreach (var block in body.Blocks)
@@ -45,8 +76,8 @@ public sealed class DynoStats
                 continue;
             for (int i = block.FirstInstruction; i <= block.LastInstruction; i++)
                 CountInstruction(context, body, i, count, info);
-            _stats[(int)Stat.Instructions] += (ulong)block.InstructionCount * count;
-            CountBranch(context, body, block, count);
+            int instructions = block.InstructionCount + CountBranch(context, body, block, count, placement);
+            _stats[(int)Stat.Instructions] += (ulong)instructions * count;
         }
     }
 
@@ -96,26 +127,28 @@ public sealed class DynoStats
     private static bool IsIndirectTailCall(FunctionBody body, int index) =>
         body.Instructions[index].FlowControl == FlowControl.IndirectBranch && !body.JumpTables.Any(t => t.JumpInstruction == index);
 
-    private void CountBranch(BinaryContext context, FunctionBody body, BasicBlock block, ulong count)
+    /// <summary>Counts the block's ending; returns how many instructions the layout adds (+) or drops (−) there.</summary>
+    private int CountBranch(BinaryContext context, FunctionBody body, BasicBlock block, ulong count, BlockPlacement placement)
     {
         int last = block.LastInstruction;
         ref readonly var instruction = ref body.Instructions[last];
         var reference = body.References[last];
+        int next = placement.Next(block.Index);
         if (body.JumpTables.Any(t => t.JumpInstruction == last))
         {
             _stats[(int)Stat.JumpTableBranches] += count;
-            return;
+            return 0;
         }
+        int taken = -1, fallThrough = -1;
+        ulong takenCount = 0, fallThroughCount = 0;
+        foreach (var edge in block.Successors)
+        {
+            if (edge.Kind == EdgeKind.Taken) { taken = edge.Target; takenCount = edge.Count; }
+            else if (edge.Kind == EdgeKind.FallThrough) { fallThrough = edge.Target; fallThroughCount = edge.Count; }
+        }
+        bool jumpAfterConditional = instruction.FlowControl == FlowControl.UnconditionalBranch && block.Successors.Count == 2;
         switch (instruction.FlowControl)
         {
-            case FlowControl.UnconditionalBranch when block.Successors.Count == 2:
-                // `jcc; jmp`: a conditional branch whose not-taken path is the jmp.
-                CountConditional(block, count, out ulong jumped);
-                _stats[(int)Stat.Unconditional] += jumped;
-                return;
-            case FlowControl.UnconditionalBranch when reference.Kind == ReferenceKind.LocalBranch:
-                _stats[(int)Stat.Unconditional] += count;
-                return;
             case FlowControl.ConditionalBranch when reference.Kind == ReferenceKind.TailCall:
                 // As llvm-bolt models it: the jcc branches forward to a one-instruction block
                 // holding the tail call, which runs as often as the branch is taken.
@@ -124,32 +157,51 @@ public sealed class DynoStats
                 _stats[(int)Stat.ForwardConditionalTaken] += tailCalls;
                 _stats[(int)Stat.Instructions] += tailCalls;
                 CountCall(context, reference.Target, indirectCall: false, tailCalls);
-                return;
-            case FlowControl.ConditionalBranch:
-                CountConditional(block, count, out _);
-                return;
+                return FallThroughJump(fallThrough, next, count);
+            case FlowControl.ConditionalBranch when reference.Kind == ReferenceKind.LocalBranch:
+            case FlowControl.UnconditionalBranch when jumpAfterConditional:
+            {
+                int existingJumps = jumpAfterConditional ? 1 : 0;
+                // Not-taken path next: jcc T. Taken path next: inverted jcc F. Neither: jcc T; jmp F.
+                if (fallThrough < 0 || next == fallThrough)
+                {
+                    CountConditional(block, placement, taken, count, takenCount);
+                    return -existingJumps;
+                }
+                if (next == taken && placement.IsOutput)
+                {
+                    CountConditional(block, placement, fallThrough, count, fallThroughCount);
+                    return -existingJumps;
+                }
+                CountConditional(block, placement, taken, count, takenCount);
+                _stats[(int)Stat.Unconditional] += fallThroughCount;
+                return 1 - existingJumps;
+            }
+            case FlowControl.UnconditionalBranch when reference.Kind == ReferenceKind.LocalBranch:
+                if (placement.IsOutput && next == taken && block.InstructionCount > 1)
+                    return -1; // dropped: the target follows
+                _stats[(int)Stat.Unconditional] += count;
+                return 0;
+            case FlowControl.Next or FlowControl.Call or FlowControl.IndirectCall:
+                return FallThroughJump(fallThrough, next, count);
+            default:
+                return 0;
         }
     }
 
-    /// <summary>Counts a conditional ending: executed and taken, forward or backward by block order.</summary>
-    private void CountConditional(BasicBlock block, ulong count, out ulong notTaken)
+    /// <summary>A block that ran into its successor needs a jump once the successor is elsewhere.</summary>
+    private int FallThroughJump(int fallThrough, int next, ulong count)
     {
-        ulong taken = 0;
-        notTaken = 0;
-        int takenTarget = block.Index;
-        foreach (var edge in block.Successors)
-        {
-            if (edge.Kind == EdgeKind.Taken)
-            {
-                taken = edge.Count;
-                takenTarget = edge.Target;
-            }
-            else
-            {
-                notTaken = edge.Count;
-            }
-        }
-        bool forward = takenTarget > block.Index;
+        if (fallThrough < 0 || next == fallThrough)
+            return 0;
+        _stats[(int)Stat.Unconditional] += count;
+        return 1;
+    }
+
+    /// <summary>Counts a conditional branch to <paramref name="target"/>: executed and taken, forward or backward by position.</summary>
+    private void CountConditional(BasicBlock block, BlockPlacement placement, int target, ulong count, ulong taken)
+    {
+        bool forward = placement.Position(target) > placement.Position(block.Index);
         _stats[(int)(forward ? Stat.ForwardConditional : Stat.BackwardConditional)] += count;
         _stats[(int)(forward ? Stat.ForwardConditionalTaken : Stat.BackwardConditionalTaken)] += taken;
     }

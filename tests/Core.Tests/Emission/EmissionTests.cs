@@ -97,7 +97,7 @@ public class EmissionTests
             var layout = new BinaryLayout(context);
             foreach (var function in layout.Functions)
                 function.BlockOrder = [0, .. Enumerable.Range(1, function.BlockOrder.Length - 1).Reverse()];
-            var rewrite = CodeRewrite.Build(context, layout, keepDebugSections: false, Log.Silent);
+            var rewrite = CodeRewrite.Build(context, layout, new EmissionOptions(), keepDebugSections: false, Log.Silent);
             rewrite.Code.MovedFunctions.ShouldNotBeEmpty();
             using var file = File.Create(output);
             new ElfWriter(elf, rewrite.Request).Write(file);

@@ -8,7 +8,7 @@ public readonly record struct ImagePatch(ulong Offset, ReadOnlyMemory<byte> Byte
 /// copied: allocated content stays at its offsets and addresses, non-allocated sections are
 /// carried over as they were.
 /// </summary>
-public sealed class ElfRewriteRequest
+public sealed record ElfRewriteRequest
 {
     /// <summary>Add a new PT_LOAD (with a relocated program-header table) even if it has no sections.</summary>
     public bool ForceNewSegment { get; init; }

@@ -32,7 +32,7 @@ public static class CommandLine
         var forceNewSegment = app.Option("--force-new-segment", "testing: add a new empty PT_LOAD segment with a relocated program-header table", CommandOptionType.NoValue);
 
         var data = app.Option("--data <FILE>", "the profile: .fdata from llvm-bolt -instrument or perf2bolt (branch or no_lbr samples)", CommandOptionType.SingleValue);
-        var threadCount = app.Option("--thread-count <N>", "threads for disassembly and CFG building (default: the number of cores); results do not depend on it", CommandOptionType.SingleValue);
+        var threadCount = app.Option("--thread-count <N>", "threads for disassembly, CFG building and code emission (default: the number of cores); results do not depend on it", CommandOptionType.SingleValue);
         var printCfg = app.Option("--print-cfg", "print every function's blocks, instructions, edges and counts", CommandOptionType.NoValue);
         var dynoStats = app.Option("--dyno-stats", "print llvm-bolt's dynamic statistics (executed instructions, branches, calls) from the profile", CommandOptionType.NoValue);
         var printNonSimple = app.Option("--print-non-simple", "list every function that is kept as it is, with the reason", CommandOptionType.NoValue);

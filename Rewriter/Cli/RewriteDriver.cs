@@ -77,7 +77,7 @@ public sealed class RewriteDriver(RewriteOptions options, Log log, TextWriter st
             DynoStats.Compute(context, layout).WriteTo(stdout, DynoStats.Compute(context));
             stdout.WriteLine();
         }
-        var rewrite = CodeRewrite.Build(context, layout, options.Emission, keepDebugSections: false, log);
+        var rewrite = CodeRewrite.Build(context, layout, options.Emission, keepDebugSections: false, log, timer);
         return rewrite.Request with { ForceNewSegment = options.ForceNewSegment };
     }
 

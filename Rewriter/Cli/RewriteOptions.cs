@@ -16,7 +16,8 @@ public sealed record RewriteOptions(
     bool PrintCfg,
     bool DynoStats,
     bool PrintNonSimple,
-    LayoutOptions Layout)
+    LayoutOptions Layout,
+    bool Lite = true)
 {
     /// <summary>Code moves when any layout option asks for a change.</summary>
     public bool MovesCode => Layout.ReorderBlocks != BlockReorderAlgorithm.None || Layout.SplitFunctions

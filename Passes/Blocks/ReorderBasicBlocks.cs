@@ -43,7 +43,7 @@ public sealed class ReorderBasicBlocks : IBinaryPass
     /// </summary>
     public static int[] ExtTspOrder(BinaryFunction function, FunctionLayout layout)
     {
-        if (!function.HasProfile || function.Body is not { } body)
+        if (!function.HasProfile || function.BlockCountsUnknown || function.Body is not { } body)
             return layout.BlockOrder;
         var graph = BlockGraph.Build(body, layout.BlockOrder);
         if (!graph.HasEdgeCounts)

@@ -46,7 +46,7 @@ public sealed class SplitFunctions : IBinaryPass
     /// <summary>Splits one function; returns the bytes moved to the cold fragment, or null when it stays whole.</summary>
     public static ulong? Split(BinaryFunction function, FunctionLayout layout)
     {
-        if (!function.HasProfile || function.Body is not { Blocks: var blocks } || blocks.All(b => b.ExecutionCount == 0))
+        if (!function.HasProfile || function.BlockCountsUnknown || function.Body is not { Blocks: var blocks } || blocks.All(b => b.ExecutionCount == 0))
             return null;
 
         var cold = new bool[blocks.Length];

@@ -68,6 +68,19 @@ public class SplitFunctionsTests
     }
 
     [Fact]
+    public void A_function_whose_block_counts_are_unknown_stays_whole()
+    {
+        // Entered 100 times, yet no edge inside has a count: the zeros mean "not measured".
+        var cfg = new TestCfg().Block(20, 100).Block(100).Block(20).Edge(0, 1, 0, EdgeKind.FallThrough).Edge(0, 2, 0);
+        var function = Fixture.Function(0, "f", 0x1000, cfg);
+        Run(function).Layout[function.Id]!.IsSplit.ShouldBeTrue();
+
+        var unmeasured = Fixture.Function(0, "g", 0x1000, cfg);
+        unmeasured.BlockCountsUnknown = true;
+        Run(unmeasured).Layout[unmeasured.Id]!.IsSplit.ShouldBeFalse();
+    }
+
+    [Fact]
     public void Nothing_is_split_without_the_option_and_split_all_cold_alone_splits()
     {
         var cfg = new TestCfg().Block(20, 10).Block(100).Block(20, 10).Edge(0, 1, 0, EdgeKind.FallThrough).Edge(0, 2, 10);

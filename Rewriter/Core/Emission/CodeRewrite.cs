@@ -57,8 +57,14 @@ public static class CodeRewrite
         }
 
         var replaced = new Dictionary<int, ReadOnlyMemory<byte>>();
+        var replacedInfo = new Dictionary<int, uint>();
         if (Step("symbol table", () => SymbolTableUpdater.Update(elf, code)) is { } symtab)
-            replaced[symtab.SectionIndex] = symtab.Contents;
+        {
+            replaced[symtab.SymbolTableIndex] = symtab.Symbols;
+            replacedInfo[symtab.SymbolTableIndex] = symtab.FirstGlobal;
+            if (symtab.Strings != null)
+                replaced[symtab.StringTableIndex] = symtab.Strings;
+        }
 
         var removed = StaleSections(context, keepDebugSections, log);
         if (elf.FindSection(".text") is { } oldText)
@@ -70,6 +76,7 @@ public static class CodeRewrite
             Patches = patched.Patches,
             NewEntry = patched.Entry,
             ReplacedSections = replaced,
+            ReplacedSectionInfo = replacedInfo,
             RemovedSections = removed,
             RenamedSections = renamed,
             UpdatedSegments = updatedSegments,

@@ -26,6 +26,8 @@ public sealed class EmittedCode
     public required AddressMap Map { get; init; }
     /// <summary>The index the new .text section gets in the output's section table.</summary>
     public int TextSectionIndex { get; set; }
+    /// <summary>The index of the new .text.cold (added right after .text), when there is cold code.</summary>
+    public int ColdSectionIndex => TextSectionIndex + 1;
     /// <summary>The moved functions in input address order, for lookups by old address.</summary>
     public required IReadOnlyList<BinaryFunction> MovedFunctions { get; init; }
 

@@ -1,13 +1,21 @@
 using System.Buffers.Binary;
+using System.Text;
 using Rewriter.Elf;
 using Rewriter.Elf.Reading;
 
 namespace Rewriter.Emission;
 
-/// <summary>.symtab with moved functions' symbols at their new addresses and hot sizes.</summary>
+/// <summary>
+/// .symtab for the new layout: moved functions' symbols at their new addresses with their hot
+/// sizes, and a local `name.cold.0` function symbol for every cold fragment (so profilers,
+/// debuggers and valgrind can name that code), its name appended to .strtab.
+/// </summary>
 public static class SymbolTableUpdater
 {
-    public static (int SectionIndex, byte[] Contents)? Update(ElfFile elf, EmittedCode code)
+    /// <summary>The new .symtab (and, when symbols were added, .strtab and .symtab's new sh_info).</summary>
+    public sealed record Result(int SymbolTableIndex, byte[] Symbols, uint FirstGlobal, int StringTableIndex, byte[]? Strings);
+
+    public static Result? Update(ElfFile elf, EmittedCode code)
     {
         if (SymbolTable.Find(elf, ".symtab") is not { } symbols)
             return null;
@@ -27,6 +35,30 @@ public static class SymbolTableUpdater
                 BinaryPrimitives.WriteUInt16LittleEndian(entry[6..], (ushort)code.TextSectionIndex);
             }
         }
-        return (symbols.Section.Index, contents);
+
+        var header = symbols.Section.Header;
+        var cold = code.MovedFunctions.Where(f => code.Functions[f.Id].IsSplit).ToList();
+        // A symbol index section (SHT_SYMTAB_SHNDX) runs parallel to .symtab; leave both alone then.
+        bool hasIndexSection = elf.Sections.Any(s => s.Header.Type == SectionType.SymTabShndx);
+        // .strtab must not double as the section-name table, which the writer rebuilds itself.
+        if (cold.Count == 0 || hasIndexSection || header.Info > symbols.Count || header.Link == elf.SectionNameTableIndex)
+            return new Result(symbols.Section.Index, contents, header.Info, (int)header.Link, null);
+
+        // Local symbols must come before the first global one (sh_info): the new ones go there.
+        var strings = elf.GetRawContents(elf.GetSection((int)header.Link, $"section {symbols.Section}"));
+        var newStrings = new List<byte>(strings.ToArray());
+        var added = new byte[cold.Count * ElfSymbol.Size64];
+        for (int i = 0; i < cold.Count; i++)
+        {
+            var placed = code.Functions[cold[i].Id];
+            uint name = (uint)newStrings.Count;
+            newStrings.AddRange(Encoding.UTF8.GetBytes(cold[i].Name + ".cold.0"));
+            newStrings.Add(0);
+            new ElfSymbol(name, (byte)((int)SymbolBinding.Local << 4 | (int)SymbolType.Func), 0, (ushort)code.ColdSectionIndex,
+                placed.ColdStart, placed.ColdSize).WriteTo(added.AsSpan(i * ElfSymbol.Size64));
+        }
+        int split = (int)header.Info * ElfSymbol.Size64;
+        byte[] table = [.. contents.AsSpan(0, split), .. added, .. contents.AsSpan(split)];
+        return new Result(symbols.Section.Index, table, header.Info + (uint)cold.Count, (int)header.Link, newStrings.ToArray());
     }
 }

@@ -48,6 +48,13 @@ public sealed class BinaryFunction
     public List<ulong> SecondaryEntries { get; } = [];
 
     /// <summary>
+    /// The profile says the function ran but holds no edge inside it (llvm-bolt could not
+    /// instrument it, say): its block counts beyond the entry are unknown, not zero, so block
+    /// layout and splitting leave it alone.
+    /// </summary>
+    public bool BlockCountsUnknown { get; set; }
+
+    /// <summary>
     /// Not analysed at all (lite mode: it has no profile): it keeps its code and place, like a
     /// non-simple function, but is not counted as one.
     /// </summary>

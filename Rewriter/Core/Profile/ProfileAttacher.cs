@@ -206,6 +206,8 @@ public static class ProfileAttacher
     {
         var body = function.Body!;
         var blocks = body.Blocks;
+        function.BlockCountsUnknown = function.ExecutionCount > 0 && blocks.Length > 1
+            && blocks.All(block => block.TailCallCount == 0 && block.Successors.All(edge => edge.Count == 0));
         foreach (var block in blocks)
             block.ExecutionCount = block.Index == 0 ? function.ExecutionCount : 0;
         foreach (var block in blocks)

@@ -44,6 +44,9 @@ for options in "${layouts[@]}"; do
     fail "$options: rewriter failed:"; sed 's/^/  | /' "$work/rw$i.log" | tail -5; continue
   fi
   grep -q 'RW-INFO: emitted [1-9]' "$work/rw$i.log" || fail "$options: no function was moved"
+  if grep -q 'bytes of cold code' "$work/rw$i.log" && ! grep -q ' 0 bytes of cold code' "$work/rw$i.log"; then
+    "$readelf" -s -W "$out" | grep -q ' FUNC .* LOCAL .*\.cold\.0$' || fail "$options: code went cold but no name.cold.0 symbol names it"
+  fi
   run "$out" "layout$i" "$@"
   for part in out err status; do
     cmp -s "$work/original.$part" "$work/layout$i.$part" || { fail "$options: $part differs from the original"; diff "$work/original.$part" "$work/layout$i.$part" | head -5 | sed 's/^/  | /'; }

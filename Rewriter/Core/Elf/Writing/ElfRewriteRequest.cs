@@ -19,6 +19,9 @@ public sealed record ElfRewriteRequest
     /// <summary>New contents for non-allocated sections, by input section index.</summary>
     public IReadOnlyDictionary<int, ReadOnlyMemory<byte>> ReplacedSections { get; init; } = new Dictionary<int, ReadOnlyMemory<byte>>();
 
+    /// <summary>New sh_info values for replaced sections (a .symtab whose locals grew, say), by input section index.</summary>
+    public IReadOnlyDictionary<int, uint> ReplacedSectionInfo { get; init; } = new Dictionary<int, uint>();
+
     /// <summary>Overlays on the original image, applied while it is copied.</summary>
     public IReadOnlyList<ImagePatch> Patches { get; init; } = [];
 

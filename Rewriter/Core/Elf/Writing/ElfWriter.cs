@@ -142,7 +142,7 @@ public sealed class ElfWriter
             bool replaced = replacements.TryGetValue(section.Index, out var replacement);
             ulong size = replaced ? (ulong)replacement.Length : header.Size;
             position = NewSegmentLayout.AlignUp(position, Math.Max(1, header.Alignment));
-            sectionHeaders.Add(header with { Offset = position, Size = size });
+            sectionHeaders.Add(header with { Offset = position, Size = size, Info = _request.ReplacedSectionInfo.GetValueOrDefault(section.Index, header.Info) });
             if (header.HasFileContents)
             {
                 nonAllocated.Add(new PlacedSection(section, position, size, replaced ? (ReadOnlyMemory<byte>?)replacement : null));

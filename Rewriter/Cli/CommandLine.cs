@@ -32,7 +32,7 @@ public static class CommandLine
         var forceNewSegment = app.Option("--force-new-segment", "testing: add a new empty PT_LOAD segment with a relocated program-header table", CommandOptionType.NoValue);
 
         var data = app.Option("--data <FILE>", "the profile: .fdata from llvm-bolt -instrument or perf2bolt (branch or no_lbr samples)", CommandOptionType.SingleValue);
-        var threadCount = app.Option("--thread-count <N>", "threads for disassembly and CFG building (default: the number of cores); results do not depend on it", CommandOptionType.SingleValue);
+        var threadCount = app.Option("--thread-count <N>", "threads for disassembly, CFG building and code emission (default: the number of cores); results do not depend on it", CommandOptionType.SingleValue);
         var printCfg = app.Option("--print-cfg", "print every function's blocks, instructions, edges and counts", CommandOptionType.NoValue);
         var dynoStats = app.Option("--dyno-stats", "print llvm-bolt's dynamic statistics (executed instructions, branches, calls) from the profile", CommandOptionType.NoValue);
         var printNonSimple = app.Option("--print-non-simple", "list every function that is kept as it is, with the reason", CommandOptionType.NoValue);
@@ -44,6 +44,7 @@ public static class CommandLine
         var functionOrder = app.Option("--function-order <FILE>", "with --reorder-functions=user: one function name per line", CommandOptionType.SingleValue);
         var alignFunctions = app.Option("--align-functions <N>", "alignment of each function in the new .text (default 64)", CommandOptionType.SingleValue);
         var alignMaxBytes = app.Option("--align-functions-max-bytes <N>", "skip the alignment when it needs more padding than this (default 32)", CommandOptionType.SingleValue);
+        var lite = app.Option("--lite[:<BOOL>]", "with a profile and a layout option: analyse and move only the functions the profile names (default 1, as llvm-bolt); --lite=0 processes every function", CommandOptionType.SingleOrNoValue);
         var printAfter = app.Option("--print-after <PASS>", "print the layout after a pass: reorder-blocks, split-functions, reorder-functions, validate-layout", CommandOptionType.SingleValue);
 
         // Accepted for llvm-bolt compatibility; they do nothing until their issues land.
@@ -101,6 +102,13 @@ public static class CommandLine
                 AlignFunctionsMaxBytes = Number(alignMaxBytes, 32),
                 PrintAfter = printAfter.Value(),
             };
+            bool liteMode = true;
+            if (lite.HasValue() && lite.Value() is { } liteValue)
+            {
+                if (liteValue is "1" or "true") liteMode = true;
+                else if (liteValue is "0" or "false") liteMode = false;
+                else problem ??= $"--lite takes 0 or 1, not '{liteValue}'";
+            }
             if (problem != null)
             {
                 stderr.WriteLine($"rewriter: error: {input.Value}: command line: {problem}");
@@ -108,7 +116,7 @@ public static class CommandLine
             }
             var options = new RewriteOptions(input.Value, output.Value()!, forceNewSegment.HasValue(),
                 updateDebug.HasValue(), verbose.HasValue(), timeRewrite.HasValue(), data.Value(), threads,
-                printCfg.HasValue(), dynoStats.HasValue(), printNonSimple.HasValue(), layout);
+                printCfg.HasValue(), dynoStats.HasValue(), printNonSimple.HasValue(), layout, liteMode);
             return ErrorReporting.Run(options.Input, options.Verbose, stderr, () => new RewriteDriver(options, log, stdout, stderr).Run());
         });
         return app;

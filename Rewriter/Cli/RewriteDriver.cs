@@ -28,7 +28,7 @@ public sealed class RewriteDriver(RewriteOptions options, Log log, TextWriter st
         var request = new ElfRewriteRequest { ForceNewSegment = options.ForceNewSegment };
         if (options.NeedsAnalysis)
         {
-            var context = timer.Measure("analyse functions", () => BinaryAnalysis.Run(elf, options.ThreadCount, log));
+            var context = timer.Measure("analyse functions", () => Analyse(elf, profile));
             if (profile != null)
                 timer.Measure("attach profile", () => ProfileAttacher.Attach(context, profile, log));
             ReportAnalysis(context);
@@ -77,8 +77,26 @@ public sealed class RewriteDriver(RewriteOptions options, Log log, TextWriter st
             DynoStats.Compute(context, layout).WriteTo(stdout, DynoStats.Compute(context));
             stdout.WriteLine();
         }
-        var rewrite = CodeRewrite.Build(context, layout, options.Emission, keepDebugSections: false, log);
+        var rewrite = CodeRewrite.Build(context, layout, options.Emission, keepDebugSections: false, log, timer);
         return rewrite.Request with { ForceNewSegment = options.ForceNewSegment };
+    }
+
+    /// <summary>
+    /// Discovers the functions and analyses them: all of them, or in lite mode (a profile and a
+    /// layout to apply, as llvm-bolt does by default) only those the profile names — the others
+    /// have nothing to gain from a new layout and stay where they are.
+    /// </summary>
+    private BinaryContext Analyse(ElfFile elf, ProfileData? profile)
+    {
+        var context = Discovery.FunctionDiscovery.Discover(elf, log);
+        Func<BinaryFunction, bool>? selected = null;
+        if (profile != null && options.Lite && options.MovesCode)
+        {
+            var inProfile = ProfileAttacher.FunctionsInProfile(context, profile);
+            selected = function => inProfile[function.Id.Value];
+        }
+        BinaryAnalysis.Analyse(context, options.ThreadCount, selected);
+        return context;
     }
 
     private void ReportAnalysis(BinaryContext context)

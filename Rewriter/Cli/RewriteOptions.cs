@@ -16,7 +16,8 @@ public sealed record RewriteOptions(
     bool PrintCfg,
     bool DynoStats,
     bool PrintNonSimple,
-    LayoutOptions Layout)
+    LayoutOptions Layout,
+    bool Lite = true)
 {
     /// <summary>Code moves when any layout option asks for a change.</summary>
     public bool MovesCode => Layout.ReorderBlocks != BlockReorderAlgorithm.None || Layout.SplitFunctions
@@ -25,5 +26,5 @@ public sealed record RewriteOptions(
     /// <summary>Analysis (functions, CFG, profile) runs only when something uses it.</summary>
     public bool NeedsAnalysis => MovesCode || ProfilePath != null || PrintCfg || DynoStats || PrintNonSimple || Verbose;
 
-    public EmissionOptions Emission => new((ulong)Layout.AlignFunctions, (ulong)Layout.AlignFunctionsMaxBytes);
+    public EmissionOptions Emission => new((ulong)Layout.AlignFunctions, (ulong)Layout.AlignFunctionsMaxBytes, ThreadCount);
 }

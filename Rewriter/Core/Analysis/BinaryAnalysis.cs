@@ -17,16 +17,31 @@ public static class BinaryAnalysis
     public static BinaryContext Run(Elf.Reading.ElfFile elf, int threads, Log log)
     {
         var context = FunctionDiscovery.Discover(elf, log);
+        Analyse(context, threads, selected: null);
+        return context;
+    }
+
+    /// <summary>
+    /// Disassembles and builds the CFG of every discovered function, or only of those
+    /// <paramref name="selected"/> says yes to (lite mode: the functions with a profile); the
+    /// others are marked <see cref="BinaryFunction.IsSkipped"/> and stay as they are.
+    /// </summary>
+    public static void Analyse(BinaryContext context, int threads, Func<BinaryFunction, bool>? selected)
+    {
+        var elf = context.Elf;
         var ehFrame = elf.FindSection(".eh_frame");
         var cfi = ehFrame is { Header.HasFileContents: true } ? new CfiInterpreter(elf.GetRawMemory(ehFrame), ehFrame.Header.Address) : null;
+        if (selected != null)
+            foreach (var function in context.Functions)
+                if (function.Kind != FunctionKind.Plt && !selected(function))
+                    function.IsSkipped = true;
         var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) };
         Parallel.For(0, context.Functions.Count, options, i => AnalyzeFunction(context, cfi, context.Functions[i]));
-        return context;
     }
 
     private static void AnalyzeFunction(BinaryContext context, CfiInterpreter? cfi, BinaryFunction function)
     {
-        if (function.Kind == FunctionKind.Plt)
+        if (function.Kind == FunctionKind.Plt || function.IsSkipped)
             return;
         var body = FunctionDisassembler.Disassemble(context, function);
         if (body == null)

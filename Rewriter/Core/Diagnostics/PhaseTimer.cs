@@ -24,6 +24,9 @@ public sealed class PhaseTimer
     /// <summary>Adds a phase timed elsewhere (a layout pass, say), shown indented under the phase that ran it.</summary>
     public void Record(string name, TimeSpan elapsed) => _phases.Add(("  " + name, elapsed, 0, PeakResidentBytes()));
 
+    /// <summary>Times a step of a larger phase; it is shown indented under that phase, like <see cref="Record"/>.</summary>
+    public T MeasureNested<T>(string name, Func<T> step) => Measure("  " + name, step);
+
     public void Measure(string name, Action phase) => Measure<object?>(name, () => { phase(); return null; });
 
     public void WriteTable(TextWriter output)

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using Iced.Intel;
 using Rewriter.Diagnostics;
 using Rewriter.Model;
@@ -7,13 +8,15 @@ namespace Rewriter.Emission;
 /// <summary>
 /// Encodes every moved function at its new address with Iced's BlockEncoder. Branch sizes depend
 /// on distances, and distances on sizes, so addresses are assigned from the sizes of the previous
-/// round and the code encoded again until no size changes.
+/// round and the code encoded again until no address changes; fragments never shrink between
+/// rounds (they are padded), so the rounds settle. Within a round the functions encode in
+/// parallel; the result never depends on the thread count.
 /// </summary>
 public static class CodeEmitter
 {
     private const int MaxRounds = 12;
-    /// <summary>From this round on a fragment never shrinks (it is padded), so sizes can only grow and the layout must settle.</summary>
-    private const int MonotonicFromRound = 4;
+    /// <summary>How far from a fragment its outgoing jumps aim while encoding: beyond any short branch, well within rel32.</summary>
+    private const ulong FarAway = 0x1000_0000;
     private const ulong MinimumAlignment = 16;
     private const byte Padding = 0xCC; // int3: nothing falls through between functions
 
@@ -26,7 +29,11 @@ public static class CodeEmitter
         public byte[] ColdBytes = [];
         public uint[] HotOffsets = [];
         public uint[] ColdOffsets = [];
-        public ulong HotStart, ColdStart;
+
+        /// <summary>Same fragment sizes and the same offset for every instruction.</summary>
+        public bool SameShapeAs(Encoded other) =>
+            HotBytes.Length == other.HotBytes.Length && ColdBytes.Length == other.ColdBytes.Length
+            && HotOffsets.AsSpan().SequenceEqual(other.HotOffsets) && ColdOffsets.AsSpan().SequenceEqual(other.ColdOffsets);
 
         /// <summary>Pads each fragment with int3 up to the given size (nothing runs past a fragment's end).</summary>
         public void PadTo(int hot, int cold)
@@ -44,90 +51,148 @@ public static class CodeEmitter
 
     public static EmittedCode Emit(BinaryContext context, BinaryLayout layout, ulong textAddress, EmissionOptions options, Log log)
     {
-        var moved = layout.FunctionOrder.Select(id => context.Functions[id.Value]).Where(f => Moves(f, layout)).ToList();
-        var textSection = moved.Count > 0 ? moved.Min(f => f.Section.Header.Address) : 0;
+        var moved = layout.FunctionOrder.Select(id => context.Functions[id.Value]).Where(f => Moves(f, layout)).ToArray();
+        int count = moved.Length;
+        // Position of each function in `moved`, by function id; -1 for code that stays.
+        var position = new int[context.Functions.Count];
+        Array.Fill(position, -1);
+        for (int i = 0; i < count; i++)
+            position[moved[i].Id.Value] = i;
+        context.FunctionContaining(textAddress); // builds the lookup table before threads share it
 
-        // Round 0 guesses each function keeps its distance from the start of .text.
-        var start = moved.ToDictionary(f => f.Id, f => textAddress + (f.Address - textSection));
-        var coldStart = new Dictionary<FunctionId, ulong>();
-        var encoded = new Dictionary<FunctionId, Encoded>();
-        AddressMap previousMap = AddressMap.Empty;
-        var nearBranchesOnly = new HashSet<FunctionId>();
-        ulong coldAddress = textAddress;
+        // Round 0 places each fragment by the input size of its blocks, with each cold fragment far
+        // from its hot one, so that branches between them take their long form: its sizes are an
+        // upper bound. Jumps that leave a function always keep rel32 (see AimFarAway), so from
+        // round 1 on a fragment can only come out as long or shorter; a shorter one is padded back,
+        // nothing after it moves, and the layout settles in two rounds unless a fragment grows.
+        var (start, coldStart, coldAddress) = Place(count, options, textAddress,
+            i => EstimatedSize(moved[i], layout[moved[i].Id]!, cold: false), i => EstimatedSize(moved[i], layout[moved[i].Id]!, cold: true));
+        var encoded = new Encoded[count];
+        var nearBranchesOnly = new bool[count];
+        // The previous round's map, built only when a reference into the middle of another moved
+        // function needs it; the last round's is always built.
+        var map = new Lazy<AddressMap>(AddressMap.Empty);
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.ThreadCount) };
         bool stable = false;
-        for (int round = 0; round < MaxRounds && !stable; round++)
+        int round = 0;
+        for (; round < MaxRounds && !stable; round++)
         {
-            var currentMap = previousMap;
+            var currentMap = map;
             var currentStart = start;
+            var currentColdStart = coldStart;
+            bool upperBound = round == 0;
+            // Functions whose inner addresses some other function was encoded against this round.
+            var enteredInside = new bool[count];
             ulong Relocate(BinaryFunction self, ulong address)
             {
                 if (self.Contains(address))
                     return address; // a label of the function being encoded: the encoder resolves it
                 var target = context.FunctionContaining(address);
-                if (target == null || !currentStart.TryGetValue(target.Id, out ulong newStart))
+                if (target == null || position[target.Id.Value] < 0)
                     return address;
+                int index = position[target.Id.Value];
+                ulong newStart = currentStart[index];
                 if (address == target.Address)
                     return newStart;
-                return currentMap.TryTranslate(address, out ulong mapped) ? mapped : newStart + (address - target.Address);
+                enteredInside[index] = true;
+                return currentMap.Value.TryTranslate(address, out ulong mapped) ? mapped : newStart + (address - target.Address);
             }
 
-            stable = round > 0;
-            foreach (var function in moved)
+            // PERF: functions encode independently within a round (each reads only the previous
+            // round's addresses), so they run in parallel; every result lands in its own slot.
+            var previous = encoded;
+            var current = new Encoded[count];
+            Parallel.For(0, count, parallel, i =>
             {
+                var function = moved[i];
                 var (hot, cold) = FragmentBuilder.Build(context, function, layout[function.Id]!, a => Relocate(function, a));
-                var result = EncodeFunction(function, hot, cold, start[function.Id], coldStart.GetValueOrDefault(function.Id, start[function.Id] + 0x1000_0000),
-                    nearBranchesOnly);
-                if (round >= MonotonicFromRound && encoded.TryGetValue(function.Id, out var previous))
-                    result.PadTo(previous.HotBytes.Length, previous.ColdBytes.Length);
-                if (encoded.TryGetValue(function.Id, out var before)
-                    && (before.HotBytes.Length != result.HotBytes.Length || before.ColdBytes.Length != result.ColdBytes.Length))
-                    stable = false;
-                encoded[function.Id] = result;
-            }
+                ulong coldAt = upperBound && cold != null ? currentStart[i] + 2 * FarAway : currentColdStart[i];
+                var result = EncodeFunction(function, hot, cold, currentStart[i], coldAt, ref nearBranchesOnly[i]);
+                if (previous[i] != null)
+                    result.PadTo(previous[i].HotBytes.Length, previous[i].ColdBytes.Length);
+                current[i] = result;
+            });
+            encoded = current;
 
-            // Assign addresses from this round's sizes: hot parts in function order, then cold parts.
-            var nextStart = new Dictionary<FunctionId, ulong>();
-            ulong cursor = textAddress;
-            foreach (var function in moved)
-            {
-                cursor = AlignFunction(cursor, options);
-                nextStart[function.Id] = cursor;
-                cursor += (ulong)encoded[function.Id].HotBytes.Length;
-            }
-            coldAddress = NewSegmentAlign(cursor, MinimumAlignment);
-            cursor = coldAddress;
-            foreach (var function in moved.Where(f => encoded[f.Id].Cold != null))
-            {
-                cursor = NewSegmentAlign(cursor, MinimumAlignment);
-                if (coldStart.GetValueOrDefault(function.Id) != cursor) stable = false;
-                coldStart[function.Id] = cursor;
-                cursor += (ulong)encoded[function.Id].ColdBytes.Length;
-            }
-            foreach (var function in moved)
-                if (start[function.Id] != nextStart[function.Id])
-                    stable = false;
+            var (nextStart, nextColdStart, nextColdAddress) = Place(count, options, textAddress,
+                i => (ulong)encoded[i].HotBytes.Length, i => encoded[i].Cold != null ? (ulong)encoded[i].ColdBytes.Length : 0);
+            // Settled when every address this round encoded against is final: no fragment moved,
+            // and no function whose inside was referenced changed shape since the map it came from.
+            stable = !upperBound && start.AsSpan().SequenceEqual(nextStart) && coldStart.AsSpan().SequenceEqual(nextColdStart);
+            for (int i = 0; i < count && stable; i++)
+                stable = !enteredInside[i] || current[i].SameShapeAs(previous[i]);
             start = nextStart;
-            previousMap = BuildMap(encoded.Values, start, coldStart);
+            coldStart = nextColdStart;
+            coldAddress = nextColdAddress;
+            var (placed, placedStart, placedColdStart) = (encoded, start, coldStart);
+            map = new Lazy<AddressMap>(() => BuildMap(placed, placedStart, placedColdStart), LazyThreadSafetyMode.ExecutionAndPublication);
         }
         if (!stable)
             throw new InvalidOperationException($"code layout did not settle after {MaxRounds} rounds");
+        log.Info($"emission settled after {round} rounds");
 
-        return Assemble(moved, encoded, start, coldStart, textAddress, coldAddress, previousMap, log);
+        return Assemble(moved, encoded, start, coldStart, textAddress, coldAddress, map.Value, log);
+    }
+
+    /// <summary>
+    /// Addresses from fragment sizes: hot parts in function order from <paramref name="textAddress"/>,
+    /// then the cold parts (those of non-zero size) from the first 16-byte boundary after them.
+    /// </summary>
+    private static (ulong[] Start, ulong[] ColdStart, ulong ColdAddress) Place(int count, EmissionOptions options, ulong textAddress,
+        Func<int, ulong> hotSize, Func<int, ulong> coldSize)
+    {
+        var start = new ulong[count];
+        var coldStart = new ulong[count]; // 0: no cold part
+        ulong cursor = textAddress;
+        for (int i = 0; i < count; i++)
+        {
+            cursor = AlignFunction(cursor, options);
+            start[i] = cursor;
+            cursor += hotSize(i);
+        }
+        ulong coldAddress = NewSegmentAlign(cursor, MinimumAlignment);
+        cursor = coldAddress;
+        for (int i = 0; i < count; i++)
+        {
+            ulong size = coldSize(i);
+            if (size == 0)
+                continue;
+            cursor = NewSegmentAlign(cursor, MinimumAlignment);
+            coldStart[i] = cursor;
+            cursor += size;
+        }
+        return (start, coldStart, coldAddress);
+    }
+
+    /// <summary>The input bytes of a fragment's blocks: a guess of its encoded size before the first encoding.</summary>
+    private static ulong EstimatedSize(BinaryFunction function, FunctionLayout layout, bool cold)
+    {
+        ulong size = 0;
+        foreach (var block in function.Body!.Blocks)
+            if (layout.IsCold[block.Index] == cold)
+                size += block.End - block.Address;
+        return size;
     }
 
     private static Encoded EncodeFunction(BinaryFunction function, FragmentCode hot, FragmentCode? cold, ulong hotStart, ulong coldStart,
-        HashSet<FunctionId> nearBranchesOnly)
+        ref bool nearBranchesOnly)
     {
+        // The encoder picks the short form of a jump when its target is near enough; a jump that
+        // leaves the function is aimed far away while encoding, so it keeps rel32, and gets its
+        // real displacement afterwards.
+        AimFarAway(hot, hotStart);
+        if (cold != null)
+            AimFarAway(cold, coldStart);
         string? error = null;
-        if (!nearBranchesOnly.Contains(function.Id))
+        if (!nearBranchesOnly)
         {
             var first = TryEncode(hot, cold, hotStart, coldStart, BlockEncoderOptions.None, out error);
             if (first != null)
                 return Complete(first.Value, function, hot, cold, hotStart, coldStart);
-            nearBranchesOnly.Add(function.Id); // from now on, so its size does not flip between rounds
+            nearBranchesOnly = true; // from now on, so its size does not flip between rounds
         }
-        // The encoder shortens a branch to an outside target before knowing how far the code in
-        // front of it will shrink, and can fail later. Near forms everywhere, left as they are, cannot.
+        // The encoder can still fail to fit a branch it shortened early (one between the hot and
+        // the cold fragment, say). Near forms everywhere, left as they are, cannot.
         ForceNearBranches(hot);
         if (cold != null)
             ForceNearBranches(cold);
@@ -137,11 +202,38 @@ public static class CodeEmitter
         return Complete(second.Value, function, hot, cold, hotStart, coldStart);
     }
 
+    private static void AimFarAway(FragmentCode fragment, ulong start)
+    {
+        foreach (var (index, _) in fragment.LongBranches)
+        {
+            var instruction = fragment.Instructions[index];
+            instruction.NearBranch64 = start + FarAway;
+            fragment.Instructions[index] = instruction;
+        }
+    }
+
+    /// <summary>Writes the real displacement of every jump that <see cref="AimFarAway"/> aimed elsewhere.</summary>
+    private static void PatchLongBranches(FragmentCode fragment, byte[] bytes, uint[] offsets, ulong start)
+    {
+        foreach (var (index, target) in fragment.LongBranches)
+        {
+            // Instructions are encoded back to back: this one ends where the next one starts.
+            int end = index + 1 < offsets.Length ? (int)offsets[index + 1] : bytes.Length;
+            bool jmp = end >= 5 && bytes[end - 5] == 0xE9;
+            bool jcc = end >= 6 && bytes[end - 6] == 0x0F && (bytes[end - 5] & 0xF0) == 0x80;
+            if (offsets[index] == uint.MaxValue || !(jmp || jcc))
+                throw new InvalidOperationException($"the jump at input {fragment.Instructions[index].IP:x} was not encoded with rel32");
+            long displacement = (long)target - (long)(start + (ulong)end);
+            BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(end - 4), checked((int)displacement));
+        }
+    }
+
     private static (ByteWriter Hot, ByteWriter Cold, BlockEncoderResult[] Results)? TryEncode(FragmentCode hot, FragmentCode? cold,
         ulong hotStart, ulong coldStart, BlockEncoderOptions options, out string? error)
     {
-        var hotWriter = new ByteWriter();
-        var coldWriter = new ByteWriter();
+        // Encoded code is rarely much longer than its input: a near branch is at most 6 bytes.
+        var hotWriter = new ByteWriter(hot.Instructions.Count * 8);
+        var coldWriter = new ByteWriter(cold != null ? cold.Instructions.Count * 8 : 0);
         var blocks = new List<InstructionBlock> { new(hotWriter, hot.Instructions, hotStart) };
         if (cold != null)
             blocks.Add(new InstructionBlock(coldWriter, cold.Instructions, coldStart));
@@ -151,13 +243,19 @@ public static class CodeEmitter
     }
 
     private static Encoded Complete((ByteWriter Hot, ByteWriter Cold, BlockEncoderResult[] Results) encoding, BinaryFunction function,
-        FragmentCode hot, FragmentCode? cold, ulong hotStart, ulong coldStart) => new()
+        FragmentCode hot, FragmentCode? cold, ulong hotStart, ulong coldStart)
     {
-        Function = function, Hot = hot, Cold = cold,
-        HotBytes = encoding.Hot.ToArray(), HotOffsets = encoding.Results[0].NewInstructionOffsets,
-        ColdBytes = cold != null ? encoding.Cold.ToArray() : [], ColdOffsets = cold != null ? encoding.Results[1].NewInstructionOffsets : [],
-        HotStart = hotStart, ColdStart = coldStart,
-    };
+        var result = new Encoded
+        {
+            Function = function, Hot = hot, Cold = cold,
+            HotBytes = encoding.Hot.ToArray(), HotOffsets = encoding.Results[0].NewInstructionOffsets,
+            ColdBytes = cold != null ? encoding.Cold.ToArray() : [], ColdOffsets = cold != null ? encoding.Results[1].NewInstructionOffsets : [],
+        };
+        PatchLongBranches(hot, result.HotBytes, result.HotOffsets, hotStart);
+        if (cold != null)
+            PatchLongBranches(cold, result.ColdBytes, result.ColdOffsets, coldStart);
+        return result;
+    }
 
     private static void ForceNearBranches(FragmentCode fragment)
     {
@@ -173,61 +271,80 @@ public static class CodeEmitter
         }
     }
 
-    private static AddressMap BuildMap(IEnumerable<Encoded> functions, Dictionary<FunctionId, ulong> start, Dictionary<FunctionId, ulong> coldStart)
+    private static AddressMap BuildMap(Encoded[] functions, ulong[] start, ulong[] coldStart)
     {
-        var pairs = new List<(ulong, ulong)>();
-        var fragments = new List<FragmentPlacement>();
+        int pairCount = 0;
         foreach (var e in functions)
+            pairCount += MappedCount(e.Hot) + (e.Cold != null ? MappedCount(e.Cold) : 0);
+        var inputs = new ulong[pairCount];
+        var outputs = new ulong[pairCount];
+        var fragments = new List<FragmentPlacement>(functions.Length);
+        int next = 0;
+        for (int i = 0; i < functions.Length; i++)
         {
+            var e = functions[i];
             // Offsets are relative to the address the fragment was encoded at.
-            AddPairs(pairs, e.Hot, e.HotOffsets, start[e.Function.Id], e.HotBytes.Length);
-            fragments.Add(new FragmentPlacement(e.Function.Name, e.Function.Address, e.Function.End, start[e.Function.Id], (ulong)e.HotBytes.Length, false));
+            AddPairs(inputs, outputs, ref next, e.Hot, e.HotOffsets, start[i], e.HotBytes.Length);
+            fragments.Add(new FragmentPlacement(e.Function.Name, e.Function.Address, e.Function.End, start[i], (ulong)e.HotBytes.Length, false));
             if (e.Cold != null)
             {
-                ulong cold = coldStart.GetValueOrDefault(e.Function.Id, e.ColdStart);
-                AddPairs(pairs, e.Cold, e.ColdOffsets, cold, e.ColdBytes.Length);
-                fragments.Add(new FragmentPlacement(e.Function.Name + ".cold.0", e.Function.Address, e.Function.End, cold, (ulong)e.ColdBytes.Length, true));
+                AddPairs(inputs, outputs, ref next, e.Cold, e.ColdOffsets, coldStart[i], e.ColdBytes.Length);
+                fragments.Add(new FragmentPlacement(e.Function.Name + ".cold.0", e.Function.Address, e.Function.End, coldStart[i], (ulong)e.ColdBytes.Length, true));
             }
         }
-        return new AddressMap(pairs, fragments);
+        return new AddressMap(inputs[..next], outputs[..next], fragments);
     }
 
-    private static void AddPairs(List<(ulong, ulong)> pairs, FragmentCode fragment, uint[] offsets, ulong start, int size)
+    /// <summary>An upper bound of the map entries a fragment gives: its instructions and the ones it dropped.</summary>
+    private static int MappedCount(FragmentCode fragment) => fragment.Instructions.Count + fragment.Dropped.Count;
+
+    private static void AddPairs(ulong[] inputs, ulong[] outputs, ref int next, FragmentCode fragment, uint[] offsets, ulong start, int size)
     {
         for (int i = 0; i < fragment.Instructions.Count; i++)
         {
             ulong ip = fragment.Instructions[i].IP;
             if (ip < FragmentBuilder.SyntheticIps && offsets[i] != uint.MaxValue)
-                pairs.Add((ip, start + offsets[i]));
+            {
+                inputs[next] = ip;
+                outputs[next++] = start + offsets[i];
+            }
         }
         foreach (var (input, before) in fragment.Dropped)
-            pairs.Add((input, start + (before < offsets.Length && offsets[before] != uint.MaxValue ? offsets[before] : (ulong)size)));
+        {
+            inputs[next] = input;
+            outputs[next++] = start + (before < offsets.Length && offsets[before] != uint.MaxValue ? offsets[before] : (ulong)size);
+        }
     }
 
-    private static EmittedCode Assemble(List<BinaryFunction> moved, Dictionary<FunctionId, Encoded> encoded, Dictionary<FunctionId, ulong> start,
-        Dictionary<FunctionId, ulong> coldStart, ulong textAddress, ulong coldAddress, AddressMap map, Log log)
+    private static EmittedCode Assemble(BinaryFunction[] moved, Encoded[] encoded, ulong[] start, ulong[] coldStart,
+        ulong textAddress, ulong coldAddress, AddressMap map, Log log)
     {
-        ulong textEnd = moved.Count == 0 ? textAddress : moved.Max(f => start[f.Id] + (ulong)encoded[f.Id].HotBytes.Length);
+        ulong textEnd = textAddress, coldEnd = coldAddress;
+        for (int i = 0; i < moved.Length; i++)
+        {
+            textEnd = Math.Max(textEnd, start[i] + (ulong)encoded[i].HotBytes.Length);
+            if (encoded[i].Cold != null)
+                coldEnd = Math.Max(coldEnd, coldStart[i] + (ulong)encoded[i].ColdBytes.Length);
+        }
         var text = new byte[textEnd - textAddress];
         Array.Fill(text, Padding);
-        ulong coldEnd = coldStart.Count == 0 ? coldAddress : coldStart.Max(c => c.Value + (ulong)encoded[c.Key].ColdBytes.Length);
         var cold = new byte[coldEnd - coldAddress];
         Array.Fill(cold, Padding);
-        var placements = new Dictionary<FunctionId, EmittedFunction>();
-        foreach (var function in moved)
+        var placements = new Dictionary<FunctionId, EmittedFunction>(moved.Length);
+        for (int i = 0; i < moved.Length; i++)
         {
-            var e = encoded[function.Id];
-            e.HotBytes.CopyTo(text, (int)(start[function.Id] - textAddress));
+            var e = encoded[i];
+            e.HotBytes.CopyTo(text, (int)(start[i] - textAddress));
             ulong coldAt = 0;
             if (e.Cold != null)
             {
-                coldAt = coldStart[function.Id];
+                coldAt = coldStart[i];
                 e.ColdBytes.CopyTo(cold, (int)(coldAt - coldAddress));
             }
-            placements[function.Id] = new EmittedFunction(function.Id, start[function.Id], (ulong)e.HotBytes.Length, coldAt, (ulong)e.ColdBytes.Length,
-                Instructions(e.Hot, e.HotOffsets, start[function.Id]), e.Cold != null ? Instructions(e.Cold, e.ColdOffsets, coldAt) : []);
+            placements[moved[i].Id] = new EmittedFunction(moved[i].Id, start[i], (ulong)e.HotBytes.Length, coldAt, (ulong)e.ColdBytes.Length,
+                Instructions(e.Hot, e.HotOffsets, start[i]), e.Cold != null ? Instructions(e.Cold, e.ColdOffsets, coldAt) : []);
         }
-        log.Info($"emitted {moved.Count} functions: {text.Length} bytes of hot code, {cold.Length} bytes of cold code");
+        log.Info($"emitted {moved.Length} functions: {text.Length} bytes of hot code, {cold.Length} bytes of cold code");
         return new EmittedCode
         {
             TextAddress = textAddress, Text = text, ColdAddress = coldAddress, Cold = cold,
@@ -261,11 +378,19 @@ public static class CodeEmitter
 
     private static ulong NewSegmentAlign(ulong value, ulong alignment) => (value + alignment - 1) / alignment * alignment;
 
-    /// <summary>Collects encoded bytes.</summary>
-    private sealed class ByteWriter : CodeWriter
+    /// <summary>Collects encoded bytes in one array that doubles when full.</summary>
+    private sealed class ByteWriter(int capacity) : CodeWriter
     {
-        private readonly List<byte> _bytes = new(256);
-        public override void WriteByte(byte value) => _bytes.Add(value);
-        public byte[] ToArray() => _bytes.ToArray();
+        private byte[] _bytes = new byte[Math.Max(16, capacity)];
+        private int _length;
+
+        public override void WriteByte(byte value)
+        {
+            if (_length == _bytes.Length)
+                Array.Resize(ref _bytes, _bytes.Length * 2);
+            _bytes[_length++] = value;
+        }
+
+        public byte[] ToArray() => _bytes.AsSpan(0, _length).ToArray();
     }
 }

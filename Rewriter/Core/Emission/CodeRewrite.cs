@@ -14,15 +14,17 @@ public static class CodeRewrite
 {
     public sealed record Result(ElfRewriteRequest Request, EmittedCode Code);
 
-    public static Result Build(BinaryContext context, BinaryLayout layout, EmissionOptions options, bool keepDebugSections, Log log)
+    public static Result Build(BinaryContext context, BinaryLayout layout, EmissionOptions options, bool keepDebugSections, Log log,
+        PhaseTimer? timer = null)
     {
+        T Step<T>(string name, Func<T> step) => timer != null ? timer.MeasureNested(name, step) : step();
         var elf = context.Elf;
         var segment = NewSegmentLayout.Plan(elf);
         ulong textAddress = NewSegmentLayout.AlignUp(segment.FirstFreeAddress, 64);
-        var code = CodeEmitter.Emit(context, layout, textAddress, options, log);
+        var code = Step("encode code", () => CodeEmitter.Emit(context, layout, textAddress, options, log));
         code.TextSectionIndex = elf.Sections.Count; // the first section added
 
-        var patched = ReferencePatcher.Patch(context, code);
+        var patched = Step("patch references", () => ReferencePatcher.Patch(context, code));
         log.Info($"patched {patched.Patches.Count} references in the original image, {patched.StubCount} old entries jump to the new code");
 
         var newSections = new List<NewSection>
@@ -35,7 +37,7 @@ public static class CodeRewrite
         var renamed = new Dictionary<int, string>();
         var updatedSegments = new Dictionary<int, ProgramHeader>();
         ulong codeEnd = Math.Max(code.TextAddress + (ulong)code.Text.Length, code.ColdAddress + (ulong)code.Cold.Length);
-        if (ExceptionFrames.Build(context, code, NewSegmentLayout.AlignUp(codeEnd, 8)) is { } frames)
+        if (Step("exception frames", () => ExceptionFrames.Build(context, code, NewSegmentLayout.AlignUp(codeEnd, 8))) is { } frames)
         {
             if (frames.ExceptTable != null)
                 newSections.Add(frames.ExceptTable);
@@ -55,7 +57,7 @@ public static class CodeRewrite
         }
 
         var replaced = new Dictionary<int, ReadOnlyMemory<byte>>();
-        if (SymbolTableUpdater.Update(elf, code) is { } symtab)
+        if (Step("symbol table", () => SymbolTableUpdater.Update(elf, code)) is { } symtab)
             replaced[symtab.SectionIndex] = symtab.Contents;
 
         var removed = StaleSections(context, keepDebugSections, log);
@@ -71,7 +73,7 @@ public static class CodeRewrite
             RemovedSections = removed,
             RenamedSections = renamed,
             UpdatedSegments = updatedSegments,
-            NewNonAllocatedSections = [new NewSection(AddressMap.SectionName, SectionType.Note, SectionFlags.None, 0, 4, code.Map.ToNote())],
+            NewNonAllocatedSections = [new NewSection(AddressMap.SectionName, SectionType.Note, SectionFlags.None, 0, 4, Step("address map note", code.Map.ToNote))],
         };
         return new Result(request, code);
     }

@@ -9,12 +9,18 @@ namespace Rewriter.Emission;
 /// instruction keeps its input address as its IP, which the block encoder uses as a label;
 /// instructions made up here get an IP from <see cref="SyntheticIps"/>, which nothing targets.
 /// </summary>
-public sealed class FragmentCode(bool isCold)
+public sealed class FragmentCode(bool isCold, int capacity)
 {
     public bool IsCold { get; } = isCold;
-    public List<Instruction> Instructions { get; } = [];
+    public List<Instruction> Instructions { get; } = new(capacity);
     /// <summary>Input instructions left out (a jump made redundant by the layout) and the index of the instruction they would precede.</summary>
     public List<(ulong InputAddress, int Before)> Dropped { get; } = [];
+    /// <summary>
+    /// Jumps that leave the function (tail calls), by instruction index, with their targets: they
+    /// keep the rel32 form whatever the distance, so a fragment's size does not depend on where
+    /// other code lands.
+    /// </summary>
+    public List<(int Index, ulong Target)> LongBranches { get; } = [];
 }
 
 /// <summary>
@@ -30,8 +36,10 @@ public static class FragmentBuilder
     public static (FragmentCode Hot, FragmentCode? Cold) Build(BinaryContext context, BinaryFunction function, FunctionLayout layout, Func<ulong, ulong> relocate)
     {
         var body = function.Body!;
-        var hot = new FragmentCode(false);
-        var cold = layout.IsSplit ? new FragmentCode(true) : null;
+        // PERF: room for every input instruction plus a few added jumps, so the lists never grow.
+        int capacity = body.Instructions.Length + 8;
+        var hot = new FragmentCode(false, capacity);
+        var cold = layout.IsSplit ? new FragmentCode(true, capacity) : null;
         ulong nextSynthetic = SyntheticIps;
         var order = layout.BlockOrder;
         for (int position = 0; position < order.Length; position++)
@@ -71,7 +79,7 @@ public static class FragmentBuilder
 
         int copyEnd = jumpAfterConditional ? last - 1 : localConditional || localJump ? last : last + 1;
         for (int i = block.FirstInstruction; i < copyEnd; i++)
-            fragment.Instructions.Add(Retarget(context, body, i, relocate));
+            AddRetargeted(context, body, i, fragment, relocate);
 
         if (jumpAfterConditional || localConditional)
         {
@@ -131,13 +139,18 @@ public static class FragmentBuilder
 
     public static bool IsNearBranch(in Instruction instruction) => Disassembly.FunctionDisassembler.IsNearBranch(instruction);
 
-    /// <summary>The instruction with every reference to moved code pointed at its new place.</summary>
-    private static Instruction Retarget(BinaryContext context, FunctionBody body, int index, Func<ulong, ulong> relocate)
+    /// <summary>Adds the instruction with every reference to moved code pointed at its new place.</summary>
+    private static void AddRetargeted(BinaryContext context, FunctionBody body, int index, FragmentCode fragment, Func<ulong, ulong> relocate)
     {
         var instruction = body.Instructions[index];
         var reference = body.References[index];
         switch (reference.Kind)
         {
+            case ReferenceKind.TailCall when instruction.IsJmpShortOrNear || instruction.IsJccShortOrNear:
+                instruction.NearBranch64 = relocate(reference.Target);
+                instruction.ToNearBranch();
+                fragment.LongBranches.Add((fragment.Instructions.Count, instruction.NearBranch64));
+                break;
             case ReferenceKind.Call or ReferenceKind.TailCall:
                 instruction.NearBranch64 = relocate(reference.Target);
                 break;
@@ -148,7 +161,7 @@ public static class FragmentBuilder
                 RetargetAbsolute(context, ref instruction, relocate);
                 break;
         }
-        return instruction;
+        fragment.Instructions.Add(instruction);
     }
 
     /// <summary>An absolute address in an immediate or displacement, found through its relocation.</summary>

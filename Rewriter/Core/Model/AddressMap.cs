@@ -24,15 +24,19 @@ public sealed class AddressMap
     public IReadOnlyList<FragmentPlacement> Fragments { get; }
     public int Count => _inputs.Length;
 
-    public AddressMap(IEnumerable<(ulong Input, ulong Output)> pairs, IEnumerable<FragmentPlacement> fragments)
+    /// <summary>A map over parallel arrays of input and output addresses, which it sorts in place and keeps.</summary>
+    public AddressMap(ulong[] inputs, ulong[] outputs, IEnumerable<FragmentPlacement> fragments)
     {
-        var sorted = pairs.OrderBy(p => p.Input).ToArray();
-        _inputs = sorted.Select(p => p.Input).ToArray();
-        _outputs = sorted.Select(p => p.Output).ToArray();
+        if (inputs.Length != outputs.Length)
+            throw new ArgumentException("every input address needs one output address", nameof(outputs));
+        // PERF: one key/value array sort instead of sorting tuples and projecting them twice.
+        Array.Sort(inputs, outputs);
+        _inputs = inputs;
+        _outputs = outputs;
         Fragments = fragments.OrderBy(f => f.OutputStart).ToList();
     }
 
-    public static AddressMap Empty { get; } = new([], []);
+    public static AddressMap Empty { get; } = new([], [], []);
 
     /// <summary>The output address of the instruction that started at <paramref name="input"/>.</summary>
     public bool TryTranslate(ulong input, out ulong output)
@@ -56,34 +60,37 @@ public sealed class AddressMap
     /// <summary>An SHT_NOTE body: owner "rewriter", type 1, descriptor = version, pairs, fragments.</summary>
     public byte[] ToNote()
     {
-        using var descriptor = new MemoryStream();
-        var buffer = new byte[8];
-        void U32(uint v) { BinaryPrimitives.WriteUInt32LittleEndian(buffer, v); descriptor.Write(buffer, 0, 4); }
-        void U64(ulong v) { BinaryPrimitives.WriteUInt64LittleEndian(buffer, v); descriptor.Write(buffer, 0, 8); }
-        U32(FormatVersion);
-        U32((uint)_inputs.Length);
-        U32((uint)Fragments.Count);
-        for (int i = 0; i < _inputs.Length; i++)
-        {
-            U64(_inputs[i]);
-            U64(_outputs[i]);
-        }
-        foreach (var fragment in Fragments)
-        {
-            U64(fragment.InputStart); U64(fragment.InputEnd); U64(fragment.OutputStart); U64(fragment.OutputSize);
-            U32(fragment.IsCold ? 1u : 0u);
-            var name = Encoding.UTF8.GetBytes(fragment.Name);
-            U32((uint)name.Length);
-            descriptor.Write(name);
-        }
-        var desc = descriptor.ToArray();
         var owner = Encoding.ASCII.GetBytes(NoteOwner + "\0");
-        var note = new byte[12 + Align4(owner.Length) + Align4(desc.Length)];
+        var names = Fragments.Select(f => Encoding.UTF8.GetBytes(f.Name)).ToArray();
+        int descriptorSize = 12 + 16 * _inputs.Length + names.Sum(name => 40 + name.Length);
+        // PERF: one array of the final size, written through spans (the map has an entry per instruction).
+        var note = new byte[12 + Align4(owner.Length) + Align4(descriptorSize)];
         BinaryPrimitives.WriteUInt32LittleEndian(note, (uint)owner.Length);
-        BinaryPrimitives.WriteUInt32LittleEndian(note.AsSpan(4), (uint)desc.Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(note.AsSpan(4), (uint)descriptorSize);
         BinaryPrimitives.WriteUInt32LittleEndian(note.AsSpan(8), NoteType);
         owner.CopyTo(note, 12);
-        desc.CopyTo(note, 12 + Align4(owner.Length));
+        var d = note.AsSpan(12 + Align4(owner.Length), descriptorSize);
+        BinaryPrimitives.WriteUInt32LittleEndian(d, FormatVersion);
+        BinaryPrimitives.WriteUInt32LittleEndian(d[4..], (uint)_inputs.Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(d[8..], (uint)Fragments.Count);
+        int position = 12;
+        for (int i = 0; i < _inputs.Length; i++, position += 16)
+        {
+            BinaryPrimitives.WriteUInt64LittleEndian(d[position..], _inputs[i]);
+            BinaryPrimitives.WriteUInt64LittleEndian(d[(position + 8)..], _outputs[i]);
+        }
+        for (int i = 0; i < Fragments.Count; i++)
+        {
+            var fragment = Fragments[i];
+            BinaryPrimitives.WriteUInt64LittleEndian(d[position..], fragment.InputStart);
+            BinaryPrimitives.WriteUInt64LittleEndian(d[(position + 8)..], fragment.InputEnd);
+            BinaryPrimitives.WriteUInt64LittleEndian(d[(position + 16)..], fragment.OutputStart);
+            BinaryPrimitives.WriteUInt64LittleEndian(d[(position + 24)..], fragment.OutputSize);
+            BinaryPrimitives.WriteUInt32LittleEndian(d[(position + 32)..], fragment.IsCold ? 1u : 0u);
+            BinaryPrimitives.WriteUInt32LittleEndian(d[(position + 36)..], (uint)names[i].Length);
+            names[i].CopyTo(d[(position + 40)..]);
+            position += 40 + names[i].Length;
+        }
         return note;
     }
 
@@ -102,10 +109,17 @@ public sealed class AddressMap
             int pairs = (int)BinaryPrimitives.ReadUInt32LittleEndian(d[4..]);
             int fragments = (int)BinaryPrimitives.ReadUInt32LittleEndian(d[8..]);
             int position = 12;
-            var list = new List<(ulong, ulong)>(pairs);
+            if (pairs < 0 || (long)pairs * 16 > d.Length - position)
+                return null;
+            var inputs = new ulong[pairs];
+            var outputs = new ulong[pairs];
             for (int i = 0; i < pairs; i++, position += 16)
-                list.Add((BinaryPrimitives.ReadUInt64LittleEndian(d[position..]), BinaryPrimitives.ReadUInt64LittleEndian(d[(position + 8)..])));
-            var placements = new List<FragmentPlacement>(fragments);
+            {
+                inputs[i] = BinaryPrimitives.ReadUInt64LittleEndian(d[position..]);
+                outputs[i] = BinaryPrimitives.ReadUInt64LittleEndian(d[(position + 8)..]);
+            }
+            if (fragments < 0) return null;
+            var placements = new List<FragmentPlacement>(Math.Min(fragments, d.Length / 40));
             for (int i = 0; i < fragments; i++)
             {
                 ulong inStart = BinaryPrimitives.ReadUInt64LittleEndian(d[position..]);
@@ -118,7 +132,7 @@ public sealed class AddressMap
                 position += 40 + nameLength;
                 placements.Add(new FragmentPlacement(name, inStart, inEnd, outStart, outSize, cold));
             }
-            return new AddressMap(list, placements);
+            return new AddressMap(inputs, outputs, placements);
         }
         catch (ArgumentOutOfRangeException)
         {

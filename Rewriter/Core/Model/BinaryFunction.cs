@@ -47,9 +47,15 @@ public sealed class BinaryFunction
     /// <summary>Addresses other than <see cref="Address"/> where control may enter (other symbols inside).</summary>
     public List<ulong> SecondaryEntries { get; } = [];
 
+    /// <summary>
+    /// Not analysed at all (lite mode: it has no profile): it keeps its code and place, like a
+    /// non-simple function, but is not counted as one.
+    /// </summary>
+    public bool IsSkipped { get; set; }
+
     /// <summary>Null for a function whose layout may be changed; otherwise why it may not.</summary>
     public string? NonSimpleReason { get; private set; }
-    public bool IsSimple => NonSimpleReason == null;
+    public bool IsSimple => NonSimpleReason == null && !IsSkipped;
 
     public FunctionBody? Body { get; set; }
 

@@ -92,6 +92,29 @@ public static class ProfileAttacher
         return summary;
     }
 
+    /// <summary>
+    /// By function id: whether any record of the profile is in the function or enters it — the
+    /// functions lite mode analyses. Needs only the discovered names, not the analysis.
+    /// </summary>
+    public static bool[] FunctionsInProfile(BinaryContext context, ProfileData profile)
+    {
+        var names = NameIndex(context);
+        var named = new bool[context.Functions.Count];
+        void Mark(ProfileLocation location)
+        {
+            if (location.IsSymbol && Lookup(names, location.Name) is { } function)
+                named[function.Id.Value] = true;
+        }
+        foreach (var sample in profile.Samples)
+            Mark(sample.At);
+        foreach (var record in profile.Branches)
+        {
+            Mark(record.From);
+            Mark(record.To);
+        }
+        return named;
+    }
+
     private static Dictionary<string, BinaryFunction> NameIndex(BinaryContext context)
     {
         var names = new Dictionary<string, BinaryFunction>(StringComparer.Ordinal);

@@ -8,9 +8,11 @@ public static class FunctionSummary
 {
     public static void Report(BinaryContext context, Log log, TextWriter? everyFunction)
     {
-        var regular = context.Functions.Where(f => f.Kind != FunctionKind.Plt).ToList();
+        var regular = context.Functions.Where(f => f.Kind != FunctionKind.Plt && !f.IsSkipped).ToList();
         int simple = regular.Count(f => f.IsSimple);
-        log.Info($"functions: {regular.Count} ({simple} simple, {regular.Count - simple} non-simple, {100.0 * simple / Math.Max(1, regular.Count):F1}% simple); {context.Functions.Count - regular.Count} PLT entries");
+        int skipped = context.Functions.Count(f => f.IsSkipped);
+        string lite = skipped > 0 ? $"; {skipped} without a profile left as they are (lite mode)" : "";
+        log.Info($"functions: {regular.Count} analysed ({simple} simple, {regular.Count - simple} non-simple, {100.0 * simple / Math.Max(1, regular.Count):F1}% simple); {context.Functions.Count(f => f.Kind == FunctionKind.Plt)} PLT entries{lite}");
         foreach (var group in regular.Where(f => !f.IsSimple).GroupBy(f => Category(f.NonSimpleReason!)).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal))
             log.Info($"non-simple: {group.Count()} x {group.Key}");
         if (everyFunction != null)

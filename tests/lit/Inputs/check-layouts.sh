@@ -30,6 +30,7 @@ if [ "$profile" != "-" ]; then
   layouts+=("--reorder-blocks=ext-tsp --data $profile"
             "--reorder-blocks=ext-tsp --split-functions --split-all-cold --data $profile"
             "--reorder-blocks=ext-tsp --split-functions --reorder-functions=cdsort --data $profile"
+            "--reorder-blocks=ext-tsp --split-functions --reorder-functions=cdsort --data $profile --lite=0"
             "--reorder-functions=hfsort --data $profile"
             "--reorder-functions=exec-count --data $profile")
 fi

@@ -50,6 +50,13 @@ public static class FragmentBuilder
             int next = NextInFragment(layout, position);
             EmitBlock(context, body, block, next, fragment, relocate, ref nextSynthetic);
         }
+        if (cold is { Instructions.Count: 0 })
+        {
+            // Everything cold was padding: no cold fragment after all.
+            foreach (var (input, _) in cold.Dropped)
+                hot.Dropped.Add((input, hot.Instructions.Count));
+            cold = null;
+        }
         return (hot, cold);
     }
 
@@ -64,6 +71,15 @@ public static class FragmentBuilder
     private static void EmitBlock(BinaryContext context, FunctionBody body, BasicBlock block, int next, FragmentCode fragment,
         Func<ulong, ulong> relocate, ref ulong nextSynthetic)
     {
+        if (IsUnreachablePadding(body, block))
+        {
+            // Alignment padding after a jump: nothing reaches it, and in a new order it would
+            // only cost a jump back to its old successor. It is left out (its addresses map to
+            // whatever comes next), as llvm-bolt removes such blocks.
+            for (int i = block.FirstInstruction; i <= block.LastInstruction; i++)
+                fragment.Dropped.Add((body.Instructions[i].IP, fragment.Instructions.Count));
+            return;
+        }
         int last = block.LastInstruction;
         var lastInstruction = body.Instructions[last];
         int taken = -1, fallThrough = -1;
@@ -128,6 +144,17 @@ public static class FragmentBuilder
         fragment.Instructions.Add(conditional);
         fragment.Instructions.Add(existingJump ?? Jump(fallThroughAddress, ref nextSynthetic));
         return existingJump != null;
+    }
+
+    /// <summary>A block of nothing but NOPs that no edge enters (not the entry, not a landing pad).</summary>
+    private static bool IsUnreachablePadding(FunctionBody body, BasicBlock block)
+    {
+        if (block.IsEntry || block.IsLandingPad || block.Predecessors.Count > 0)
+            return false;
+        for (int i = block.FirstInstruction; i <= block.LastInstruction; i++)
+            if (body.Instructions[i].Mnemonic != Mnemonic.Nop)
+                return false;
+        return true;
     }
 
     private static Instruction Jump(ulong target, ref ulong nextSynthetic)

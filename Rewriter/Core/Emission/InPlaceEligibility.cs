@@ -10,10 +10,12 @@ namespace Rewriter.Emission;
 /// nothing tells us every reference into a function, so a function is rewritten only when all we
 /// can see says that control enters it at its entry alone — its inner addresses may change, its
 /// entry does not. Refused: a function with a secondary entry, an FDE that does not start at its
-/// entry, a jump table shared with another function, an entry block that is not first, a
-/// reference from other code into its middle (a branch, an address operand, a jump-table entry),
-/// or an 8-byte word in allocated data (or a dynamic relocation's addend) that names an address
-/// inside it other than its own jump tables' entries.
+/// entry, a jump table shared with another function, an entry block that is not first, a range
+/// that overlaps another function, a reference from other code into its middle (a branch, an
+/// address operand, a jump-table entry), or an 8-byte word in allocated data (or a dynamic
+/// relocation's addend) that names an address inside it other than its own jump tables' entries.
+/// Code we could not decode, and pointers we cannot recognize as such (4-byte or computed), are
+/// not seen: the same assumption llvm-bolt makes in this mode.
 /// </summary>
 public static class InPlaceEligibility
 {
@@ -58,6 +60,16 @@ public static class InPlaceEligibility
             foreach (var table in function.Body!.JumpTables)
                 if (tableOwners[table.Address].FirstOrDefault(f => f != function) is { } other)
                     Refuse(function, $"its jump table at 0x{table.Address:x} is shared with {other.Name}");
+        }
+
+        // Its bytes are overwritten up to its end, which must not reach into another function.
+        var starts = context.Functions.Select(f => f.Address).Distinct().Order().ToArray();
+        foreach (var function in sorted)
+        {
+            int next = Array.BinarySearch(starts, function.Address + 1);
+            next = next < 0 ? ~next : next;
+            if (next < starts.Length && starts[next] < function.End)
+                Refuse(function, $"its range [0x{function.Address:x}, 0x{function.End:x}) overlaps the function at 0x{starts[next]:x}");
         }
 
         // Code we decoded that refers into the middle of a candidate.

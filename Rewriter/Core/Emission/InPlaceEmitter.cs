@@ -6,11 +6,12 @@ namespace Rewriter.Emission;
 
 /// <summary>
 /// Emission without relocations (llvm-bolt's non-relocation mode). Functions never move: each
-/// eligible simple function is encoded with its hot fragment at its own address (the entry block
-/// first, so calls and pointers to its entry stay valid) and written over its original bytes
-/// when it fits in its original size (the rest filled with int3); its cold fragment goes to
-/// .text.cold in the new segment. A function that does not fit, or that
-/// <see cref="InPlaceEligibility"/> refuses, is left untouched and its layout dropped.
+/// eligible simple function whose layout differs from its input order is encoded with its hot
+/// fragment at its own address (the entry block first, so calls and pointers to its entry stay
+/// valid) and written over its original bytes when it fits in its original size (the rest
+/// filled with int3); its cold fragment goes to .text.cold in the new segment. A function that
+/// does not fit, or that <see cref="InPlaceEligibility"/> refuses, is left untouched and its
+/// layout dropped.
 /// </summary>
 public static class InPlaceEmitter
 {
@@ -25,7 +26,10 @@ public static class InPlaceEmitter
 
     public static Result Emit(BinaryContext context, BinaryLayout layout, ulong coldAddress, Log log)
     {
-        var candidates = context.Functions.Where(f => CodeEmitter.Moves(f, layout) && f.Body != null).OrderBy(f => f.Address).ToList();
+        // A function whose layout is its input order, unsplit, has nothing to gain: it stays as it is.
+        var laidOut = context.Functions.Where(f => CodeEmitter.Moves(f, layout) && f.Body != null).OrderBy(f => f.Address).ToList();
+        var candidates = laidOut.Where(f => Changes(layout[f.Id]!)).ToList();
+        int unchanged = laidOut.Count - candidates.Count;
         var untouched = new Dictionary<FunctionId, string>(InPlaceEligibility.Refusals(context, layout, candidates));
         int unsafeCount = untouched.Count;
         var active = candidates.Where(f => !untouched.ContainsKey(f.Id)).ToList();
@@ -86,8 +90,17 @@ public static class InPlaceEmitter
         int handlers = active.Count(f => f.Lsda != null), splitHandlers = active.Count(f => f.Lsda != null && encoded[f.Id].Cold.Length > 0);
         log.Info($"rewrote {active.Count} functions in place ({split} split, {emitted.Code.Cold.Length} bytes of cold code; "
             + $"{handlers} with exception call sites, {splitHandlers} of them split); "
-            + $"left {untouched.Count} untouched: {untouched.Count - unsafeCount} do not fit, {unsafeCount} are not safe to rewrite without relocations");
+            + $"left {untouched.Count} untouched: {untouched.Count - unsafeCount} do not fit, {unsafeCount} are not safe to rewrite without relocations; "
+            + $"{unchanged} keep their input layout");
         return emitted;
+    }
+
+    private static bool Changes(FunctionLayout layout)
+    {
+        for (int i = 0; i < layout.BlockOrder.Length; i++)
+            if (layout.BlockOrder[i] != i)
+                return true;
+        return layout.IsSplit;
     }
 
     private static Result Assemble(BinaryContext context, List<BinaryFunction> rewritten, Dictionary<FunctionId, FunctionEncoding> encoded,

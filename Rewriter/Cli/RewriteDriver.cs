@@ -49,27 +49,31 @@ public sealed class RewriteDriver(RewriteOptions options, Log log, TextWriter st
     }
 
     /// <summary>
-    /// Moving code needs the static relocations kept by --emit-relocs, so that every reference
-    /// to it can be found; and it cannot keep debug information true until the debug update exists.
+    /// Code layout cannot keep debug information true until the debug update exists. Without the
+    /// static relocations kept by --emit-relocs, functions cannot move (not every reference to
+    /// them can be found): they are rewritten in place where they fit, so function reordering is
+    /// unavailable and only the rest of the layout happens.
     /// </summary>
     private bool CanMoveCode(BinaryContext context)
     {
         if (options.UpdateDebugSections)
             throw new InputFormatException("--update-debug-sections",
                 "the debug update is not implemented yet, so the debug information of code that moves cannot be kept true; drop the option to write the output without debug sections");
-        if (!context.HasRelocations)
-        {
-            log.Warning($"{options.Input} was not linked with --emit-relocs: code layout needs its relocations, so the output is the identity rewrite");
-            return false;
-        }
-        return true;
+        if (context.HasRelocations || options.Layout.ReorderFunctions == FunctionReorderAlgorithm.None)
+            return true;
+        log.Warning($"{options.Input} was not linked with --emit-relocs: function reordering needs its relocations (link with -Wl,--emit-relocs), so functions keep their order");
+        return options.Layout.ReorderBlocks != BlockReorderAlgorithm.None || options.Layout.SplitFunctions;
     }
 
     private ElfRewriteRequest LayOut(BinaryContext context, PhaseTimer timer)
     {
+        var layoutOptions = context.HasRelocations ? options.Layout : options.Layout with { ReorderFunctions = FunctionReorderAlgorithm.None };
         var layout = new BinaryLayout(context);
-        foreach (var timing in PassPipeline.Create(options.Layout).Run(new PassContext(context, layout, options.Layout, log, stdout)))
+        foreach (var timing in PassPipeline.Create(layoutOptions).Run(new PassContext(context, layout, layoutOptions, log, stdout)))
             timer.Record(timing.Name, timing.Elapsed);
+        // Emission may drop the layout of a function it leaves untouched (non-relocation mode),
+        // so the statistics after optimization come after it.
+        var rewrite = CodeRewrite.Build(context, layout, options.Emission, keepDebugSections: false, log, timer);
         if (options.DynoStats)
         {
             stdout.WriteLine("RW-INFO: program-wide dyno-stats after optimization:");
@@ -77,20 +81,21 @@ public sealed class RewriteDriver(RewriteOptions options, Log log, TextWriter st
             DynoStats.Compute(context, layout).WriteTo(stdout, DynoStats.Compute(context));
             stdout.WriteLine();
         }
-        var rewrite = CodeRewrite.Build(context, layout, options.Emission, keepDebugSections: false, log, timer);
         return rewrite.Request with { ForceNewSegment = options.ForceNewSegment };
     }
 
     /// <summary>
     /// Discovers the functions and analyses them: all of them, or in lite mode (a profile and a
-    /// layout to apply, as llvm-bolt does by default) only those the profile names — the others
-    /// have nothing to gain from a new layout and stay where they are.
+    /// layout to apply, as llvm-bolt does by default, on input with relocations) only those the
+    /// profile names — the others have nothing to gain from a new layout and stay where they are.
     /// </summary>
     private BinaryContext Analyse(ElfFile elf, ProfileData? profile)
     {
         var context = Discovery.FunctionDiscovery.Discover(elf, log);
         Func<BinaryFunction, bool>? selected = null;
-        if (profile != null && options.Lite && options.MovesCode)
+        // Without relocations every function is analysed: code we have not decoded could enter a
+        // function in its middle, and then it must not be rewritten in place.
+        if (profile != null && options.Lite && options.MovesCode && context.HasRelocations)
         {
             var inProfile = ProfileAttacher.FunctionsInProfile(context, profile);
             selected = function => inProfile[function.Id.Value];

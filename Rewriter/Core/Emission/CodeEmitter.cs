@@ -202,6 +202,26 @@ public static class CodeEmitter
         return Complete(second.Value, function, hot, cold, hotStart, coldStart);
     }
 
+    /// <summary>
+    /// One function encoded at fixed fragment addresses, for emission that places functions
+    /// itself (non-relocation mode: the hot fragment at the function's own address). Nothing else
+    /// moves, so the fragments' references are taken as they are.
+    /// </summary>
+    internal static FunctionEncoding EncodeAt(BinaryFunction function, FragmentCode hot, FragmentCode? cold, ulong hotStart, ulong coldStart,
+        ref bool nearBranchesOnly)
+    {
+        var e = EncodeFunction(function, hot, cold, hotStart, coldStart, ref nearBranchesOnly);
+        int capacity = MappedCount(hot) + (cold != null ? MappedCount(cold) : 0);
+        var inputs = new ulong[capacity];
+        var outputs = new ulong[capacity];
+        int next = 0;
+        AddPairs(inputs, outputs, ref next, hot, e.HotOffsets, hotStart, e.HotBytes.Length);
+        if (cold != null)
+            AddPairs(inputs, outputs, ref next, cold, e.ColdOffsets, coldStart, e.ColdBytes.Length);
+        return new FunctionEncoding(e.HotBytes, e.ColdBytes, inputs[..next], outputs[..next], Instructions(hot, e.HotOffsets, hotStart),
+            cold != null ? Instructions(cold, e.ColdOffsets, coldStart) : []);
+    }
+
     private static void AimFarAway(FragmentCode fragment, ulong start)
     {
         foreach (var (index, _) in fragment.LongBranches)

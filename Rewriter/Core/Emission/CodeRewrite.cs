@@ -8,7 +8,9 @@ namespace Rewriter.Emission;
 /// <summary>
 /// Turns layout decisions into everything the ELF writer needs: the new code in a new segment
 /// (.text hot, .text.cold), patches to the original image, an updated .symtab, the address map
-/// note, and the removal of sections the move made stale.
+/// note, and the removal of sections the move made stale. With static relocations in the input
+/// every simple function moves (<see cref="CodeEmitter"/>); without them functions are rewritten
+/// in place (<see cref="InPlaceEmitter"/>) and only their cold fragments go to the new segment.
 /// </summary>
 public static class CodeRewrite
 {
@@ -21,20 +23,37 @@ public static class CodeRewrite
         var elf = context.Elf;
         var segment = NewSegmentLayout.Plan(elf);
         ulong textAddress = NewSegmentLayout.AlignUp(segment.FirstFreeAddress, 64);
-        var code = Step("encode code", () => CodeEmitter.Emit(context, layout, textAddress, options, log));
-        code.TextSectionIndex = elf.Sections.Count; // the first section added
-
-        var patched = Step("patch references", () => ReferencePatcher.Patch(context, code));
-        log.Info($"patched {patched.Patches.Count} references in the original image, {patched.StubCount} old entries jump to the new code");
-
-        var newSections = new List<NewSection>
+        EmittedCode code;
+        List<ImagePatch> patches;
+        ulong? entry = null;
+        var newSections = new List<NewSection>();
+        var renamed = new Dictionary<int, string>();
+        if (context.HasRelocations)
         {
-            new(".text", SectionType.ProgBits, SectionFlags.Alloc | SectionFlags.ExecInstr, code.TextAddress, 64, code.Text),
-        };
+            code = Step("encode code", () => CodeEmitter.Emit(context, layout, textAddress, options, log));
+            var patched = Step("patch references", () => ReferencePatcher.Patch(context, code));
+            log.Info($"patched {patched.Patches.Count} references in the original image, {patched.StubCount} old entries jump to the new code");
+            (patches, entry) = (patched.Patches, patched.Entry);
+            newSections.Add(new(".text", SectionType.ProgBits, SectionFlags.Alloc | SectionFlags.ExecInstr, code.TextAddress, 64, code.Text));
+            if (elf.FindSection(".text") is { } oldText)
+                renamed[oldText.Index] = ".rewriter.org.text";
+        }
+        else
+        {
+            // Functions keep their addresses; .text keeps its name and its place.
+            var inPlace = Step("encode code in place", () => InPlaceEmitter.Emit(context, layout, textAddress, log));
+            code = inPlace.Code;
+            if (code.MovedFunctions.Count == 0)
+                return new Result(new ElfRewriteRequest(), code); // nothing changed: the identity rewrite, debug sections still true
+            var references = Step("patch references", () => ReferencePatcher.PatchInPlace(context, code));
+            log.Info($"patched {references.Count} jump-table entries and dynamic relocations naming rewritten code");
+            patches = [.. inPlace.CodePatches, .. references];
+            patches.Sort((a, b) => a.Offset.CompareTo(b.Offset));
+        }
+        code.TextSectionIndex = elf.Sections.Count; // the first section added
         if (code.Cold.Length > 0)
             newSections.Add(new NewSection(".text.cold", SectionType.ProgBits, SectionFlags.Alloc | SectionFlags.ExecInstr, code.ColdAddress, 16, code.Cold));
 
-        var renamed = new Dictionary<int, string>();
         var updatedSegments = new Dictionary<int, ProgramHeader>();
         ulong codeEnd = Math.Max(code.TextAddress + (ulong)code.Text.Length, code.ColdAddress + (ulong)code.Cold.Length);
         if (Step("exception frames", () => ExceptionFrames.Build(context, code, NewSegmentLayout.AlignUp(codeEnd, 8))) is { } frames)
@@ -67,14 +86,12 @@ public static class CodeRewrite
         }
 
         var removed = StaleSections(context, keepDebugSections, log);
-        if (elf.FindSection(".text") is { } oldText)
-            renamed[oldText.Index] = ".rewriter.org.text";
 
         var request = new ElfRewriteRequest
         {
             NewSections = newSections,
-            Patches = patched.Patches,
-            NewEntry = patched.Entry,
+            Patches = patches,
+            NewEntry = entry,
             ReplacedSections = replaced,
             ReplacedSectionInfo = replacedInfo,
             RemovedSections = removed,

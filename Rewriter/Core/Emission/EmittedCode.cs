@@ -24,10 +24,15 @@ public sealed class EmittedCode
     public required byte[] Cold { get; init; }
     public required IReadOnlyDictionary<FunctionId, EmittedFunction> Functions { get; init; }
     public required AddressMap Map { get; init; }
-    /// <summary>The index the new .text section gets in the output's section table.</summary>
+    /// <summary>The index the new .text section gets in the output's section table (the first section added).</summary>
     public int TextSectionIndex { get; set; }
-    /// <summary>The index of the new .text.cold (added right after .text), when there is cold code.</summary>
-    public int ColdSectionIndex => TextSectionIndex + 1;
+    /// <summary>
+    /// The index of the new .text.cold, when there is cold code: added right after .text, or first
+    /// when functions were rewritten in place (no new .text).
+    /// </summary>
+    public int ColdSectionIndex => InPlace ? TextSectionIndex : TextSectionIndex + 1;
+    /// <summary>Non-relocation mode: functions were rewritten at their own addresses; only cold fragments are new.</summary>
+    public bool InPlace { get; init; }
     /// <summary>The moved functions in input address order, for lookups by old address.</summary>
     public required IReadOnlyList<BinaryFunction> MovedFunctions { get; init; }
 

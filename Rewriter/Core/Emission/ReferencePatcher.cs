@@ -38,6 +38,23 @@ public static class ReferencePatcher
         return new Result(ordered, code.Relocate(elf.Header.Entry), stubs);
     }
 
+    /// <summary>
+    /// Non-relocation mode: functions keep their entries, so only what names addresses inside the
+    /// rewritten functions changes — their jump-table entries, and the dynamic relocations of
+    /// absolute tables in position-independent code.
+    /// </summary>
+    public static List<ImagePatch> PatchInPlace(BinaryContext context, EmittedCode code)
+    {
+        var patches = new Dictionary<ulong, ImagePatch>();
+        PatchJumpTables(context, code, (address, bytes) =>
+        {
+            if (FileOffset(context.Elf, address) is { } offset)
+                patches[offset] = new ImagePatch(offset, bytes);
+        });
+        PatchDynamicRelocations(context, code, patches);
+        return patches.Values.OrderBy(p => p.Offset).ToList();
+    }
+
     private static void PatchJumpTables(BinaryContext context, EmittedCode code, Action<ulong, byte[]> write)
     {
         foreach (var function in code.MovedFunctions)
@@ -93,8 +110,8 @@ public static class ReferencePatcher
                 if (relocation.Type is not (X86RelocationType.Relative or X86RelocationType.IRelative))
                     continue;
                 ulong addend = (ulong)relocation.Addend;
-                if (!IsMovedInstruction(code, addend))
-                    continue;
+                if (!IsMovedInstruction(code, addend) || code.Relocate(addend) == addend)
+                    continue; // (an entry rewritten in place names the same address)
                 ulong offset = section.Header.Offset + (ulong)(i * Relocation.Size64) + 16;
                 patches[offset] = new ImagePatch(offset, U64(code.Relocate(addend)));
                 // The word in place matters too where the addend is also stored there.

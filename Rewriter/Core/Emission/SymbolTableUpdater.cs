@@ -7,7 +7,7 @@ namespace Rewriter.Emission;
 
 /// <summary>
 /// .symtab for the new layout: moved functions' symbols at their new addresses with their hot
-/// sizes, and a local `name.cold.0` function symbol for every cold fragment (so profilers,
+/// sizes (functions rewritten in place keep theirs), and a local `name.cold.0` function symbol for every cold fragment (so profilers,
 /// debuggers and valgrind can name that code), its name appended to .strtab.
 /// </summary>
 public static class SymbolTableUpdater
@@ -27,7 +27,7 @@ public static class SymbolTableUpdater
                 continue;
             var entry = contents.AsSpan(i * ElfSymbol.Size64, ElfSymbol.Size64);
             BinaryPrimitives.WriteUInt64LittleEndian(entry[8..], moved);
-            if (symbol.Type is SymbolType.Func or SymbolType.GnuIFunc && code.MovedFunctionContaining(symbol.Value) is { } function
+            if (!code.InPlace && symbol.Type is SymbolType.Func or SymbolType.GnuIFunc && code.MovedFunctionContaining(symbol.Value) is { } function
                 && function.Address == symbol.Value)
             {
                 BinaryPrimitives.WriteUInt64LittleEndian(entry[16..], code.Functions[function.Id].HotSize);

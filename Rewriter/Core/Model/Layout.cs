@@ -47,6 +47,9 @@ public sealed class BinaryLayout
 
     public IEnumerable<FunctionLayout> Functions => _functions.OfType<FunctionLayout>();
 
+    /// <summary>Forgets the layout of a function that emission leaves as it is (non-relocation mode: it did not fit, say).</summary>
+    public void Drop(FunctionId id) => _functions[id.Value] = null;
+
     /// <summary>Output order of the functions placed in the new .text (every non-PLT function once).</summary>
     public List<FunctionId> FunctionOrder { get; set; }
 }

@@ -14,6 +14,7 @@ public sealed class CompiledProgramTests(ITestOutputHelper output)
         { "Clang", "C", "-O1 -g -gdwarf-4", false },
         { "Clang", "C", "-O2 -g -gdwarf-5", false },
         { "Clang", "C", "-O0 -g -gdwarf-2", false },
+        { "Clang", "Cpp", "-O1 -g -gdwarf-3", false },
         { "Clang", "C", "-O1 -g -gdwarf-5 -gdwarf64", false },
         { "Clang", "Cpp", "-O1 -g -gdwarf-4", false },
         { "Clang", "Cpp", "-O2 -g -gdwarf-5", false },

@@ -97,6 +97,7 @@ public sealed class AbbreviationTable
                 specs.Add(new AttributeSpec((DwAt)name, (DwForm)form, implicitConst, size)
                 {
                     IntegerKind = FormSizes.IntegerKind((DwForm)form),
+                    UlebKind = FormSizes.UlebKind((DwForm)form),
                     FixedOffset = fixedOffset,
                 });
                 fixedOffset = fixedOffset < 0 || size < 0 ? -1 : fixedOffset + size;

@@ -46,12 +46,17 @@ public ref struct DwarfCursor
         _position = (int)offset;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Skip(ulong count)
     {
         if (count > (ulong)Remaining)
-            throw Error($"skipping 0x{count:x} bytes runs past the end (0x{Remaining:x} left)");
+            ThrowSkip(count);
         _position += (int)count;
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private readonly void ThrowSkip(ulong count) =>
+        throw Error($"skipping 0x{count:x} bytes runs past the end (0x{Remaining:x} left)");
 
     // PERF: one unsigned comparison covers both "negative" and "too far"; the throw lives in a
     // separate non-inlined method so the hot readers stay small enough to inline.
@@ -194,6 +199,13 @@ public ref struct DwarfCursor
 
     private ulong ReadUlebSlow()
     {
+        // PERF: two-byte values (abbreviation codes past 127, most addrx and udata) skip the loop.
+        if ((uint)(_position + 1) < (uint)_data.Length && _data[_position] >= 0x80 && _data[_position + 1] < 0x80)
+        {
+            ulong value = (ulong)(uint)(_data[_position] & 0x7f) | (ulong)_data[_position + 1] << 7;
+            _position += 2;
+            return value;
+        }
         int start = _position;
         ulong result = 0;
         int shift = 0;

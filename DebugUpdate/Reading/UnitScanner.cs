@@ -110,9 +110,11 @@ public ref struct UnitScanner
             int at = _fixedStart + spec.FixedOffset;
             value = new AttributeValue(spec.Name, spec.Form, kind, _cursor.PeekFixed(at, spec.FixedSize), 0, 0) { ValueOffset = at };
         }
+        else if (spec.FixedSize == 0)
+            value = AttributeDecoder.ZeroSize(in spec, _fixedStart + spec.FixedOffset);
         else
         {
-            // data16, flag_present, implicit_const: decode from a cursor placed at the value.
+            // data16: decode from a cursor placed at the value.
             var cursor = _cursor;
             cursor.Seek(_fixedStart + spec.FixedOffset);
             value = AttributeDecoder.Read(ref cursor, in spec, _encoding);

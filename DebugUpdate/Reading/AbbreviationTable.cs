@@ -80,6 +80,7 @@ public sealed class AbbreviationTable
             if (children > 1)
                 throw cursor.ErrorAt(declStart, $"abbreviation {code} has invalid children flag {children}");
             specs.Clear();
+            int fixedOffset = 0;
             while (true)
             {
                 int specStart = cursor.Position;
@@ -92,10 +93,14 @@ public sealed class AbbreviationTable
                 if (form > ushort.MaxValue || !FormSizes.IsKnown((DwForm)form))
                     throw cursor.ErrorAt(specStart, $"abbreviation {code} uses unknown form 0x{form:x}");
                 long implicitConst = (DwForm)form == DwForm.ImplicitConst ? cursor.ReadSleb() : 0;
-                specs.Add(new AttributeSpec((DwAt)name, (DwForm)form, implicitConst, FormSizes.FixedSize((DwForm)form, encoding))
+                int size = FormSizes.FixedSize((DwForm)form, encoding);
+                specs.Add(new AttributeSpec((DwAt)name, (DwForm)form, implicitConst, size)
                 {
                     IntegerKind = FormSizes.IntegerKind((DwForm)form),
+                    UlebKind = FormSizes.UlebKind((DwForm)form),
+                    FixedOffset = fixedOffset,
                 });
+                fixedOffset = fixedOffset < 0 || size < 0 ? -1 : fixedOffset + size;
             }
             if (list.Count >= ushort.MaxValue)
                 throw cursor.ErrorAt(declStart, "more than 65535 abbreviations in one table");

@@ -19,8 +19,23 @@ public static class AttributeDecoder
             ulong value = cursor.ReadFixed(spec.FixedSize);
             return new AttributeValue(spec.Name, spec.Form, kind, value, 0, 0) { ValueOffset = start };
         }
+        // PERF: the next most common are single ULEBs (addrx, strx, rnglistx, udata) and the
+        // zero-size flag_present and implicit_const; neither needs the general switch.
+        if (spec.UlebKind is { } lebKind)
+        {
+            int start = cursor.Position;
+            return new AttributeValue(spec.Name, spec.Form, lebKind, cursor.ReadUleb(), 0, 0) { ValueOffset = start };
+        }
+        if (spec.FixedSize == 0)
+            return ZeroSize(in spec, cursor.Position);
         return ReadSlow(ref cursor, in spec, encoding);
     }
+
+    /// <summary>The value of a zero-size form (flag_present, implicit_const), which lives in the abbreviation.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static AttributeValue ZeroSize(in AttributeSpec spec, int valueOffset) => spec.Form == DwForm.FlagPresent
+        ? new AttributeValue(spec.Name, spec.Form, AttributeValueKind.Flag, 1, 0, 0) { ValueOffset = valueOffset }
+        : new AttributeValue(spec.Name, spec.Form, AttributeValueKind.SignedConstant, (ulong)spec.ImplicitConst, 0, 0) { ValueOffset = valueOffset };
 
     private static AttributeValue ReadSlow(ref DwarfCursor cursor, in AttributeSpec spec, UnitEncoding encoding)
     {

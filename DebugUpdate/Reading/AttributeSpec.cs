@@ -8,4 +8,13 @@ public readonly record struct AttributeSpec(DwAt Name, DwForm Form, long Implici
 {
     /// <summary>The value kind when the form is a plain little-endian integer of FixedSize (1–8) bytes; null otherwise.</summary>
     public AttributeValueKind? IntegerKind { get; init; }
+
+    /// <summary>The value kind when the form is a plain ULEB128 (udata, ref_udata, strx, addrx, rnglistx, loclistx and the GNU indexes); null otherwise.</summary>
+    public AttributeValueKind? UlebKind { get; init; }
+
+    /// <summary>
+    /// Where the value starts, counted from the end of the DIE's abbreviation code, when every
+    /// earlier attribute of the abbreviation has a fixed size; -1 otherwise.
+    /// </summary>
+    public int FixedOffset { get; init; }
 }

@@ -42,6 +42,18 @@ public static class FormSizes
         _ => null,
     };
 
+    /// <summary>The kind of a form whose value is one ULEB128; null for every other form.</summary>
+    public static AttributeValueKind? UlebKind(DwForm form) => form switch
+    {
+        DwForm.Udata => AttributeValueKind.Constant,
+        DwForm.RefUdata => AttributeValueKind.UnitReference,
+        DwForm.Strx or DwForm.GnuStrIndex => AttributeValueKind.StringIndex,
+        DwForm.Addrx or DwForm.GnuAddrIndex => AttributeValueKind.AddressIndex,
+        DwForm.Rnglistx => AttributeValueKind.RangeListIndex,
+        DwForm.Loclistx => AttributeValueKind.LocationListIndex,
+        _ => null,
+    };
+
     /// <summary>True for every form this reader can decode (fixed or variable size).</summary>
     public static bool IsKnown(DwForm form) => form switch
     {

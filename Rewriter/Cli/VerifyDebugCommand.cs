@@ -3,13 +3,15 @@ using Rewriter.DebugUpdate.Reading;
 using Rewriter.DebugUpdate.Verification;
 using Rewriter.Diagnostics;
 using Rewriter.Elf.Reading;
+using Rewriter.Model;
 
 namespace Rewriter.Cli;
 
 /// <summary>
 /// `rewriter verify-debug ORIGINAL REWRITTEN`: proves that the rewritten program's debug
-/// information says what the original's said, translated through the address map. Exit 0 when
-/// equal, 1 when anything differs (or the input is bad).
+/// information says what the original's said, translated through the address map REWRITTEN
+/// carries (the identity when it has none). Exit 0 when equal, 1 when anything differs (or the
+/// input is bad).
 /// </summary>
 public static class VerifyDebugCommand
 {
@@ -48,17 +50,17 @@ public static class VerifyDebugCommand
         var opened = new List<ElfFile>();
         try
         {
-            DebugSections Open(string path)
+            ElfFile Open(string path, bool isSplitFile = false)
             {
-                var elf = OpenElf(path);
+                var elf = OpenElf(path, isSplitFile);
                 opened.Add(elf);
-                return DebugSectionLoader.Load(elf, log);
+                return elf;
             }
-            var splitFiles = splitPaths.Select(Open).ToList();
-            var before = new DebugInput(Open(originalPath), splitFiles);
-            var after = new DebugInput(Open(rewrittenPath), splitFiles);
-            // The address map stored by code-moving rewrites is not written yet: the identity holds.
-            var report = DebugVerifier.Compare(before, after, new IdentityTranslator());
+            var splitFiles = splitPaths.Select(path => DebugSectionLoader.Load(Open(path, isSplitFile: true), log)).ToList();
+            var before = new DebugInput(DebugSectionLoader.Load(Open(originalPath), log), splitFiles);
+            var rewrittenElf = Open(rewrittenPath);
+            var after = new DebugInput(DebugSectionLoader.Load(rewrittenElf, log), splitFiles);
+            var report = DebugVerifier.Compare(before, after, Translator(rewrittenElf, log));
             report.WriteTo(stdout);
             return report.HasDifferences;
         }
@@ -69,12 +71,30 @@ public static class VerifyDebugCommand
         }
     }
 
+    /// <summary>
+    /// The address map a code-moving rewrite stored in its output; the identity when there is none
+    /// (nothing moved).
+    /// </summary>
+    private static IAddressTranslator Translator(ElfFile rewritten, Log log)
+    {
+        if (rewritten.FindSection(AddressMap.SectionName) is not { } section)
+        {
+            log.Info($"{rewritten.Path}: no {AddressMap.SectionName} section, so no code moved: comparing addresses as they are");
+            return IdentityTranslator.Instance;
+        }
+        var map = AddressMap.FromNote(rewritten.GetRawContents(section))
+            ?? throw new InputFormatException(AddressMap.SectionName, "not an address map this version of the rewriter can read", rewritten.Path);
+        log.Info($"{rewritten.Path}: comparing through its address map ({map.Count} instructions in {map.Fragments.Count} fragments)");
+        return new InstructionMapTranslator(map.Pairs(),
+            map.Fragments.Select(f => new InstructionMapTranslator.Fragment(f.InputStart, f.InputEnd, f.OutputStart, f.OutputSize)));
+    }
+
     /// <summary>Opens an ELF file; errors in a file other than the first argument name that file.</summary>
-    private static ElfFile OpenElf(string path)
+    private static ElfFile OpenElf(string path, bool isSplitFile)
     {
         try
         {
-            return ElfFile.Open(path);
+            return ElfFile.Open(path, allowRelocatable: isSplitFile);
         }
         catch (InputFormatException e) when (e.File == null)
         {

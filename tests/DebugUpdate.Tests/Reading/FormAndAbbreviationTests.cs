@@ -86,6 +86,40 @@ public sealed class FormAndAbbreviationTests
     }
 
     [Fact]
+    public void Decodes_the_three_and_four_byte_string_and_address_index_forms()
+    {
+        // DIE 4: name strx3 (index 1), linkage_name strx4 (index 0), low_pc addrx1, entry_pc addrx2,
+        // call_pc addrx3, call_return_pc addrx4 (all index 0): fixed-size, so the scanner reads
+        // them at precomputed offsets while the index path reads them in order.
+        var sections = Fixture(
+            abbrev => abbrev.Uleb(4).Uleb(0x34).U8(0)
+                .Uleb(0x03).Uleb(0x27).Uleb(0x6e).Uleb(0x28).Uleb(0x11).Uleb(0x29)
+                .Uleb(0x52).Uleb(0x2a).Uleb(0x81).Uleb(0x2b).Uleb(0x7d).Uleb(0x2c).U8(0, 0),
+            info => info.Uleb(4).U8(1, 0, 0).U32(0).U8(0).U16(0).U8(0, 0, 0).U32(0));
+        var unit = DwarfFile.Open(sections).Units.Single();
+        unit.Abbreviations[3].FixedSize.ShouldBe(3 + 4 + 1 + 2 + 3 + 4);
+        unit.Dies.Count.ShouldBe(4);
+        unit.GetName(3).ShouldBe("int");
+        var values = new List<AttributeValue>();
+        foreach (var attribute in unit.Attributes(3))
+            values.Add(attribute);
+        values.Select(v => v.Form).ShouldBe([DwForm.Strx3, DwForm.Strx4, DwForm.Addrx1, DwForm.Addrx2, DwForm.Addrx3, DwForm.Addrx4]);
+        unit.GetString(values[1]).ShouldBe("cu.c");
+        values.Skip(2).Select(v => unit.ResolveAddress(in v)).ShouldAllBe(a => a == 0x1000UL);
+
+        var scanner = unit.Scan();
+        for (int die = 0; die < 4; die++)
+            scanner.NextDie().ShouldBeTrue();
+        foreach (var expected in values)
+        {
+            scanner.NextAttribute(out var value).ShouldBeTrue();
+            value.ShouldBe(expected);
+        }
+        scanner.NextAttribute(out _).ShouldBeFalse();
+        scanner.NextDie().ShouldBeFalse();
+    }
+
+    [Fact]
     public void Precomputes_sizes_of_fixed_size_abbreviations()
     {
         var unit = DwarfFile.Open(Fixture()).Units.Single();

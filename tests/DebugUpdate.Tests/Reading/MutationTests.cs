@@ -91,6 +91,11 @@ public sealed class MutationTests(ITestOutputHelper output)
         var file = DwarfFile.Open(main, splits);
         foreach (var unit in file.Units.Concat(file.SplitFiles.SelectMany(s => s.Units)))
         {
+            var scanner = unit.Scan();
+            while (scanner.NextDie())
+                while (scanner.NextAttribute(out _))
+                {
+                }
             var dies = unit.Dies;
             for (int die = 0; die < dies.Count; die++)
             {

@@ -1,4 +1,5 @@
 using Rewriter.DebugUpdate.Reading;
+using Rewriter.DebugUpdate.Tests.Reading;
 using Rewriter.DebugUpdate.Tests.Support;
 using Rewriter.DebugUpdate.Verification;
 using Xunit.Abstractions;
@@ -7,16 +8,8 @@ namespace Rewriter.DebugUpdate.Tests.Verification;
 
 public sealed class DebugVerifierTests(ITestOutputHelper output)
 {
-    public static TheoryData<string, string, bool> Configurations => new()
-    {
-        { "C", "-O1 -g -gdwarf-4", false },
-        { "C", "-O2 -g -gdwarf-5", false },
-        { "Cpp", "-O2 -g -gdwarf-5", false },
-        { "Cpp", "-O1 -g -gdwarf-4 -fdebug-types-section", false },
-        { "C", "-O1 -g -gdwarf-5 -gsplit-dwarf", true },
-        { "C", "-O1 -g -gdwarf-4 -gsplit-dwarf", false },
-        { "Cpp", "-O2 -g -gdwarf-4 -flto", false },
-    };
+    // Every program the reader tests compile: `verify-debug X X` must find nothing in any of them.
+    public static TheoryData<string, string, string, bool> Configurations => CompiledProgramTests.Configurations;
 
     private static CompiledProgram Program(string language, string flags, bool dwp) =>
         CompiledProgram.Get(Enum.Parse<SampleSources.Language>(language), flags, dwp);
@@ -25,9 +18,9 @@ public sealed class DebugVerifierTests(ITestOutputHelper output)
 
     [ClangTheory]
     [MemberData(nameof(Configurations))]
-    public void A_program_compared_with_itself_has_no_difference(string language, string flags, bool dwp)
+    public void A_program_compared_with_itself_has_no_difference(string compiler, string language, string flags, bool dwp)
     {
-        var program = Program(language, flags, dwp);
+        var program = CompiledProgram.Get(compiler, language, flags, dwp);
         var report = DebugVerifier.Compare(Input(program), Input(program), IdentityTranslator.Instance);
         output.WriteLine(report.ToString());
         report.HasDifferences.ShouldBeFalse(report.ToString());
@@ -38,9 +31,9 @@ public sealed class DebugVerifierTests(ITestOutputHelper output)
 
     [ClangTheory]
     [MemberData(nameof(Configurations))]
-    public void Identity_with_only_point_translation_has_no_difference(string language, string flags, bool dwp)
+    public void Identity_with_only_point_translation_has_no_difference(string compiler, string language, string flags, bool dwp)
     {
-        var program = Program(language, flags, dwp);
+        var program = CompiledProgram.Get(compiler, language, flags, dwp);
         var report = DebugVerifier.Compare(Input(program), Input(program), new PointOnlyTranslator(a => a));
         report.HasDifferences.ShouldBeFalse(report.ToString());
     }

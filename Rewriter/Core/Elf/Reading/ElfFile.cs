@@ -40,12 +40,14 @@ public sealed class ElfFile : IDisposable
             _sectionsByName.TryAdd(section.Name, section); // lowest index wins, deterministically
     }
 
-    public static ElfFile Open(string path)
+    /// <param name="allowRelocatable">Accept a relocatable object too: split-DWARF .dwo files and
+    /// .dwp packages are ones, and they are only read for their debug sections.</param>
+    public static ElfFile Open(string path, bool allowRelocatable = false)
     {
         var file = MappedFile.Open(path);
         try
         {
-            return Parse(file);
+            return Parse(file, allowRelocatable);
         }
         catch
         {
@@ -72,7 +74,7 @@ public sealed class ElfFile : IDisposable
 
     public void Dispose() => _file.Dispose();
 
-    private static ElfFile Parse(MappedFile file)
+    private static ElfFile Parse(MappedFile file, bool allowRelocatable)
     {
         var image = file.Span;
         ReadOnlySpan<byte> magic = [0x7f, (byte)'E', (byte)'L', (byte)'F'];
@@ -95,7 +97,7 @@ public sealed class ElfFile : IDisposable
         var header = ElfHeader.Read(image);
         if (header.Machine != ElfMachine.X86_64)
             throw new InputFormatException("ELF header", $"unsupported machine {header.Machine} (only x86-64 is supported)");
-        if (header.Type is not (ElfType.Executable or ElfType.SharedObject))
+        if (header.Type is not (ElfType.Executable or ElfType.SharedObject) && !(allowRelocatable && header.Type == ElfType.Relocatable))
             throw new InputFormatException("ELF header", $"unsupported ELF type {DescribeType(header.Type)} (a linked executable or shared object is needed)");
         if (header.HeaderSize != ElfHeader.Size)
             throw new InputFormatException("ELF header", $"header size {header.HeaderSize} is not {ElfHeader.Size}");

@@ -1,0 +1,115 @@
+using Rewriter.DebugUpdate.Reading;
+using Rewriter.DebugUpdate.Tests.Support;
+using Rewriter.DebugUpdate.Verification;
+using Fragment = Rewriter.DebugUpdate.Verification.InstructionMapTranslator.Fragment;
+
+namespace Rewriter.DebugUpdate.Tests.Verification;
+
+public sealed class InstructionMapTranslatorTests
+{
+    // One moved function [0x1000, 0x1010): instructions at 0x1000 (4 bytes), 0x1004 (dropped: a
+    // jump made redundant), 0x1006 (6 bytes) in the hot fragment at 0x9000 and 0x100c (4 bytes)
+    // split into the cold fragment at 0xa000. Everything else stayed.
+    private static InstructionMapTranslator Map() => new(
+        [(0x1000, 0x9000), (0x1004, 0x9004), (0x1006, 0x9004), (0x100c, 0xa000)],
+        [new Fragment(0x1000, 0x1010, 0x9000, 0xa), new Fragment(0x1000, 0x1010, 0xa000, 0x4)]);
+
+    private static List<AddressRange> Translate(InstructionMapTranslator map, ulong start, ulong end)
+    {
+        var output = new List<AddressRange>();
+        map.TryTranslateRange(new AddressRange(start, end), output).ShouldBeTrue();
+        return AddressRange.Normalize(output);
+    }
+
+    [Fact]
+    public void Instruction_starts_translate_and_other_code_stays()
+    {
+        var map = Map();
+        map.TryTranslate(0x1006, out var moved).ShouldBeTrue();
+        moved.ShouldBe(0x9004UL);
+        map.TryTranslate(0x2000, out var stayed).ShouldBeTrue();
+        stayed.ShouldBe(0x2000UL);
+        map.TryTranslate(0x1001, out _).ShouldBeFalse(); // inside a moved instruction
+    }
+
+    [Fact]
+    public void A_whole_function_maps_to_its_hot_and_cold_fragments()
+    {
+        Translate(Map(), 0x1000, 0x1010).ShouldBe([new AddressRange(0x9000, 0x900a), new AddressRange(0xa000, 0xa004)]);
+    }
+
+    [Fact]
+    public void Part_of_a_function_maps_to_the_output_of_its_instructions()
+    {
+        var map = Map();
+        Translate(map, 0x1006, 0x100c).ShouldBe([new AddressRange(0x9004, 0x900a)]);
+        Translate(map, 0x100c, 0x1010).ShouldBe([new AddressRange(0xa000, 0xa004)]);
+        Translate(map, 0x1004, 0x1006).ShouldBeEmpty(); // only the dropped jump
+    }
+
+    [Fact]
+    public void A_range_over_moved_and_unmoved_code_keeps_the_unmoved_part()
+    {
+        Translate(Map(), 0x0f00, 0x1100).ShouldBe([
+            new AddressRange(0x0f00, 0x1000), new AddressRange(0x1010, 0x1100),
+            new AddressRange(0x9000, 0x900a), new AddressRange(0xa000, 0xa004)]);
+    }
+
+    [ClangFact]
+    public void Verifier_uses_the_map_a_program_that_moved_nothing_in_the_map_still_verifies()
+    {
+        // main "moved" onto itself. The map lists every address the debug information names inside
+        // main (line rows, range bounds, code addresses, location-list bounds) as an instruction start.
+        var program = CompiledProgram.Get(SampleSources.Language.C, "-O1 -g -gdwarf-5", false);
+        var unit = program.Open().Units[0];
+        var main = FindRanges(unit, "main");
+        var rows = AddressesNamed(unit).Where(main.Contains).Distinct().ToList();
+        rows.Count.ShouldBeGreaterThan(5);
+        var identity = new InstructionMapTranslator(rows.Select(a => (a, a)), [new Fragment(main.Start, main.End, main.Start, main.Length)]);
+        var input = new DebugInput(program.Sections, program.SplitFiles);
+        var report = DebugVerifier.Compare(input, input, identity);
+        report.HasDifferences.ShouldBeFalse(report.ToString());
+
+        // The same debug information checked against a map that moved main: every description of main is now stale.
+        var shifted = new InstructionMapTranslator(rows.Select(a => (a, a + 0x100000)), [new Fragment(main.Start, main.End, main.Start + 0x100000, main.Length)]);
+        var stale = DebugVerifier.Compare(input, input, shifted);
+        stale.Count(DifferenceKind.LineTable).ShouldBeGreaterThan(0);
+        stale.Differences.ShouldContain(d => d.Kind == DifferenceKind.Ranges && d.Path == "CU main.c / subprogram main");
+    }
+
+    private static IEnumerable<ulong> AddressesNamed(DwarfUnit unit)
+    {
+        foreach (var row in unit.ReadLineTable()!.Rows)
+            yield return row.Address;
+        for (int die = 0; die < unit.Dies.Count; die++)
+        {
+            foreach (var range in unit.GetRanges(die) ?? [])
+            {
+                yield return range.Start;
+                yield return range.End;
+            }
+            var values = new List<AttributeValue>();
+            foreach (var attribute in unit.Attributes(die))
+                values.Add(attribute);
+            foreach (var attribute in values)
+            {
+                if (attribute.Kind is AttributeValueKind.Address or AttributeValueKind.AddressIndex)
+                    yield return unit.ResolveAddress(in attribute);
+                else if (unit.IsLocationList(in attribute))
+                    foreach (var entry in unit.ReadLocationList(in attribute).Where(e => e.Kind == LocationListEntryKind.Bounded))
+                    {
+                        yield return entry.Start;
+                        yield return entry.End;
+                    }
+            }
+        }
+    }
+
+    private static AddressRange FindRanges(DwarfUnit unit, string name)
+    {
+        for (int i = 0; i < unit.Dies.Count; i++)
+            if (unit.TagOf(i) == DwTag.Subprogram && unit.GetName(i) == name && unit.GetRanges(i) is { Count: 1 } ranges)
+                return ranges[0];
+        throw new InvalidOperationException($"no subprogram {name} with one range");
+    }
+}

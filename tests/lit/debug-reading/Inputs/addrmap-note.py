@@ -1,0 +1,41 @@
+#!/usr/bin/env python3
+"""Writes the body of a .note.rewriter.addrmap section (the address map `rewriter` stores in a
+program whose code it moved) that moves one function of ELF by SHIFT bytes, every instruction
+keeping its offset:
+
+    addrmap-note.py ELF SYMBOL SHIFT OUT
+
+Instruction starts come from llvm-objdump, the function's extent from llvm-nm. SHIFT 0 is a map
+that moves nothing, so the debug information of ELF must still verify against it."""
+import re
+import struct
+import subprocess
+import sys
+
+elf, symbol, shift, out = sys.argv[1], sys.argv[2], int(sys.argv[3], 0), sys.argv[4]
+
+start = size = None
+for line in subprocess.run(["llvm-nm", "-S", "--defined-only", elf], check=True,
+                           capture_output=True, text=True).stdout.splitlines():
+    fields = line.split()
+    if len(fields) == 4 and fields[3] == symbol:
+        start, size = int(fields[0], 16), int(fields[1], 16)
+if start is None:
+    sys.exit(f"{symbol} not found in {elf}")
+
+disassembly = subprocess.run(["llvm-objdump", "-d", "--no-show-raw-insn", f"--disassemble-symbols={symbol}", elf],
+                             check=True, capture_output=True, text=True).stdout
+instructions = sorted({int(m.group(1), 16) for m in re.finditer(r"^\s*([0-9a-f]+):\s", disassembly, re.M)})
+instructions = [a for a in instructions if start <= a < start + size]
+if not instructions:
+    sys.exit(f"no instructions found for {symbol}")
+
+name = symbol.encode()
+descriptor = struct.pack("<III", 1, len(instructions), 1)
+descriptor += b"".join(struct.pack("<QQ", a, a + shift) for a in instructions)
+descriptor += struct.pack("<QQQQII", start, start + size, start + shift, size, 0, len(name)) + name
+owner = b"rewriter\0"
+pad = lambda b: b + b"\0" * (-len(b) % 4)
+with open(out, "wb") as f:
+    f.write(struct.pack("<III", len(owner), len(descriptor), 1) + pad(owner) + pad(descriptor))
+print(f"{len(instructions)} instructions of {symbol} [0x{start:x}, 0x{start + size:x}) moved by 0x{shift:x}")

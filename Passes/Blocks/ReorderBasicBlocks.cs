@@ -17,10 +17,13 @@ public sealed class ReorderBasicBlocks : IBinaryPass
         var algorithm = context.Options.ReorderBlocks;
         if (algorithm == BlockReorderAlgorithm.None)
             return;
-        int changed = 0, total = 0;
-        foreach (var layout in context.Layout.Functions)
+        var layouts = context.Layout.Functions.ToArray();
+        var changed = new bool[layouts.Length];
+        // PERF: each function's order depends on that function alone, so they are decided in parallel.
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, context.Options.ThreadCount) };
+        Parallel.For(0, layouts.Length, parallel, i =>
         {
-            total++;
+            var layout = layouts[i];
             var function = context.FunctionOf(layout);
             int[] order = algorithm switch
             {
@@ -29,11 +32,11 @@ public sealed class ReorderBasicBlocks : IBinaryPass
                 BlockReorderAlgorithm.ExtTsp => ExtTspOrder(function, layout),
                 _ => throw new ArgumentOutOfRangeException(nameof(context), algorithm, "unknown block reordering"),
             };
-            if (!order.AsSpan().SequenceEqual(layout.BlockOrder))
-                changed++;
+            changed[i] = !order.AsSpan().SequenceEqual(layout.BlockOrder);
             layout.BlockOrder = order;
-        }
-        context.Log.Info($"reorder-blocks: {changed} of {total} simple functions reordered ({LayoutOptions.BlockAlgorithmNames.First(n => n.Value == algorithm).Name})");
+        });
+        int total = layouts.Length;
+        context.Log.Info($"reorder-blocks: {changed.Count(c => c)} of {total} simple functions reordered ({LayoutOptions.BlockAlgorithmNames.First(n => n.Value == algorithm).Name})");
     }
 
     /// <summary>

@@ -46,6 +46,8 @@ public sealed record LayoutOptions
     public int AlignFunctionsMaxBytes { get; init; } = 32;
     /// <summary>`--print-after=PASS`: dump the layout after the named pass.</summary>
     public string? PrintAfter { get; init; }
+    /// <summary>Threads for passes that decide each function on its own (block order); results never depend on it.</summary>
+    public int ThreadCount { get; init; } = 1;
 
     /// <summary>Command-line spellings of <see cref="BlockReorderAlgorithm"/> (`cache+` is BOLT's old name for ext-tsp).</summary>
     public static IReadOnlyList<(string Name, BlockReorderAlgorithm Value)> BlockAlgorithmNames { get; } =

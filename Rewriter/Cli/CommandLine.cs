@@ -101,6 +101,7 @@ public static class CommandLine
                 AlignFunctions = Number(alignFunctions, 64),
                 AlignFunctionsMaxBytes = Number(alignMaxBytes, 32),
                 PrintAfter = printAfter.Value(),
+                ThreadCount = threads,
             };
             bool liteMode = true;
             if (lite.HasValue() && lite.Value() is { } liteValue)

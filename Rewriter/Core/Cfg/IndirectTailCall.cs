@@ -29,11 +29,66 @@ public static class IndirectTailCall
                 return false;
         }
         if (instruction.Op0Kind == OpKind.Memory)
-            return instruction.MemoryIndex == Register.None && instruction.MemoryBase != Register.RSP;
+            return instruction.MemoryBase != Register.RSP
+                && (instruction.MemoryIndex == Register.None || LastDefinition(body, jump, instruction.MemoryIndex.GetFullRegister()) is { } index
+                    && index.Mnemonic == Mnemonic.Mov && index.Op1Kind is OpKind.Immediate32 or OpKind.Immediate32to64 or OpKind.Immediate64);
         if (instruction.Op0Kind != OpKind.Register)
             return false;
-        return IsLoadedPointer(body, jump, instruction.Op0Register.GetFullRegister());
+        var register = instruction.Op0Register.GetFullRegister();
+        return IsLoadedPointer(body, jump, register) || OnlyEverLoaded(body, register);
     }
+
+    /// <summary>
+    /// The last instruction before the jump, on the straight line leading to it, that writes the
+    /// register with an explicit first operand; null when control flow or a copy intervenes.
+    /// </summary>
+    private static Instruction? LastDefinition(FunctionBody body, int jump, Register register)
+    {
+        for (int i = jump - 1; i >= Math.Max(0, jump - ScanWindow); i--)
+        {
+            var instruction = body.Instructions[i];
+            if (instruction.FlowControl is not (FlowControl.Next or FlowControl.ConditionalBranch))
+                return null;
+            if (instruction.Op0Kind == OpKind.Register && instruction.Op0Register.GetFullRegister() == register
+                && instruction.Mnemonic is not (Mnemonic.Cmp or Mnemonic.Test or Mnemonic.Push))
+                return instruction;
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Every write of the register anywhere in the function is a load from memory without an
+    /// index, so whatever path leads to the jump, the register holds a loaded pointer (or the
+    /// value the caller passed in). Implicit writes count too, through Iced's register usage.
+    /// </summary>
+    private static bool OnlyEverLoaded(FunctionBody body, Register register)
+    {
+        var info = new InstructionInfoFactory();
+        bool written = false;
+        foreach (var instruction in body.Instructions)
+        {
+            if (instruction.FlowControl is FlowControl.Call or FlowControl.IndirectCall)
+            {
+                if (IsCallerSaved(register))
+                    return false; // a call leaves it undefined; whatever comes after is not a loaded pointer we saw
+                continue;
+            }
+            foreach (var used in info.GetInfo(instruction).GetUsedRegisters())
+            {
+                if (used.Register.GetFullRegister() != register || used.Access is OpAccess.Read or OpAccess.CondRead or OpAccess.NoMemAccess)
+                    continue;
+                bool load = instruction.Mnemonic == Mnemonic.Mov && instruction.Op0Kind == OpKind.Register
+                    && instruction.Op1Kind == OpKind.Memory && instruction.MemoryIndex == Register.None;
+                if (!load)
+                    return false;
+                written = true;
+            }
+        }
+        return written;
+    }
+
+    private static bool IsCallerSaved(Register register) => register is Register.RAX or Register.RCX or Register.RDX or Register.RSI
+        or Register.RDI or Register.R8 or Register.R9 or Register.R10 or Register.R11;
 
     /// <summary>The register's last definition before the jump is a load from memory without an index.</summary>
     private static bool IsLoadedPointer(FunctionBody body, int jump, Register register)

@@ -146,25 +146,7 @@ internal sealed class EhFrameWriter(ulong address, ReadOnlyMemory<byte> original
     private void U32(uint value) { for (int i = 0; i < 4; i++) _bytes.Add((byte)(value >> (8 * i))); }
     private void U64(ulong value) { for (int i = 0; i < 8; i++) _bytes.Add((byte)(value >> (8 * i))); }
 
-    private void Uleb(ulong value)
-    {
-        do
-        {
-            byte b = (byte)(value & 0x7f);
-            value >>= 7;
-            _bytes.Add(value != 0 ? (byte)(b | 0x80) : b);
-        } while (value != 0);
-    }
+    private void Uleb(ulong value) => Leb128.AddUnsigned(_bytes, value);
 
-    private void Sleb(long value)
-    {
-        while (true)
-        {
-            byte b = (byte)(value & 0x7f);
-            value >>= 7;
-            bool done = (value == 0 && (b & 0x40) == 0) || (value == -1 && (b & 0x40) != 0);
-            _bytes.Add(done ? b : (byte)(b | 0x80));
-            if (done) return;
-        }
-    }
+    private void Sleb(long value) => Leb128.AddSigned(_bytes, value);
 }

@@ -221,28 +221,9 @@ public static class CfiWriter
             Sleb(second);
         }
 
-        private void Uleb(ulong value)
-        {
-            do
-            {
-                byte b = (byte)(value & 0x7f);
-                value >>= 7;
-                _buffer[Length++] = value != 0 ? (byte)(b | 0x80) : b;
-            } while (value != 0);
-        }
+        private void Uleb(ulong value) => Length += Leb128.WriteUnsigned(_buffer[Length..], value);
 
-        private void Sleb(long value)
-        {
-            while (true)
-            {
-                byte b = (byte)(value & 0x7f);
-                value >>= 7;
-                bool done = (value == 0 && (b & 0x40) == 0) || (value == -1 && (b & 0x40) != 0);
-                _buffer[Length++] = done ? b : (byte)(b | 0x80);
-                if (done)
-                    return;
-            }
-        }
+        private void Sleb(long value) => Length += Leb128.WriteSigned(_buffer[Length..], value);
 
         public static int UlebSize(ulong value)
         {

@@ -43,7 +43,7 @@ public static class LsdaWriter
             throw new ArgumentException($"type table encoding 0x{template.TypeTableEncoding:x2} has no fixed size");
         int typesSize = template.Types.Count * entrySize;
         // Everything between the type table offset field and the type table base.
-        int body = 1 + UlebSize((ulong)callSiteTable.Count) + callSiteTable.Count + template.ActionTable.Length;
+        int body = 1 + Leb128.UnsignedSize((ulong)callSiteTable.Count) + callSiteTable.Count + template.ActionTable.Length;
         int padding = 0;
         if (template.HasTypeTable)
         {
@@ -54,16 +54,16 @@ public static class LsdaWriter
                 ulong baseAddress = lsdaAddress + (ulong)(output.Count + fieldSize + body + typesSize);
                 padding = (int)((ulong)entrySize - baseAddress % (ulong)entrySize) % entrySize;
                 ulong offset = (ulong)(body + padding + typesSize);
-                if (UlebSize(offset) <= fieldSize)
+                if (Leb128.UnsignedSize(offset) <= fieldSize)
                 {
-                    AddUleb(offset, output, fieldSize);
+                    Leb128.AddUnsigned(output, offset, fieldSize);
                     break;
                 }
             }
         }
 
         output.Add(PointerEncoding.Uleb128);
-        AddUleb((ulong)callSiteTable.Count, output);
+        Leb128.AddUnsigned(output, (ulong)callSiteTable.Count);
         output.AddRange(callSiteTable);
         output.AddRange(template.ActionTable.Span);
         if (template.HasTypeTable)
@@ -95,10 +95,10 @@ public static class LsdaWriter
                     throw new ArgumentException($"landing pad 0x{pad:x} is not after LPStart 0x{lpBase:x}");
                 landingPad = pad - lpBase;
             }
-            AddUleb(callSite.Start - functionStart, table);
-            AddUleb(callSite.End - callSite.Start, table);
-            AddUleb(landingPad, table);
-            AddUleb(callSite.Action, table);
+            Leb128.AddUnsigned(table, callSite.Start - functionStart);
+            Leb128.AddUnsigned(table, callSite.End - callSite.Start);
+            Leb128.AddUnsigned(table, landingPad);
+            Leb128.AddUnsigned(table, callSite.Action);
             previousEnd = callSite.End;
         }
         return table;
@@ -132,25 +132,5 @@ public static class LsdaWriter
         Span<byte> bytes = stackalloc byte[4];
         BinaryPrimitives.WriteInt32LittleEndian(bytes, (int)value);
         output.AddRange(bytes);
-    }
-
-    private static int UlebSize(ulong value)
-    {
-        int size = 1;
-        while ((value >>= 7) != 0)
-            size++;
-        return size;
-    }
-
-    /// <summary>Appends a ULEB128, padded with continuation bytes to <paramref name="minimumSize"/>.</summary>
-    private static void AddUleb(ulong value, List<byte> output, int minimumSize = 1)
-    {
-        int size = Math.Max(UlebSize(value), minimumSize);
-        for (int i = 0; i < size; i++)
-        {
-            byte b = (byte)(value & 0x7f);
-            value >>= 7;
-            output.Add(i < size - 1 ? (byte)(b | 0x80) : b);
-        }
     }
 }

@@ -49,7 +49,9 @@ public static class CodeEmitter
     public static bool Moves(BinaryFunction function, BinaryLayout layout) =>
         function.IsSimple && function.Section.Name == ".text" && layout[function.Id] != null;
 
-    public static EmittedCode Emit(BinaryContext context, BinaryLayout layout, ulong textAddress, EmissionOptions options, Log log)
+    /// <param name="wholeStarts">Where non-simple functions copied whole went (<see cref="WholeFunctionMover"/>), so references to them follow.</param>
+    public static EmittedCode Emit(BinaryContext context, BinaryLayout layout, ulong textAddress, EmissionOptions options, Log log,
+        IReadOnlyDictionary<FunctionId, ulong>? wholeStarts = null)
     {
         var moved = layout.FunctionOrder.Select(id => context.Functions[id.Value]).Where(f => Moves(f, layout)).ToArray();
         int count = moved.Length;
@@ -88,6 +90,8 @@ public static class CodeEmitter
                 if (self.Contains(address))
                     return address; // a label of the function being encoded: the encoder resolves it
                 var target = context.FunctionContaining(address);
+                if (target != null && wholeStarts != null && wholeStarts.TryGetValue(target.Id, out ulong copy))
+                    return copy + (address - target.Address);
                 if (target == null || position[target.Id.Value] < 0)
                     return address;
                 int index = position[target.Id.Value];

@@ -19,8 +19,9 @@ internal sealed class EhFrameWriter(ulong address, ReadOnlyMemory<byte> original
     private ulong Here => address + (ulong)_bytes.Count;
 
     /// <summary>An FDE of code that did not move: the same CFI, LSDA and range, re-encoded here.</summary>
-    public void CopyFde(Fde fde) =>
-        NewFde(fde.Cie, fde.PcBegin, fde.PcRange, fde.Lsda ?? 0, originalSection.Span.Slice(fde.InstructionsOffset, fde.InstructionsLength).ToArray());
+    /// <summary>The FDE as it was, for its code at <paramref name="start"/> (default: where it was).</summary>
+    public void CopyFde(Fde fde, ulong? start = null) =>
+        NewFde(fde.Cie, start ?? fde.PcBegin, fde.PcRange, fde.Lsda ?? 0, originalSection.Span.Slice(fde.InstructionsOffset, fde.InstructionsLength).ToArray());
 
     public void NewFde(Cie cie, ulong start, ulong length, ulong lsda, byte[] instructions)
     {

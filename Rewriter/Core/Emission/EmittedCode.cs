@@ -33,6 +33,8 @@ public sealed class EmittedCode
     public int ColdSectionIndex => InPlace ? TextSectionIndex : TextSectionIndex + 1;
     /// <summary>Non-relocation mode: functions were rewritten at their own addresses; only cold fragments are new.</summary>
     public bool InPlace { get; init; }
+    /// <summary>Non-simple functions copied byte for byte (<see cref="WholeFunctionMover"/>): their old copy and its FDE stay valid.</summary>
+    public IReadOnlySet<FunctionId> CopiedWhole { get; init; } = new HashSet<FunctionId>();
     /// <summary>The moved functions in input address order, for lookups by old address.</summary>
     public required IReadOnlyList<BinaryFunction> MovedFunctions { get; init; }
 

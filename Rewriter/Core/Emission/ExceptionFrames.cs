@@ -27,7 +27,8 @@ public static class ExceptionFrames
         ulong cursor = start;
         var except = new List<byte>();
         var lsdaAddress = new Dictionary<(FunctionId, bool), ulong>();
-        foreach (var function in code.MovedFunctions.Where(f => f.Lsda != null))
+        // A function copied whole keeps using its original LSDA: its call sites are relative to its start.
+        foreach (var function in code.MovedFunctions.Where(f => f.Lsda != null && !code.CopiedWhole.Contains(f.Id)))
         {
             var placed = code.Functions[function.Id];
             foreach (bool cold in new[] { false, true })
@@ -52,10 +53,16 @@ public static class ExceptionFrames
         ulong ehAddress = AlignUp(cursor, 8);
         var writer = new EhFrameWriter(ehAddress, ehBytes);
         foreach (var fde in original.Fdes)
-            if (code.MovedFunctionContaining(fde.PcBegin) == null)
+            if (code.MovedFunctionContaining(fde.PcBegin) is not { } moved || code.CopiedWhole.Contains(moved.Id))
                 writer.CopyFde(fde);
         foreach (var function in code.MovedFunctions)
         {
+            if (code.CopiedWhole.Contains(function.Id))
+            {
+                if (function.Fde is { } own)
+                    writer.CopyFde(own, code.Functions[function.Id].HotStart);
+                continue;
+            }
             if (function.Fde is not { } fde || function.Body?.Cfi is not { } table)
                 continue;
             var placed = code.Functions[function.Id];

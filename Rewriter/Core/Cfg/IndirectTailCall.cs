@@ -30,30 +30,11 @@ public static class IndirectTailCall
         }
         if (instruction.Op0Kind == OpKind.Memory)
             return instruction.MemoryBase != Register.RSP
-                && (instruction.MemoryIndex == Register.None || LastDefinition(body, jump, instruction.MemoryIndex.GetFullRegister()) is { } index
-                    && index.Mnemonic == Mnemonic.Mov && index.Op1Kind is OpKind.Immediate32 or OpKind.Immediate32to64 or OpKind.Immediate64);
+                && (instruction.MemoryIndex == Register.None || IsConstant(body, jump, instruction.MemoryIndex.GetFullRegister()));
         if (instruction.Op0Kind != OpKind.Register)
             return false;
         var register = instruction.Op0Register.GetFullRegister();
         return IsLoadedPointer(body, jump, register) || OnlyEverLoaded(body, register);
-    }
-
-    /// <summary>
-    /// The last instruction before the jump, on the straight line leading to it, that writes the
-    /// register with an explicit first operand; null when control flow or a copy intervenes.
-    /// </summary>
-    private static Instruction? LastDefinition(FunctionBody body, int jump, Register register)
-    {
-        for (int i = jump - 1; i >= Math.Max(0, jump - ScanWindow); i--)
-        {
-            var instruction = body.Instructions[i];
-            if (instruction.FlowControl is not (FlowControl.Next or FlowControl.ConditionalBranch))
-                return null;
-            if (instruction.Op0Kind == OpKind.Register && instruction.Op0Register.GetFullRegister() == register
-                && instruction.Mnemonic is not (Mnemonic.Cmp or Mnemonic.Test or Mnemonic.Push))
-                return instruction;
-        }
-        return null;
     }
 
     /// <summary>
@@ -90,19 +71,22 @@ public static class IndirectTailCall
     private static bool IsCallerSaved(Register register) => register is Register.RAX or Register.RCX or Register.RDX or Register.RSI
         or Register.RDI or Register.R8 or Register.R9 or Register.R10 or Register.R11;
 
-    /// <summary>The register's last definition before the jump is a load from memory without an index.</summary>
+    /// <summary>The register was last set to an immediate: a fixed slot of a table, not an index into it.</summary>
+    private static bool IsConstant(FunctionBody body, int jump, Register register) =>
+        LastDefinition(body, jump, Math.Max(0, jump - ScanWindow), register) is >= 0 and var at
+        && body.Instructions[at].Mnemonic == Mnemonic.Mov
+        && body.Instructions[at].Op1Kind is OpKind.Immediate32 or OpKind.Immediate32to64 or OpKind.Immediate64;
+
+    /// <summary>The register's value at the jump comes, through register copies, from a load from memory without an index.</summary>
     private static bool IsLoadedPointer(FunctionBody body, int jump, Register register)
     {
-        for (int i = jump - 1; i >= Math.Max(0, jump - ScanWindow); i--)
+        int lowest = Math.Max(0, jump - ScanWindow);
+        for (int at = jump; ;)
         {
-            var instruction = body.Instructions[i];
-            // A conditional branch writes no register; anything else that transfers control ends the search.
-            if (instruction.FlowControl is not (FlowControl.Next or FlowControl.ConditionalBranch))
+            at = LastDefinition(body, at, lowest, register);
+            if (at < 0)
                 return false;
-            if (instruction.Op0Kind != OpKind.Register || instruction.Op0Register.GetFullRegister() != register)
-                continue;
-            if (instruction.Mnemonic is Mnemonic.Cmp or Mnemonic.Test or Mnemonic.Push)
-                continue;
+            var instruction = body.Instructions[at];
             if (instruction.Mnemonic == Mnemonic.Mov && instruction.Op1Kind == OpKind.Register)
             {
                 register = instruction.Op1Register.GetFullRegister();
@@ -110,6 +94,26 @@ public static class IndirectTailCall
             }
             return instruction.Mnemonic == Mnemonic.Mov && instruction.Op1Kind == OpKind.Memory && instruction.MemoryIndex == Register.None;
         }
-        return false;
     }
+
+    /// <summary>
+    /// Index of the last instruction before <paramref name="before"/> (not below
+    /// <paramref name="lowest"/>), on the straight line leading to it, that writes the register as
+    /// its first operand; -1 when control flow intervenes or none is found.
+    /// </summary>
+    private static int LastDefinition(FunctionBody body, int before, int lowest, Register register)
+    {
+        for (int i = before - 1; i >= lowest; i--)
+        {
+            var instruction = body.Instructions[i];
+            // A conditional branch writes no register; anything else that transfers control ends the search.
+            if (instruction.FlowControl is not (FlowControl.Next or FlowControl.ConditionalBranch))
+                return -1;
+            if (instruction.Op0Kind == OpKind.Register && instruction.Op0Register.GetFullRegister() == register
+                && instruction.Mnemonic is not (Mnemonic.Cmp or Mnemonic.Test or Mnemonic.Push))
+                return i;
+        }
+        return -1;
+    }
+
 }

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using Iced.Intel;
 using Rewriter.Diagnostics;
+using Rewriter.Elf.Writing;
 using Rewriter.Model;
 
 namespace Rewriter.Emission;
@@ -18,7 +19,6 @@ public static class CodeEmitter
     /// <summary>How far from a fragment its outgoing jumps aim while encoding: beyond any short branch, well within rel32.</summary>
     private const ulong FarAway = 0x1000_0000;
     private const ulong MinimumAlignment = 16;
-    private const byte Padding = 0xCC; // int3: nothing falls through between functions
 
     private sealed class Encoded
     {
@@ -38,10 +38,9 @@ public static class CodeEmitter
         /// <summary>Pads each fragment with int3 up to the given size (nothing runs past a fragment's end).</summary>
         public void PadTo(int hot, int cold)
         {
-            if (HotBytes.Length < hot)
-                HotBytes = [.. HotBytes, .. Enumerable.Repeat(Padding, hot - HotBytes.Length)];
-            if (Cold != null && ColdBytes.Length < cold)
-                ColdBytes = [.. ColdBytes, .. Enumerable.Repeat(Padding, cold - ColdBytes.Length)];
+            HotBytes = CodeBytes.PadTo(HotBytes, hot);
+            if (Cold != null)
+                ColdBytes = CodeBytes.PadTo(ColdBytes, cold);
         }
     }
 
@@ -154,14 +153,14 @@ public static class CodeEmitter
             start[i] = cursor;
             cursor += hotSize(i);
         }
-        ulong coldAddress = NewSegmentAlign(cursor, MinimumAlignment);
+        ulong coldAddress = NewSegmentLayout.AlignUp(cursor, MinimumAlignment);
         cursor = coldAddress;
         for (int i = 0; i < count; i++)
         {
             ulong size = coldSize(i);
             if (size == 0)
                 continue;
-            cursor = NewSegmentAlign(cursor, MinimumAlignment);
+            cursor = NewSegmentLayout.AlignUp(cursor, MinimumAlignment);
             coldStart[i] = cursor;
             cursor += size;
         }
@@ -350,10 +349,8 @@ public static class CodeEmitter
             if (encoded[i].Cold != null)
                 coldEnd = Math.Max(coldEnd, coldStart[i] + (ulong)encoded[i].ColdBytes.Length);
         }
-        var text = new byte[textEnd - textAddress];
-        Array.Fill(text, Padding);
-        var cold = new byte[coldEnd - coldAddress];
-        Array.Fill(cold, Padding);
+        var text = CodeBytes.Padded(textEnd - textAddress);
+        var cold = CodeBytes.Padded(coldEnd - coldAddress);
         var placements = new Dictionary<FunctionId, EmittedFunction>(moved.Length);
         for (int i = 0; i < moved.Length; i++)
         {
@@ -396,25 +393,7 @@ public static class CodeEmitter
     /// <summary>Functions start on the requested boundary (64) when that costs at most the allowed padding (32), else on 16.</summary>
     private static ulong AlignFunction(ulong address, EmissionOptions options)
     {
-        ulong aligned = NewSegmentAlign(address, Math.Max(1, options.AlignFunctions));
-        return aligned - address <= options.AlignFunctionsMaxBytes ? aligned : NewSegmentAlign(address, MinimumAlignment);
-    }
-
-    private static ulong NewSegmentAlign(ulong value, ulong alignment) => (value + alignment - 1) / alignment * alignment;
-
-    /// <summary>Collects encoded bytes in one array that doubles when full.</summary>
-    private sealed class ByteWriter(int capacity) : CodeWriter
-    {
-        private byte[] _bytes = new byte[Math.Max(16, capacity)];
-        private int _length;
-
-        public override void WriteByte(byte value)
-        {
-            if (_length == _bytes.Length)
-                Array.Resize(ref _bytes, _bytes.Length * 2);
-            _bytes[_length++] = value;
-        }
-
-        public byte[] ToArray() => _bytes.AsSpan(0, _length).ToArray();
+        ulong aligned = NewSegmentLayout.AlignUp(address, Math.Max(1, options.AlignFunctions));
+        return aligned - address <= options.AlignFunctionsMaxBytes ? aligned : NewSegmentLayout.AlignUp(address, MinimumAlignment);
     }
 }

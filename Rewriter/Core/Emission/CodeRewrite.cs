@@ -32,14 +32,14 @@ public static class CodeRewrite
         {
             // Non-simple functions are copied whole to the start of the new .text, so their
             // places are known before the rest is encoded against them.
-            var whole = WholeMoves(context, layout, log);
+            var whole = WholeFunctionMover.Choose(context, layout, log);
             var wholeStarts = new Dictionary<FunctionId, ulong>();
             ulong hotAddress = NewSegmentLayout.AlignUp(WholeFunctionMover.Place(whole, textAddress, wholeStarts), 64);
             code = Step("encode code", () => CodeEmitter.Emit(context, layout, whole.Count > 0 ? hotAddress : textAddress, options, log, wholeStarts));
             if (whole.Count > 0)
             {
                 var encoded = code;
-                code = Step("copy non-simple functions", () => WithWholeCopies(context, encoded, whole, wholeStarts, textAddress));
+                code = Step("copy non-simple functions", () => WholeFunctionMover.AddCopies(context, encoded, whole, wholeStarts, textAddress));
             }
             var patched = Step("patch references", () => ReferencePatcher.Patch(context, code));
             log.Info($"patched {patched.Patches.Count} references in the original image, {patched.StubCount} old entries jump to the new code");
@@ -112,65 +112,7 @@ public static class CodeRewrite
         return new Result(request, code);
     }
 
-    /// <summary>The non-simple functions to copy whole, in layout order; -v says why the others stay.</summary>
-    private static List<BinaryFunction> WholeMoves(BinaryContext context, BinaryLayout layout, Log log)
-    {
-        var whole = new List<BinaryFunction>();
-        foreach (var id in layout.FunctionOrder)
-        {
-            var function = context.Functions[id.Value];
-            if (WholeFunctionMover.CanMove(context, function, out string? why))
-                whole.Add(function);
-            else if (why != null)
-                log.Info($"non-simple function {function.Name} stays in place: {why}");
-        }
-        if (whole.Count > 0)
-            log.Info($"copying {whole.Count} non-simple functions whole");
-        return whole;
-    }
 
-    /// <summary>The emitted code with the whole copies in front of it, in the map, and among the moved functions.</summary>
-    private static EmittedCode WithWholeCopies(BinaryContext context, EmittedCode code, List<BinaryFunction> whole,
-        Dictionary<FunctionId, ulong> starts, ulong textAddress)
-    {
-        ulong Relocate(ulong address) =>
-            context.FunctionContaining(address) is { } target && starts.TryGetValue(target.Id, out ulong start)
-                ? start + (address - target.Address)
-                : code.Relocate(address);
-
-        var text = new byte[code.TextAddress - textAddress + (ulong)code.Text.Length];
-        Array.Fill(text, (byte)0xCC);
-        code.Text.CopyTo(text, (int)(code.TextAddress - textAddress));
-        var functions = new Dictionary<FunctionId, EmittedFunction>(code.Functions);
-        var fragments = new List<FragmentPlacement>(code.Map.Fragments);
-        var inputs = new List<ulong>(code.Map.Count);
-        var outputs = new List<ulong>(code.Map.Count);
-        foreach (var (input, output) in code.Map.Pairs())
-        {
-            inputs.Add(input);
-            outputs.Add(output);
-        }
-        foreach (var function in whole)
-        {
-            ulong start = starts[function.Id];
-            WholeFunctionMover.Copy(context, function, start, Relocate).CopyTo(text, (int)(start - textAddress));
-            var instructions = WholeFunctionMover.Instructions(function, start);
-            foreach (var instruction in instructions)
-            {
-                inputs.Add(instruction.Origin);
-                outputs.Add(instruction.Output);
-            }
-            functions[function.Id] = new EmittedFunction(function.Id, start, function.Size, 0, 0, instructions, []);
-            fragments.Add(new FragmentPlacement(function.Name, function.Address, function.End, start, function.Size, false));
-        }
-        return new EmittedCode
-        {
-            TextAddress = textAddress, Text = text, ColdAddress = code.ColdAddress, Cold = code.Cold, Functions = functions,
-            Map = new AddressMap([.. inputs], [.. outputs], fragments),
-            MovedFunctions = code.MovedFunctions.Concat(whole).OrderBy(f => f.Address).ToList(),
-            CopiedWhole = whole.Select(f => f.Id).ToHashSet(),
-        };
-    }
 
     /// <summary>
     /// Static relocation sections describe the old code, so they go. Debug sections go too unless

@@ -38,7 +38,7 @@ public static class ExceptionFrames
                 var sites = CallSites(function.Lsda!, instructions, fragmentEnd, code);
                 if (sites.Count == 0)
                     continue;
-                ulong address = AlignUp(cursor, 4);
+                ulong address = NewSegmentLayout.AlignUp(cursor, 4);
                 except.AddRange(new byte[address - cursor]);
                 ulong fragmentStart = cold ? placed.ColdStart : placed.HotStart;
                 var bytes = LsdaWriter.Write(function.Lsda!, sites, fragmentStart, address, cold ? placed.HotStart : null);
@@ -50,7 +50,7 @@ public static class ExceptionFrames
         ulong exceptStart = start;
 
         // 2. .eh_frame.
-        ulong ehAddress = AlignUp(cursor, 8);
+        ulong ehAddress = NewSegmentLayout.AlignUp(cursor, 8);
         var writer = new EhFrameWriter(ehAddress, ehBytes);
         foreach (var fde in original.Fdes)
             if (code.MovedFunctionContaining(fde.PcBegin) is not { } moved || code.CopiedWhole.Contains(moved.Id))
@@ -75,7 +75,7 @@ public static class ExceptionFrames
         var eh = writer.Finish();
 
         // 3. .eh_frame_hdr: a binary-search table over every FDE, sorted by start address.
-        ulong headerAddress = AlignUp(ehAddress + (ulong)eh.Length, 4);
+        ulong headerAddress = NewSegmentLayout.AlignUp(ehAddress + (ulong)eh.Length, 4);
         var header = BuildHeader(headerAddress, ehAddress, writer.FdeStarts);
 
         return new Result(
@@ -145,5 +145,4 @@ public static class ExceptionFrames
         return bytes;
     }
 
-    private static ulong AlignUp(ulong value, ulong alignment) => (value + alignment - 1) / alignment * alignment;
 }

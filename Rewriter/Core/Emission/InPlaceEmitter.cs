@@ -19,7 +19,6 @@ public static class InPlaceEmitter
     /// <summary>From this round on a cold fragment never shrinks (it is padded), so the cold addresses must settle.</summary>
     private const int MonotonicFromRound = 3;
     private const ulong ColdAlignment = 16;
-    private const byte Padding = 0xCC; // int3
 
     /// <summary>The emitted code (no new hot text: <see cref="EmittedCode.Text"/> is empty) and the in-place code patches.</summary>
     public sealed record Result(EmittedCode Code, IReadOnlyList<ImagePatch> CodePatches, IReadOnlyDictionary<FunctionId, string> Untouched);
@@ -60,7 +59,7 @@ public static class InPlaceEmitter
                 if (encoded.TryGetValue(function.Id, out var previous))
                 {
                     if (round >= MonotonicFromRound && result.Cold.Length < previous.Cold.Length)
-                        result = result with { Cold = Padded(result.Cold, previous.Cold.Length) };
+                        result = result with { Cold = CodeBytes.PadTo(result.Cold, previous.Cold.Length) };
                     if (result.Cold.Length != previous.Cold.Length)
                         stable = false;
                 }
@@ -71,7 +70,7 @@ public static class InPlaceEmitter
             ulong cursor = coldAddress;
             foreach (var function in active.Where(f => encoded[f.Id].Cold.Length > 0))
             {
-                cursor = AlignUp(cursor, ColdAlignment);
+                cursor = NewSegmentLayout.AlignUp(cursor, ColdAlignment);
                 if (coldStart.GetValueOrDefault(function.Id, coldAddress) != cursor)
                     stable = false;
                 coldStart[function.Id] = cursor;
@@ -107,8 +106,7 @@ public static class InPlaceEmitter
         Dictionary<FunctionId, ulong> coldStart, ulong coldAddress, IReadOnlyDictionary<FunctionId, string> untouched)
     {
         ulong coldEnd = coldStart.Count == 0 ? coldAddress : coldStart.Max(c => c.Value + (ulong)encoded[c.Key].Cold.Length);
-        var cold = new byte[coldEnd - coldAddress];
-        Array.Fill(cold, Padding);
+        var cold = CodeBytes.Padded(coldEnd - coldAddress);
         var patches = new List<ImagePatch>();
         var placements = new Dictionary<FunctionId, EmittedFunction>();
         var inputs = new List<ulong>();
@@ -122,7 +120,7 @@ public static class InPlaceEmitter
                 e.Cold.CopyTo(cold, (int)(coldAt - coldAddress));
             ulong offset = ReferencePatcher.FileOffset(context.Elf, function.Address)
                 ?? throw new InvalidOperationException($"{function.Name} at 0x{function.Address:x} is not in the file");
-            patches.Add(new ImagePatch(offset, Padded(e.Hot, checked((int)function.Size))));
+            patches.Add(new ImagePatch(offset, CodeBytes.PadTo(e.Hot, checked((int)function.Size))));
             placements[function.Id] = new EmittedFunction(function.Id, function.Address, (ulong)e.Hot.Length, coldAt, (ulong)e.Cold.Length,
                 e.HotInstructions, e.ColdInstructions);
             inputs.AddRange(e.Inputs);
@@ -139,15 +137,4 @@ public static class InPlaceEmitter
         return new Result(code, patches, untouched);
     }
 
-    private static byte[] Padded(byte[] bytes, int size)
-    {
-        if (bytes.Length >= size)
-            return bytes;
-        var padded = new byte[size];
-        Array.Fill(padded, Padding);
-        bytes.CopyTo(padded, 0);
-        return padded;
-    }
-
-    private static ulong AlignUp(ulong value, ulong alignment) => (value + alignment - 1) / alignment * alignment;
 }

@@ -3,6 +3,7 @@ using Iced.Intel;
 using Rewriter.Diagnostics;
 using Rewriter.Elf;
 using Rewriter.Elf.EhFrame;
+using Rewriter.Elf.Writing;
 using Rewriter.Model;
 
 namespace Rewriter.Emission;
@@ -41,16 +42,71 @@ public static class WholeFunctionMover
         return why == null;
     }
 
+    /// <summary>The non-simple functions to copy whole, in layout order; -v says why the others stay.</summary>
+    public static List<BinaryFunction> Choose(BinaryContext context, BinaryLayout layout, Log log)
+    {
+        var whole = new List<BinaryFunction>();
+        foreach (var id in layout.FunctionOrder)
+        {
+            var function = context.Functions[id.Value];
+            if (CanMove(context, function, out string? why))
+                whole.Add(function);
+            else if (why != null)
+                log.Info($"non-simple function {function.Name} stays in place: {why}");
+        }
+        if (whole.Count > 0)
+            log.Info($"copying {whole.Count} non-simple functions whole");
+        return whole;
+    }
+
     /// <summary>Output addresses for the copies, in order from <paramref name="address"/>; returns the first free address after them.</summary>
     public static ulong Place(IEnumerable<BinaryFunction> functions, ulong address, Dictionary<FunctionId, ulong> starts)
     {
         foreach (var function in functions)
         {
-            address = NewSegmentAlign(address, Alignment);
+            address = NewSegmentLayout.AlignUp(address, Alignment);
             starts[function.Id] = address;
             address += function.Size;
         }
         return address;
+    }
+
+    /// <summary>The emitted code with the whole copies in front of it, in the map, and among the moved functions.</summary>
+    public static EmittedCode AddCopies(BinaryContext context, EmittedCode code, List<BinaryFunction> whole,
+        Dictionary<FunctionId, ulong> starts, ulong textAddress)
+    {
+        ulong Relocate(ulong address) =>
+            context.FunctionContaining(address) is { } target && starts.TryGetValue(target.Id, out ulong start)
+                ? start + (address - target.Address)
+                : code.Relocate(address);
+
+        var text = CodeBytes.Padded(code.TextAddress - textAddress + (ulong)code.Text.Length);
+        code.Text.CopyTo(text, (int)(code.TextAddress - textAddress));
+        var functions = new Dictionary<FunctionId, EmittedFunction>(code.Functions);
+        var fragments = new List<FragmentPlacement>(code.Map.Fragments);
+        int count = code.Map.Count + whole.Sum(f => f.Body!.Instructions.Length);
+        var inputs = new ulong[count];
+        var outputs = new ulong[count];
+        int next = 0;
+        foreach (var (input, output) in code.Map.Pairs())
+            (inputs[next], outputs[next++]) = (input, output);
+        foreach (var function in whole)
+        {
+            ulong start = starts[function.Id];
+            Copy(context, function, start, Relocate).CopyTo(text, (int)(start - textAddress));
+            var instructions = Instructions(function, start);
+            foreach (var instruction in instructions)
+                (inputs[next], outputs[next++]) = (instruction.Origin, instruction.Output);
+            functions[function.Id] = new EmittedFunction(function.Id, start, function.Size, 0, 0, instructions, []);
+            fragments.Add(new FragmentPlacement(function.Name, function.Address, function.End, start, function.Size, false));
+        }
+        return new EmittedCode
+        {
+            TextAddress = textAddress, Text = text, ColdAddress = code.ColdAddress, Cold = code.Cold, Functions = functions,
+            Map = new AddressMap(inputs, outputs, fragments),
+            MovedFunctions = code.MovedFunctions.Concat(whole).OrderBy(f => f.Address).ToList(),
+            CopiedWhole = whole.Select(f => f.Id).ToHashSet(),
+        };
     }
 
     /// <summary>
@@ -61,7 +117,7 @@ public static class WholeFunctionMover
     {
         var bytes = context.Elf.GetRawContents(function.Section)
             .Slice((int)(function.Address - function.Section.Header.Address), (int)function.Size).ToArray();
-        var writer = new SpanWriter();
+        var writer = new ByteWriter(16);
         var encoder = Encoder.Create(64, writer);
         foreach (var original in function.Body!.Instructions)
         {
@@ -79,7 +135,7 @@ public static class WholeFunctionMover
             writer.Reset();
             if (!encoder.TryEncode(instruction, ip, out uint length, out string? error) || length != original.Length)
                 throw new InvalidOperationException($"cannot re-encode {original} of {function.Name} at 0x{ip:x}: {error ?? "its length changed"}");
-            writer.Bytes.AsSpan(0, (int)length).CopyTo(bytes.AsSpan((int)(original.IP - function.Address)));
+            writer.Written.CopyTo(bytes.AsSpan((int)(original.IP - function.Address)));
         }
         foreach (var relocation in context.Relocations.InRange(function.Address, function.End))
         {
@@ -129,13 +185,4 @@ public static class WholeFunctionMover
     }
 
     private static ulong NewSegmentAlign(ulong value, ulong alignment) => (value + alignment - 1) / alignment * alignment;
-
-    /// <summary>Collects one encoded instruction.</summary>
-    private sealed class SpanWriter : CodeWriter
-    {
-        public byte[] Bytes { get; } = new byte[16];
-        private int _length;
-        public void Reset() => _length = 0;
-        public override void WriteByte(byte value) => Bytes[_length++] = value;
-    }
 }

@@ -1,5 +1,6 @@
 using System.Reflection;
 using McMaster.Extensions.CommandLineUtils;
+using Rewriter.DebugUpdate.Contract;
 using Rewriter.Diagnostics;
 using Rewriter.Passes;
 
@@ -47,11 +48,11 @@ public static class CommandLine
         var lite = app.Option("--lite[:<BOOL>]", "with a profile and a layout option: analyse and move only the functions the profile names (default 1, as llvm-bolt); --lite=0 processes every function", CommandOptionType.SingleOrNoValue);
         var printAfter = app.Option("--print-after <PASS>", "print the layout after a pass: reorder-blocks, split-functions, reorder-functions, validate-layout", CommandOptionType.SingleValue);
 
-        // Accepted for llvm-bolt compatibility; they do nothing until their issues land.
-        var notYet = new[]
-        {
-            HiddenOption(app, "--debug-thread-count <N>", "debug update threads"),
-        };
+        var debugThreadCount = app.Option("--debug-thread-count <N>", "with --update-debug-sections: buckets of compile units rebuilt in parallel (default: the number of cores, at most --thread-count); the output does not depend on it", CommandOptionType.SingleValue);
+        var alwaysConvertToRanges = app.Option("--always-convert-to-ranges", "with --update-debug-sections: describe every scope with DW_AT_ranges, even one whose code stayed contiguous", CommandOptionType.NoValue);
+        var keepAranges = app.Option("--keep-aranges", "with --update-debug-sections: write .debug_aranges even when the input has none", CommandOptionType.NoValue);
+        // llvm-bolt's batches of compile units; buckets of related units replace them here.
+        var cuBatchSize = HiddenOption(app, "--cu-processing-batch-size <N>", "accepted for llvm-bolt command lines; buckets replace batches");
 
         VerifyDebugCommand.Register(app, stdout, stderr);
 
@@ -68,8 +69,8 @@ public static class CommandLine
                 return 1;
             }
             var log = new Log(stderr, verbose.HasValue());
-            foreach (var option in notYet.Where(o => o.HasValue()))
-                log.Warning($"--{option.LongName} is not implemented yet and has no effect");
+            if (cuBatchSize.HasValue())
+                log.Warning("--cu-processing-batch-size has no effect: the debug update rebuilds buckets of related compile units in parallel (--debug-thread-count) instead of batches");
             int threads = Environment.ProcessorCount;
             if (threadCount.HasValue() && (!int.TryParse(threadCount.Value(), out threads) || threads < 1))
             {
@@ -110,6 +111,18 @@ public static class CommandLine
                 else if (liteValue is "0" or "false") liteMode = false;
                 else problem ??= $"--lite takes 0 or 1, not '{liteValue}'";
             }
+            int debugThreads = Math.Min(threads, Environment.ProcessorCount);
+            if (debugThreadCount.HasValue())
+            {
+                if (int.TryParse(debugThreadCount.Value(), out int value) && value >= 1)
+                    debugThreads = threadCount.HasValue() ? Math.Min(value, threads) : value;
+                else
+                    problem ??= $"--debug-thread-count needs a positive number, not '{debugThreadCount.Value()}'";
+            }
+            var debug = new DebugUpdateOptions
+            {
+                ThreadCount = debugThreads, AlwaysConvertToRanges = alwaysConvertToRanges.HasValue(), KeepAranges = keepAranges.HasValue(),
+            };
             if (problem != null)
             {
                 stderr.WriteLine($"rewriter: error: {input.Value}: command line: {problem}");
@@ -117,7 +130,7 @@ public static class CommandLine
             }
             var options = new RewriteOptions(input.Value, output.Value()!, forceNewSegment.HasValue(),
                 updateDebug.HasValue(), verbose.HasValue(), timeRewrite.HasValue(), data.Value(), threads,
-                printCfg.HasValue(), dynoStats.HasValue(), printNonSimple.HasValue(), layout, liteMode);
+                printCfg.HasValue(), dynoStats.HasValue(), printNonSimple.HasValue(), layout, liteMode, debug);
             return ErrorReporting.Run(options.Input, options.Verbose, stderr, () => new RewriteDriver(options, log, stdout, stderr).Run());
         });
         return app;

@@ -1,3 +1,4 @@
+using Rewriter.DebugUpdate.Contract;
 using Rewriter.Emission;
 using Rewriter.Passes;
 
@@ -17,8 +18,11 @@ public sealed record RewriteOptions(
     bool DynoStats,
     bool PrintNonSimple,
     LayoutOptions Layout,
-    bool Lite = true)
+    bool Lite = true,
+    DebugUpdateOptions? Debug = null)
 {
+    public DebugUpdateOptions DebugUpdate => Debug ?? new DebugUpdateOptions();
+
     /// <summary>Code moves when any layout option asks for a change.</summary>
     public bool MovesCode => Layout.ReorderBlocks != BlockReorderAlgorithm.None || Layout.SplitFunctions
         || Layout.ReorderFunctions != FunctionReorderAlgorithm.None;

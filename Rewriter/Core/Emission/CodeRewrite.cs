@@ -85,14 +85,12 @@ public static class CodeRewrite
                     };
         }
 
-        var replaced = new Dictionary<int, ReadOnlyMemory<byte>>();
-        var replacedInfo = new Dictionary<int, uint>();
+        var replaced = new Dictionary<int, SectionReplacement>();
         if (Step("symbol table", () => SymbolTableUpdater.Update(elf, code)) is { } symtab)
         {
-            replaced[symtab.SymbolTableIndex] = symtab.Symbols;
-            replacedInfo[symtab.SymbolTableIndex] = symtab.FirstGlobal;
+            replaced[symtab.SymbolTableIndex] = new SectionReplacement(symtab.Symbols, info: symtab.FirstGlobal);
             if (symtab.Strings != null)
-                replaced[symtab.StringTableIndex] = symtab.Strings;
+                replaced[symtab.StringTableIndex] = new SectionReplacement(symtab.Strings);
         }
 
         var removed = StaleSections(context, keepDebugSections, log);
@@ -103,7 +101,6 @@ public static class CodeRewrite
             Patches = patches,
             NewEntry = entry,
             ReplacedSections = replaced,
-            ReplacedSectionInfo = replacedInfo,
             RemovedSections = removed,
             RenamedSections = renamed,
             UpdatedSegments = updatedSegments,

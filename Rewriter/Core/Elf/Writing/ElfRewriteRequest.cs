@@ -4,6 +4,29 @@ namespace Rewriter.Elf.Writing;
 public readonly record struct ImagePatch(ulong Offset, ReadOnlyMemory<byte> Bytes);
 
 /// <summary>
+/// New contents of an existing non-allocated section, as chunks written in order (so a producer
+/// never joins its output into one array). Flags and sh_info are replaced together with the bytes:
+/// a section read from SHF_COMPRESSED input and written back plain must lose that flag.
+/// </summary>
+public sealed record SectionReplacement(IReadOnlyList<ReadOnlyMemory<byte>> Chunks, SectionFlags? Flags = null, uint? Info = null)
+{
+    public SectionReplacement(ReadOnlyMemory<byte> contents, SectionFlags? flags = null, uint? info = null) : this([contents], flags, info)
+    {
+    }
+
+    public ulong Length
+    {
+        get
+        {
+            ulong length = 0;
+            foreach (var chunk in Chunks)
+                length += (ulong)chunk.Length;
+            return length;
+        }
+    }
+}
+
+/// <summary>
 /// Everything that changes between the input and the output file. What is not named here is
 /// copied: allocated content stays at its offsets and addresses, non-allocated sections are
 /// carried over as they were.
@@ -16,11 +39,8 @@ public sealed record ElfRewriteRequest
     /// <summary>Sections for the new segment, addresses assigned from <see cref="NewSegmentLayout"/>.</summary>
     public IReadOnlyList<NewSection> NewSections { get; init; } = [];
 
-    /// <summary>New contents for non-allocated sections, by input section index.</summary>
-    public IReadOnlyDictionary<int, ReadOnlyMemory<byte>> ReplacedSections { get; init; } = new Dictionary<int, ReadOnlyMemory<byte>>();
-
-    /// <summary>New sh_info values for replaced sections (a .symtab whose locals grew, say), by input section index.</summary>
-    public IReadOnlyDictionary<int, uint> ReplacedSectionInfo { get; init; } = new Dictionary<int, uint>();
+    /// <summary>New contents (with their flags and sh_info) for non-allocated sections, by input section index.</summary>
+    public IReadOnlyDictionary<int, SectionReplacement> ReplacedSections { get; init; } = new Dictionary<int, SectionReplacement>();
 
     /// <summary>Overlays on the original image, applied while it is copied.</summary>
     public IReadOnlyList<ImagePatch> Patches { get; init; } = [];

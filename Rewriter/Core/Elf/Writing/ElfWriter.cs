@@ -51,7 +51,8 @@ public sealed class ElfWriter
         {
             output.PadTo(placed.Offset);
             if (placed.Replacement is { } replacement)
-                output.Write(replacement.Span);
+                foreach (var chunk in replacement.Chunks)
+                    output.Write(chunk.Span);
             else
                 CopyWithOverlays(input, placed.Source.Header.Offset, placed.Source.Header.Offset + placed.Size, [], buffer, output);
         }
@@ -69,7 +70,7 @@ public sealed class ElfWriter
         }
     }
 
-    private sealed record PlacedSection(ElfSection Source, ulong Offset, ulong Size, ReadOnlyMemory<byte>? Replacement);
+    private sealed record PlacedSection(ElfSection Source, ulong Offset, ulong Size, SectionReplacement? Replacement);
 
     private sealed record Layout(
         ElfHeader Header, ulong PrefixEnd, NewSegmentLayout? Segment, byte[] ProgramHeaderTable,
@@ -117,9 +118,9 @@ public sealed class ElfWriter
             programHeaders[i].WriteTo(programHeaderTable.AsSpan(i * ProgramHeader.Size));
 
         var (names, nameOffsets, renamedOffsets) = BuildSectionNames();
-        var replacements = new Dictionary<int, ReadOnlyMemory<byte>>(_request.ReplacedSections);
+        var replacements = new Dictionary<int, SectionReplacement>(_request.ReplacedSections);
         if (names != null)
-            replacements[_elf.SectionNameTableIndex] = names;
+            replacements[_elf.SectionNameTableIndex] = new SectionReplacement(names);
 
         var sectionHeaders = new List<SectionHeader>();
         var nonAllocated = new List<PlacedSection>();
@@ -139,13 +140,16 @@ public sealed class ElfWriter
                 sectionHeaders.Add(header);
                 continue;
             }
-            bool replaced = replacements.TryGetValue(section.Index, out var replacement);
-            ulong size = replaced ? (ulong)replacement.Length : header.Size;
+            var replacement = replacements.GetValueOrDefault(section.Index);
+            ulong size = replacement?.Length ?? header.Size;
             position = NewSegmentLayout.AlignUp(position, Math.Max(1, header.Alignment));
-            sectionHeaders.Add(header with { Offset = position, Size = size, Info = _request.ReplacedSectionInfo.GetValueOrDefault(section.Index, header.Info) });
+            sectionHeaders.Add(header with
+            {
+                Offset = position, Size = size, Info = replacement?.Info ?? header.Info, Flags = replacement?.Flags ?? header.Flags,
+            });
             if (header.HasFileContents)
             {
-                nonAllocated.Add(new PlacedSection(section, position, size, replaced ? (ReadOnlyMemory<byte>?)replacement : null));
+                nonAllocated.Add(new PlacedSection(section, position, size, replacement));
                 position += size;
             }
         }

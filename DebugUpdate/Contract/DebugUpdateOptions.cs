@@ -1,0 +1,14 @@
+namespace Rewriter.DebugUpdate.Contract;
+
+/// <summary>What the user asked of the debug update (llvm-bolt's option names where they mean the same).</summary>
+public sealed record DebugUpdateOptions
+{
+    /// <summary>Buckets rebuilt at once (--debug-thread-count). The output never depends on it.</summary>
+    public int ThreadCount { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>--always-convert-to-ranges: every scope with code gets DW_AT_ranges, even a contiguous one.</summary>
+    public bool AlwaysConvertToRanges { get; init; }
+
+    /// <summary>--keep-aranges: .debug_aranges is written even when the input has none.</summary>
+    public bool KeepAranges { get; init; }
+}

@@ -144,6 +144,20 @@ public sealed class CodeAddressMap : IRangeTranslator
             Append(outputRanges, position, inputRange.End);
     }
 
+    /// <summary>The input ranges of the moved functions that overlap [start, end), in address order.</summary>
+    public IEnumerable<AddressRange> MovedRangesIn(ulong start, ulong end)
+    {
+        for (int m = LowerBoundByEnd(_moved, start); m < _moved.Length && _moved[m].Start < end; m++)
+            yield return _moved[m];
+    }
+
+    /// <summary>Appends (input, output) of every moved instruction starting in [start, end), in input order.</summary>
+    public void InstructionsIn(ulong start, ulong end, List<(ulong Input, ulong Output)> into)
+    {
+        for (int i = LowerBound(_inputs, start); i < _inputs.Length && _inputs[i] < end; i++)
+            into.Add((_inputs[i], _outputs[i]));
+    }
+
     private static void Append(List<AddressRange> ranges, ulong start, ulong end)
     {
         if (ranges.Count > 0 && ranges[^1].End == start)

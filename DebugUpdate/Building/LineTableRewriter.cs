@@ -130,16 +130,17 @@ public static class LineTableRewriter
         encoder.EndSequence(sequence[^1].Address);
     }
 
-    /// <summary>Copies the rows of [from, to) of a sequence as a sequence of their own, the row covering <paramref name="from"/> restarted there.</summary>
+    /// <summary>
+    /// Copies the rows of [from, to) of a sequence as a sequence of their own. A row that began in
+    /// moved code before <paramref name="from"/> is not carried past the cut: what follows a moved
+    /// function up to the next row is its padding, which nothing runs any more.
+    /// </summary>
     private static void CopySequence(LineProgramEncoder encoder, ReadOnlySpan<LineRow> sequence, ulong from, ulong to)
     {
-        if (to <= from)
-            return;
         int first = LowerBound(sequence, from);
-        int covering = Covering(sequence, from);
-        encoder.BeginSequence(from);
-        if (covering >= 0 && sequence[covering].Address < from)
-            encoder.Row(sequence[covering] with { Address = from });
+        if (first >= sequence.Length - 1 || sequence[first].Address >= to)
+            return;
+        encoder.BeginSequence(sequence[first].Address);
         for (int r = first; r < sequence.Length - 1 && sequence[r].Address < to; r++)
             encoder.Row(sequence[r]);
         encoder.EndSequence(to);

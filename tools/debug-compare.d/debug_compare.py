@@ -116,7 +116,13 @@ def main():
     parser.add_argument("--max-functions", type=int, default=60)
     parser.add_argument("--keep", help="write the transcripts into this directory")
     parser.add_argument("program_args", nargs="*")
-    options = parser.parse_args()
+    argv = sys.argv[1:]
+    program_args = []
+    if "--" in argv:
+        at = argv.index("--")
+        argv, program_args = argv[:at], argv[at + 1:]
+    options = parser.parse_args(argv)
+    options.program_args += program_args
 
     gdb, lldb = tool("gdb"), tool("lldb-22", "lldb")
     if gdb is None:

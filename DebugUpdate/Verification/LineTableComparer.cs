@@ -3,93 +3,133 @@ using Rewriter.DebugUpdate.Reading;
 namespace Rewriter.DebugUpdate.Verification;
 
 /// <summary>
-/// Checks that every original line row has an equal row (file path, line, column, flags,
-/// discriminator) at its translated address, and that the output has no rows for code the original
-/// did not describe. Rows are compared across the whole program because a rewriter may re-cut
-/// sequences and tables.
+/// Compares a unit's line table with its counterpart's: every original row must have an equal row
+/// (file path, line, column, flags, discriminator) at its translated address, and the output may
+/// have no row for code the original did not describe. Sequences may be cut differently (a moved
+/// function becomes a sequence of its own). One instance per thread.
 /// </summary>
-internal static class LineTableComparer
+internal sealed class LineTableComparer(AddressMapping mapping)
 {
-    private readonly record struct RowKey(string? File, uint Line, uint Column, LineRowFlags Flags, uint Discriminator)
+    private readonly record struct RowKey(int File, uint Line, uint Column, LineRowFlags Flags, uint Discriminator);
+
+    private readonly record struct Row(ulong Address, RowKey Key) : IComparable<Row>
     {
-        public override string ToString() =>
-            $"{File ?? "?"}:{Line}:{Column}{(Discriminator != 0 ? $" discriminator {Discriminator}" : "")} [{Flags}]";
+        public int CompareTo(Row other) => Address.CompareTo(other.Address);
     }
 
-    private readonly record struct Row(ulong Address, RowKey Key, string Table);
+    private readonly Dictionary<string, int> _pathIds = new(StringComparer.Ordinal);
+    private readonly List<string?> _paths = [];
+    private readonly List<Row> _originalRows = [];
+    private readonly List<Row> _rewrittenRows = [];
+    private readonly List<ulong> _translated = [];
 
-    /// <summary>Compares, and returns the live original row addresses (instruction starts) for range checks.</summary>
-    public static List<ulong> Compare(DwarfFile original, DwarfFile rewritten, AddressMapping mapping, VerificationReport report)
+    public void Compare(DwarfUnit original, DwarfUnit rewritten, VerificationReport report)
     {
-        var originalRows = CollectRows(original);
-        var rewrittenRows = CollectRows(rewritten);
-
-        var byAddress = new Dictionary<ulong, List<RowKey>>();
-        foreach (var row in rewrittenRows)
+        if (original.IsSplit || original.StmtList is not { } offset)
+            return;
+        string label = $"line table 0x{offset:x} of {DiePaths.Segment(original, 0)}";
+        var before = original.ReadLineTable();
+        var after = rewritten.IsSplit ? null : rewritten.ReadLineTable();
+        if (before is null)
+            return;
+        if (after is null)
         {
-            if (!byAddress.TryGetValue(row.Address, out var keys))
-                byAddress[row.Address] = keys = [];
-            keys.Add(row.Key);
+            report.Add(DifferenceKind.LineTable, label, "the output unit has no line table");
+            return;
         }
+        _pathIds.Clear();
+        _paths.Clear();
+        Collect(before, original.CompilationDirectory, _originalRows);
+        Collect(after, rewritten.CompilationDirectory, _rewrittenRows);
+        _rewrittenRows.Sort();
 
-        var translatedAddresses = new HashSet<ulong>();
-        foreach (var row in originalRows)
+        _translated.Clear();
+        foreach (var row in _originalRows)
         {
             report.LineRowsCompared++;
             if (!mapping.TryTranslate(row.Address, out var output))
             {
-                report.Add(DifferenceKind.LineTable, row.Table, $"row at 0x{row.Address:x} ({row.Key}) has no translation");
+                report.Add(DifferenceKind.LineTable, label, $"row at 0x{row.Address:x} ({Describe(row.Key)}) has no translation");
                 continue;
             }
-            translatedAddresses.Add(output);
-            if (!byAddress.TryGetValue(output, out var candidates))
-                report.Add(DifferenceKind.LineTable, row.Table, $"row at 0x{row.Address:x} ({row.Key}) is missing at 0x{output:x}: the output has no row there");
-            else if (!candidates.Contains(row.Key))
-                report.Add(DifferenceKind.LineTable, row.Table,
-                    $"row at 0x{row.Address:x} ({row.Key}) is missing at 0x{output:x}; rows there: {string.Join("; ", candidates.Take(3))}");
+            _translated.Add(output);
+            int first = LowerBound(_rewrittenRows, output);
+            bool found = false, any = false;
+            for (int i = first; i < _rewrittenRows.Count && _rewrittenRows[i].Address == output; i++)
+            {
+                any = true;
+                if (_rewrittenRows[i].Key == row.Key)
+                {
+                    found = true;
+                    break;
+                }
+            }
+            if (found)
+                continue;
+            if (!any)
+                report.Add(DifferenceKind.LineTable, label, $"row at 0x{row.Address:x} ({Describe(row.Key)}) is missing at 0x{output:x}: the output has no row there");
+            else
+                report.Add(DifferenceKind.LineTable, label,
+                    $"row at 0x{row.Address:x} ({Describe(row.Key)}) is missing at 0x{output:x}; the output has {Describe(_rewrittenRows[first].Key)} there");
         }
-        foreach (var row in rewrittenRows)
+        _translated.Sort();
+        foreach (var row in _rewrittenRows)
         {
-            if (!translatedAddresses.Contains(row.Address))
-                report.Add(DifferenceKind.Extra, row.Table, $"output row at 0x{row.Address:x} ({row.Key}) describes code with no original row");
+            if (_translated.BinarySearch(row.Address) < 0)
+                report.Add(DifferenceKind.Extra, label, $"output row at 0x{row.Address:x} ({Describe(row.Key)}) describes code with no original row");
         }
-        return originalRows.Select(r => r.Address).ToList();
     }
 
-    private static List<Row> CollectRows(DwarfFile file)
+    private void Collect(LineTable table, string? compilationDirectory, List<Row> rows)
     {
-        var rows = new List<Row>();
-        var seen = new HashSet<ulong>();
-        foreach (var unit in file.Units)
+        rows.Clear();
+        var fileIds = new Dictionary<uint, int>();
+        bool deadSequence = false, sequenceStart = true;
+        foreach (var row in table.Rows)
         {
-            if (unit.IsSplit || unit.StmtList is not { } offset || !seen.Add(offset))
-                continue;
-            var table = unit.ReadLineTable();
-            if (table is null)
-                continue;
-            string label = $"line table 0x{offset:x} of {DiePaths.Segment(unit, 0)}";
-            string? compilationDirectory = unit.CompilationDirectory;
-            var paths = new Dictionary<uint, string?>();
-            bool deadSequence = false, sequenceStart = true;
-            foreach (var row in table.Rows)
+            if (sequenceStart)
             {
-                if (sequenceStart)
-                {
-                    deadSequence = AddressMapping.IsDead(row.Address);
-                    sequenceStart = false;
-                }
-                if (row.IsEndSequence)
-                {
-                    sequenceStart = true;
-                    continue;
-                }
-                if (deadSequence)
-                    continue;
-                if (!paths.TryGetValue(row.File, out var path))
-                    paths[row.File] = path = table.Header.FilePath(row.File, compilationDirectory);
-                rows.Add(new Row(row.Address, new RowKey(path, row.Line, row.Column, row.Flags, row.Discriminator), label));
+                deadSequence = AddressMapping.IsDead(row.Address);
+                sequenceStart = false;
             }
+            if (row.IsEndSequence)
+            {
+                sequenceStart = true;
+                continue;
+            }
+            if (deadSequence)
+                continue;
+            if (!fileIds.TryGetValue(row.File, out int file))
+                fileIds[row.File] = file = PathId(table.Header.FilePath(row.File, compilationDirectory));
+            rows.Add(new Row(row.Address, new RowKey(file, row.Line, row.Column, row.Flags, row.Discriminator)));
         }
-        return rows;
+    }
+
+    private int PathId(string? path)
+    {
+        string key = path ?? "\0?";
+        if (!_pathIds.TryGetValue(key, out int id))
+        {
+            _pathIds[key] = id = _paths.Count;
+            _paths.Add(path);
+        }
+        return id;
+    }
+
+    private string Describe(RowKey key) =>
+        $"{_paths[key.File] ?? "?"}:{key.Line}:{key.Column}{(key.Discriminator != 0 ? $" discriminator {key.Discriminator}" : "")} [{key.Flags}]";
+
+    private static int LowerBound(List<Row> rows, ulong address)
+    {
+        int lo = 0, hi = rows.Count;
+        while (lo < hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            if (rows[mid].Address < address)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        return lo;
     }
 }

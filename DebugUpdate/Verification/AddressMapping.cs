@@ -27,7 +27,19 @@ internal sealed class AddressMapping(CodeAddressMap map)
         return known;
     }
 
-    public static List<AddressRange> Live(IEnumerable<AddressRange> ranges) => ranges.Where(r => !IsDead(r.Start)).ToList();
+    /// <summary>The live ranges (not of discarded code), normalized.</summary>
+    public static List<AddressRange> Live(IEnumerable<AddressRange> ranges)
+    {
+        var live = new List<AddressRange>();
+        foreach (var range in ranges)
+            if (!IsDead(range.Start))
+                live.Add(range);
+        RangeSets.Normalize(live);
+        return live;
+    }
+
+    /// <summary>Appends the output coverage of a live, non-empty original range (unnormalized).</summary>
+    public void AppendTranslation(AddressRange original, List<AddressRange> into) => map.TranslateRange(original, into);
 
     /// <summary>The normalized output coverage of the live parts of <paramref name="original"/>.</summary>
     public List<AddressRange> TranslateRanges(IEnumerable<AddressRange> original)
@@ -36,18 +48,18 @@ internal sealed class AddressMapping(CodeAddressMap map)
         foreach (var range in original)
             if (!IsDead(range.Start) && !range.IsEmpty)
                 map.TranslateRange(range, expected);
-        return AddressRange.Normalize(expected);
+        RangeSets.Normalize(expected);
+        return expected;
     }
 
     /// <summary>Null when <paramref name="rewritten"/> covers exactly the translation of <paramref name="original"/>; else both values.</summary>
     public string? CompareRanges(List<AddressRange> original, List<AddressRange> rewritten)
     {
         var expected = TranslateRanges(original);
-        var actual = AddressRange.Normalize(Live(rewritten));
-        if (expected.SequenceEqual(actual))
+        var actual = Live(rewritten);
+        if (RangeSets.Equal(expected, actual))
             return null;
-        var liveOriginal = AddressRange.Normalize(Live(original));
-        return $"ranges {Format(actual)} in the output, expected {Format(expected)} (original {Format(liveOriginal)})";
+        return $"ranges {Format(actual)} in the output, expected {Format(expected)} (original {Format(Live(original))})";
     }
 
     /// <summary>Null when <paramref name="rewritten"/> is the translation of the code address <paramref name="original"/>.</summary>

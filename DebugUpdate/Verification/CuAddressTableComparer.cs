@@ -22,14 +22,14 @@ internal static class CuAddressTableComparer
         {
             report.IndexEntriesCompared++;
             string where = unit < rewrittenFile.Units.Count ? $"{table} of {DiePaths.Segment(rewrittenFile.Units[unit], 0)}" : $"{table} of unit {unit}";
-            var actual = rewritten.TryGetValue(unit, out var ranges) ? AddressRange.Normalize(AddressMapping.Live(ranges)) : null;
+            var actual = rewritten.TryGetValue(unit, out var ranges) ? AddressMapping.Live(ranges) : null;
             if (!original.TryGetValue(unit, out var originalRanges))
             {
                 if (actual is { Count: > 0 })
                     report.Add(kind, where, $"covers {AddressMapping.Format(actual)} in the output; the original table had no entry for this unit");
                 continue;
             }
-            var liveOriginal = AddressRange.Normalize(AddressMapping.Live(originalRanges));
+            var liveOriginal = AddressMapping.Live(originalRanges);
             if (actual is null)
             {
                 if (liveOriginal.Count > 0)
@@ -47,7 +47,7 @@ internal static class CuAddressTableComparer
     }
 
     private static List<AddressRange> Normalized(List<AddressRange>? ranges) =>
-        ranges is null ? [] : AddressRange.Normalize(AddressMapping.Live(ranges));
+        ranges is null ? [] : AddressMapping.Live(ranges);
 
     /// <summary>.debug_aranges sets by the index of the unit they name; a set naming no unit is reported.</summary>
     public static Dictionary<int, List<AddressRange>> ArangesByUnit(DwarfFile file, string side, VerificationReport report)

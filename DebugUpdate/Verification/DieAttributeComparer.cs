@@ -22,6 +22,7 @@ internal sealed class DieAttributeComparer
     private int _beforeCount, _afterCount;
 
     private DwarfUnit _original = null!, _rewritten = null!;
+    private StringOffsetsTable _originalStrings, _rewrittenStrings;
     private UnitFileNames _originalFiles = null!, _rewrittenFiles = null!;
     private VerificationReport _report = null!;
     private int _o, _r;
@@ -37,6 +38,8 @@ internal sealed class DieAttributeComparer
     {
         _original = original;
         _rewritten = rewritten;
+        _originalStrings = original.StringOffsets;
+        _rewrittenStrings = rewritten.StringOffsets;
         _originalFiles = new UnitFileNames(original);
         _rewrittenFiles = new UnitFileNames(rewritten);
         _report = report;
@@ -94,7 +97,7 @@ internal sealed class DieAttributeComparer
         if (tag is DwTag.CallSite or DwTag.GnuCallSite)
             CheckCallSite(originalFunction, rewrittenFunction);
         if (tag == DwTag.Subprogram && originalRanges is not null && rewrittenRanges is not null)
-            return (AddressRange.Normalize(originalRanges), AddressRange.Normalize(rewrittenRanges));
+            return (RangeSets.Normalized(originalRanges), RangeSets.Normalized(rewrittenRanges));
         return (originalFunction, rewrittenFunction);
     }
 
@@ -137,11 +140,10 @@ internal sealed class DieAttributeComparer
     {
         var beforeClass = ClassOf(_original, before);
         var afterClass = ClassOf(_rewritten, after);
-        string name = DwarfNames.Name(before.Name);
         if (beforeClass != afterClass)
         {
             _report.Add(DifferenceKind.Attribute, Path(),
-                $"{name} is {Describe(_rewritten, after)} ({DwarfNames.Name(after.Form)}) in the output, {Describe(_original, before)} ({DwarfNames.Name(before.Form)}) in the original");
+                $"{DwarfNames.Name(before.Name)} is {Describe(_rewritten, after)} ({DwarfNames.Name(after.Form)}) in the output, {Describe(_original, before)} ({DwarfNames.Name(before.Form)}) in the original");
             return;
         }
         string? problem = null;
@@ -176,7 +178,7 @@ internal sealed class DieAttributeComparer
                 break;
             }
             case ValueClass.String:
-                if (!_original.GetStringBytes(in before).SequenceEqual(_rewritten.GetStringBytes(in after)))
+                if (!StringBytes(_original, in _originalStrings, in before).SequenceEqual(StringBytes(_rewritten, in _rewrittenStrings, in after)))
                     problem = $"{Describe(_rewritten, after)} in the output, {Describe(_original, before)} in the original";
                 break;
             case ValueClass.Block:
@@ -208,8 +210,12 @@ internal sealed class DieAttributeComparer
                 break; // where other data lives (macros...): an encoding, not compared
         }
         if (problem is not null)
-            _report.Add(kind, Path(), $"{name}: {problem}");
+            _report.Add(kind, Path(), $"{DwarfNames.Name(before.Name)}: {problem}");
     }
+
+    /// <summary>A string value's bytes; PERF: strx goes through the unit's offsets table, looked up once per unit.</summary>
+    private static ReadOnlySpan<byte> StringBytes(DwarfUnit unit, in StringOffsetsTable offsets, in AttributeValue value) =>
+        value.Kind == AttributeValueKind.StringIndex ? StringSection.ReadBytes(unit.Sections.Str, offsets.Read(value.Value)) : unit.GetStringBytes(in value);
 
     /// <summary>Constants by value: data1..8, udata, sdata and implicit_const that mean the same number are equal.</summary>
     private static bool NumbersEqual(in AttributeValue before, in AttributeValue after)
@@ -262,7 +268,7 @@ internal sealed class DieAttributeComparer
             _report.Add(DifferenceKind.Ranges, Path(), $"{DwarfNames.Name(name)} is {problem}");
         if (name == DwAt.EntryPc && rewrittenScope is not null && originalScope is not null)
         {
-            static bool Inside(List<AddressRange> scope, ulong pc) => AddressMapping.Contains(AddressRange.Normalize(scope), pc);
+            static bool Inside(List<AddressRange> scope, ulong pc) => AddressMapping.Contains(RangeSets.Normalized(scope), pc);
             if (!Inside(rewrittenScope, after.Value) && Inside(originalScope, before.Value))
                 _report.Add(DifferenceKind.Invalid, Path(), $"DW_AT_entry_pc 0x{after:x} is outside the DIE's ranges {AddressMapping.Format(rewrittenScope)}");
         }

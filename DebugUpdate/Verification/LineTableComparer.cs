@@ -27,14 +27,15 @@ internal sealed class LineTableComparer(AddressMapping mapping)
     {
         if (original.IsSplit || original.StmtList is not { } offset)
             return;
-        string label = $"line table 0x{offset:x} of {DiePaths.Segment(original, 0)}";
+        string? label = null;
+        string Label() => label ??= $"line table 0x{offset:x} of {DiePaths.Segment(original, 0)}";
         var before = original.ReadLineTable();
         var after = rewritten.IsSplit ? null : rewritten.ReadLineTable();
         if (before is null)
             return;
         if (after is null)
         {
-            report.Add(DifferenceKind.LineTable, label, "the output unit has no line table");
+            report.Add(DifferenceKind.LineTable, Label(), "the output unit has no line table");
             return;
         }
         _pathIds.Clear();
@@ -49,7 +50,7 @@ internal sealed class LineTableComparer(AddressMapping mapping)
             report.LineRowsCompared++;
             if (!mapping.TryTranslate(row.Address, out var output))
             {
-                report.Add(DifferenceKind.LineTable, label, $"row at 0x{row.Address:x} ({Describe(row.Key)}) has no translation");
+                report.Add(DifferenceKind.LineTable, Label(), $"row at 0x{row.Address:x} ({Describe(row.Key)}) has no translation");
                 continue;
             }
             _translated.Add(output);
@@ -67,16 +68,16 @@ internal sealed class LineTableComparer(AddressMapping mapping)
             if (found)
                 continue;
             if (!any)
-                report.Add(DifferenceKind.LineTable, label, $"row at 0x{row.Address:x} ({Describe(row.Key)}) is missing at 0x{output:x}: the output has no row there");
+                report.Add(DifferenceKind.LineTable, Label(), $"row at 0x{row.Address:x} ({Describe(row.Key)}) is missing at 0x{output:x}: the output has no row there");
             else
-                report.Add(DifferenceKind.LineTable, label,
+                report.Add(DifferenceKind.LineTable, Label(),
                     $"row at 0x{row.Address:x} ({Describe(row.Key)}) is missing at 0x{output:x}; the output has {Describe(_rewrittenRows[first].Key)} there");
         }
         _translated.Sort();
         foreach (var row in _rewrittenRows)
         {
             if (_translated.BinarySearch(row.Address) < 0)
-                report.Add(DifferenceKind.Extra, label, $"output row at 0x{row.Address:x} ({Describe(row.Key)}) describes code with no original row");
+                report.Add(DifferenceKind.Extra, Label(), $"output row at 0x{row.Address:x} ({Describe(row.Key)}) describes code with no original row");
         }
     }
 

@@ -13,6 +13,8 @@ internal sealed class LocationListComparer(AddressMapping mapping, ExpressionCom
 {
     private readonly record struct Piece(ulong Start, ulong End, int Entry);
 
+    private static readonly Comparison<Piece> ByStart = (a, b) => a.Start.CompareTo(b.Start);
+
     private readonly List<Piece> _expected = [];
     private readonly List<Piece> _actual = [];
     private readonly List<AddressRange> _translated = [];
@@ -32,9 +34,10 @@ internal sealed class LocationListComparer(AddressMapping mapping, ExpressionCom
             if (entry.Kind != LocationListEntryKind.Bounded || entry.Range.IsEmpty || AddressMapping.IsDead(entry.Start))
                 continue;
             _translated.Clear();
-            _translated.AddRange(mapping.TranslateRanges([entry.Range]));
+            mapping.AppendTranslation(entry.Range, _translated);
             foreach (var piece in _translated)
-                _expected.Add(new Piece(piece.Start, piece.End, k));
+                if (!piece.IsEmpty)
+                    _expected.Add(new Piece(piece.Start, piece.End, k));
         }
         for (int j = 0; j < rewritten.Count; j++)
         {
@@ -42,8 +45,10 @@ internal sealed class LocationListComparer(AddressMapping mapping, ExpressionCom
             if (entry.Kind == LocationListEntryKind.Bounded && !entry.Range.IsEmpty && !AddressMapping.IsDead(entry.Start))
                 _actual.Add(new Piece(entry.Start, entry.End, j));
         }
-        _expected.Sort((a, b) => a.Start.CompareTo(b.Start));
-        _actual.Sort((a, b) => a.Start.CompareTo(b.Start));
+        if (_expected.Count > 1)
+            _expected.Sort(ByStart);
+        if (_actual.Count > 1)
+            _actual.Sort(ByStart);
 
         _boundaries.Clear();
         foreach (var piece in _expected) { _boundaries.Add(piece.Start); _boundaries.Add(piece.End); }
@@ -131,9 +136,10 @@ internal sealed class LocationListComparer(AddressMapping mapping, ExpressionCom
                 continue;
             if (mapping.TryTranslate(entry.Start, out var start))
                 beginViews.TryAdd(start, views.Begin);
-            var translated = mapping.TranslateRanges([entry.Range]);
-            if (translated.Count > 0)
-                endViews.TryAdd(translated[^1].End, views.End);
+            _translated.Clear();
+            mapping.AppendTranslation(entry.Range, _translated);
+            if (_translated.Count > 0)
+                endViews.TryAdd(_translated[^1].End, views.End);
         }
         int j = 0;
         foreach (var entry in rewritten)

@@ -9,16 +9,22 @@ namespace Rewriter.DebugUpdate.Verification;
 internal sealed class UnitFileNames(DwarfUnit unit)
 {
     private LineProgramHeader? _header;
+    private string? _compilationDirectory;
     private bool _read;
+    // PERF: a path is joined once per file number, not once per DIE naming it.
+    private readonly Dictionary<ulong, string?> _paths = [];
 
     public string? PathOf(ulong fileNumber)
     {
         if (!_read)
         {
             _header = ReadHeader(unit);
+            _compilationDirectory = unit.CompilationDirectory;
             _read = true;
         }
-        return _header?.FilePath(fileNumber, unit.CompilationDirectory);
+        if (!_paths.TryGetValue(fileNumber, out var path))
+            _paths[fileNumber] = path = _header?.FilePath(fileNumber, _compilationDirectory);
+        return path;
     }
 
     private static LineProgramHeader? ReadHeader(DwarfUnit unit)

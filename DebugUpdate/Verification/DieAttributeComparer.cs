@@ -71,6 +71,8 @@ internal sealed class DieAttributeComparer
         ComparePoint(DwAt.CallReturnPc, isEnd: true, null, null);
         if (originalRanges is null && rewrittenRanges is null)
             ComparePoint(DwAt.LowPc, isEnd: tag == DwTag.GnuCallSite, null, null); // GNU call sites' low_pc is the return address
+        else if (originalRanges is [{ IsEmpty: true } empty] && !AddressMapping.IsDead(empty.Start) && rewrittenRanges is [{ IsEmpty: true }])
+            ComparePoint(DwAt.LowPc, isEnd: false, null, null); // an empty scope covers nothing, but still says where it is
 
         List<LocationListEntry>? originalLocations = null, rewrittenLocations = null;
         for (int i = 0; i < _beforeCount; i++)

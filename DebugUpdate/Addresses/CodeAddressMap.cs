@@ -58,7 +58,7 @@ public sealed class CodeAddressMap : IRangeTranslator
         var sortedFragments = fragments.OrderBy(f => f.OutputStart).ToArray();
         Fragments = sortedFragments;
         _moved = AddressRange.Normalize(sortedFragments.Select(f => new AddressRange(f.InputStart, f.InputEnd))).ToArray();
-        _coverageEnds = CoverageEnds(_inputs, _outputs, sortedFragments);
+        _coverageEnds = CoverageEnds(_inputs, _outputs, ends, sortedFragments);
         _exactEnds = ends ?? _coverageEnds;
     }
 
@@ -144,6 +144,24 @@ public sealed class CodeAddressMap : IRangeTranslator
             Append(outputRanges, position, inputRange.End);
     }
 
+    /// <summary>The input ranges of the moved functions that overlap [start, end), in address order.</summary>
+    public IEnumerable<AddressRange> MovedRangesIn(ulong start, ulong end)
+    {
+        for (int m = LowerBoundByEnd(_moved, start); m < _moved.Length && _moved[m].Start < end; m++)
+            yield return _moved[m];
+    }
+
+    /// <summary>
+    /// Appends (input, output) of every moved instruction starting in [start, end) that still has
+    /// bytes in the output (dropped ones describe nothing), in input order.
+    /// </summary>
+    public void InstructionsIn(ulong start, ulong end, List<(ulong Input, ulong Output)> into)
+    {
+        for (int i = LowerBound(_inputs, start); i < _inputs.Length && _inputs[i] < end; i++)
+            if (_coverageEnds[i] > _outputs[i])
+                into.Add((_inputs[i], _outputs[i]));
+    }
+
     private static void Append(List<AddressRange> ranges, ulong start, ulong end)
     {
         if (ranges.Count > 0 && ranges[^1].End == start)
@@ -158,22 +176,29 @@ public sealed class CodeAddressMap : IRangeTranslator
         return index < _moved.Length && _moved[index].Start <= address ? index : -1;
     }
 
-    private static ulong[] CoverageEnds(ulong[] inputs, ulong[] outputs, Fragment[] fragments)
+    private static ulong[] CoverageEnds(ulong[] inputs, ulong[] outputs, ulong[]? exactEnds, Fragment[] fragments)
     {
-        // Instruction starts in output order, each with the end of the fragment holding it.
+        // A dropped instruction has no bytes: known exactly when the exact ends are; otherwise,
+        // of several inputs at one output address all but the last (in input order) were dropped.
+        bool Dropped(int i, int next) => exactEnds != null
+            ? exactEnds[i] == outputs[i]
+            : next >= 0 && outputs[next] == outputs[i];
+        // Instruction starts in output order, each covering up to the next one that has bytes.
         var order = Enumerable.Range(0, outputs.Length).OrderBy(i => outputs[i]).ThenBy(i => inputs[i]).ToArray();
         var ends = new ulong[outputs.Length];
-        for (int k = 0; k < order.Length; k++)
+        ulong nextStart = ulong.MaxValue;
+        for (int k = order.Length - 1; k >= 0; k--)
         {
             int i = order[k];
-            ulong fragmentEnd = FragmentEnd(fragments, outputs[i]);
-            // Several inputs at one output address: all but the last (in input order) were dropped.
-            if (k + 1 < order.Length && outputs[order[k + 1]] == outputs[i])
+            int next = k + 1 < order.Length ? order[k + 1] : -1;
+            if (Dropped(i, next))
+            {
                 ends[i] = outputs[i];
-            else if (k + 1 < order.Length && outputs[order[k + 1]] < fragmentEnd)
-                ends[i] = outputs[order[k + 1]];
-            else
-                ends[i] = Math.Max(outputs[i], fragmentEnd);
+                continue;
+            }
+            ulong fragmentEnd = FragmentEnd(fragments, outputs[i]);
+            ends[i] = nextStart > outputs[i] && nextStart < fragmentEnd ? nextStart : Math.Max(outputs[i], fragmentEnd);
+            nextStart = outputs[i];
         }
         return ends;
     }

@@ -61,6 +61,7 @@ public static class DebugVerifier
                 // PERF: a unit's DIE index is dropped as soon as its pair is done: memory stays bounded by the threads' units.
                 before.ReleaseDies();
                 after.ReleaseDies();
+                HeapBound.Check();
                 reports[i] = pairReport;
                 return comparers;
             },

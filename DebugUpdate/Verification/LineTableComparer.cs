@@ -6,22 +6,23 @@ namespace Rewriter.DebugUpdate.Verification;
 /// Compares a unit's line table with its counterpart's: every original row must have an equal row
 /// (file path, line, column, flags, discriminator) at its translated address, and the output may
 /// have no row for code the original did not describe. Sequences may be cut differently (a moved
-/// function becomes a sequence of its own). One instance per thread.
+/// function becomes a sequence of its own). One instance per thread: its row lists are reused.
 /// </summary>
 internal sealed class LineTableComparer(AddressMapping mapping)
 {
     private readonly record struct RowKey(int File, uint Line, uint Column, LineRowFlags Flags, uint Discriminator);
 
-    private readonly record struct Row(ulong Address, RowKey Key) : IComparable<Row>
-    {
-        public int CompareTo(Row other) => Address.CompareTo(other.Address);
-    }
+    /// <summary>A row at an address (the translated one, for an original row), and where it came from.</summary>
+    private readonly record struct Row(ulong Address, RowKey Key, ulong OriginalAddress);
+
+    private static readonly Comparison<Row> ByAddress = (a, b) => a.Address.CompareTo(b.Address);
 
     private readonly Dictionary<string, int> _pathIds = new(StringComparer.Ordinal);
     private readonly List<string?> _paths = [];
+    private readonly List<LineRow> _lineRows = [];
     private readonly List<Row> _originalRows = [];
     private readonly List<Row> _rewrittenRows = [];
-    private readonly List<ulong> _translated = [];
+    private int[] _fileIds = new int[64];
 
     public void Compare(DwarfUnit original, DwarfUnit rewritten, VerificationReport report)
     {
@@ -29,64 +30,80 @@ internal sealed class LineTableComparer(AddressMapping mapping)
             return;
         string? label = null;
         string Label() => label ??= $"line table 0x{offset:x} of {DiePaths.Segment(original, 0)}";
-        var before = original.ReadLineTable();
-        var after = rewritten.IsSplit ? null : rewritten.ReadLineTable();
-        if (before is null)
-            return;
-        if (after is null)
+        if (rewritten.IsSplit || rewritten.StmtList is null)
         {
             report.Add(DifferenceKind.LineTable, Label(), "the output unit has no line table");
             return;
         }
         _pathIds.Clear();
         _paths.Clear();
-        Collect(before, original.CompilationDirectory, _originalRows);
-        Collect(after, rewritten.CompilationDirectory, _rewrittenRows);
-        _rewrittenRows.Sort();
+        Collect(original, _originalRows, translate: true, report, Label);
+        Collect(rewritten, _rewrittenRows, translate: false, report, Label);
+        SortByAddress(_originalRows);
+        SortByAddress(_rewrittenRows);
 
-        _translated.Clear();
-        foreach (var row in _originalRows)
+        // PERF: both sides sorted by (translated) address, then one merge pass; no searching.
+        int o = 0, r = 0;
+        while (o < _originalRows.Count || r < _rewrittenRows.Count)
         {
-            report.LineRowsCompared++;
-            if (!mapping.TryTranslate(row.Address, out var output))
+            ulong address = o < _originalRows.Count && (r >= _rewrittenRows.Count || _originalRows[o].Address <= _rewrittenRows[r].Address)
+                ? _originalRows[o].Address : _rewrittenRows[r].Address;
+            int originalEnd = o, rewrittenEnd = r;
+            while (originalEnd < _originalRows.Count && _originalRows[originalEnd].Address == address) originalEnd++;
+            while (rewrittenEnd < _rewrittenRows.Count && _rewrittenRows[rewrittenEnd].Address == address) rewrittenEnd++;
+            if (originalEnd == o)
             {
-                report.Add(DifferenceKind.LineTable, Label(), $"row at 0x{row.Address:x} ({Describe(row.Key)}) has no translation");
-                continue;
+                for (int i = r; i < rewrittenEnd; i++)
+                    report.Add(DifferenceKind.Extra, Label(), $"output row at 0x{address:x} ({Describe(_rewrittenRows[i].Key)}) describes code with no original row");
             }
-            _translated.Add(output);
-            int first = LowerBound(_rewrittenRows, output);
-            bool found = false, any = false;
-            for (int i = first; i < _rewrittenRows.Count && _rewrittenRows[i].Address == output; i++)
+            else
             {
-                any = true;
-                if (_rewrittenRows[i].Key == row.Key)
+                for (int i = o; i < originalEnd; i++)
                 {
-                    found = true;
-                    break;
+                    var row = _originalRows[i];
+                    if (!Contains(_rewrittenRows, r, rewrittenEnd, row.Key))
+                        report.Add(DifferenceKind.LineTable, Label(), rewrittenEnd == r
+                            ? $"row at 0x{row.OriginalAddress:x} ({Describe(row.Key)}) is missing at 0x{address:x}: the output has no row there"
+                            : $"row at 0x{row.OriginalAddress:x} ({Describe(row.Key)}) is missing at 0x{address:x}; the output has {Describe(_rewrittenRows[r].Key)} there");
                 }
             }
-            if (found)
-                continue;
-            if (!any)
-                report.Add(DifferenceKind.LineTable, Label(), $"row at 0x{row.Address:x} ({Describe(row.Key)}) is missing at 0x{output:x}: the output has no row there");
-            else
-                report.Add(DifferenceKind.LineTable, Label(),
-                    $"row at 0x{row.Address:x} ({Describe(row.Key)}) is missing at 0x{output:x}; the output has {Describe(_rewrittenRows[first].Key)} there");
-        }
-        _translated.Sort();
-        foreach (var row in _rewrittenRows)
-        {
-            if (_translated.BinarySearch(row.Address) < 0)
-                report.Add(DifferenceKind.Extra, Label(), $"output row at 0x{row.Address:x} ({Describe(row.Key)}) describes code with no original row");
+            o = originalEnd;
+            r = rewrittenEnd;
         }
     }
 
-    private void Collect(LineTable table, string? compilationDirectory, List<Row> rows)
+    private static bool Contains(List<Row> rows, int from, int to, RowKey key)
+    {
+        for (int i = from; i < to; i++)
+            if (rows[i].Key == key)
+                return true;
+        return false;
+    }
+
+    private static void SortByAddress(List<Row> rows)
+    {
+        for (int i = 1; i < rows.Count; i++)
+        {
+            if (rows[i].Address < rows[i - 1].Address)
+            {
+                rows.Sort(ByAddress);
+                return;
+            }
+        }
+    }
+
+    /// <summary>The unit's rows outside discarded sequences; an original row's address is translated (a row with no translation is reported).</summary>
+    private void Collect(DwarfUnit unit, List<Row> rows, bool translate, VerificationReport report, Func<string> label)
     {
         rows.Clear();
-        var fileIds = new Dictionary<uint, int>();
+        _lineRows.Clear();
+        var strings = new LineStringSources(unit.Sections.Str, unit.Sections.LineStr, unit.Header.Version >= 5 ? unit.StringOffsets : null);
+        var header = LineTableReader.ReadHeader(unit.Sections.Line, unit.StmtList!.Value, strings);
+        LineTableReader.RunProgram(unit.Sections.Line, header, unit.Header.AddressSize, _lineRows);
+        string? compilationDirectory = unit.CompilationDirectory;
+        Array.Fill(_fileIds, -1);
         bool deadSequence = false, sequenceStart = true;
-        foreach (var row in table.Rows)
+        foreach (var row in _lineRows)
         {
             if (sequenceStart)
             {
@@ -100,37 +117,47 @@ internal sealed class LineTableComparer(AddressMapping mapping)
             }
             if (deadSequence)
                 continue;
-            if (!fileIds.TryGetValue(row.File, out int file))
-                fileIds[row.File] = file = PathId(table.Header.FilePath(row.File, compilationDirectory));
-            rows.Add(new Row(row.Address, new RowKey(file, row.Line, row.Column, row.Flags, row.Discriminator)));
+            var key = new RowKey(FileId(header, row.File, compilationDirectory), row.Line, row.Column, row.Flags, row.Discriminator);
+            if (translate)
+            {
+                report.LineRowsCompared++;
+                if (!mapping.TryTranslate(row.Address, out var output))
+                {
+                    report.Add(DifferenceKind.LineTable, label(), $"row at 0x{row.Address:x} ({Describe(key)}) has no translation");
+                    continue;
+                }
+                rows.Add(new Row(output, key, row.Address));
+            }
+            else
+                rows.Add(new Row(row.Address, key, row.Address));
         }
     }
 
-    private int PathId(string? path)
+    /// <summary>A number per distinct path; PERF: a row's file number maps to it through an array, each path joined once.</summary>
+    private int FileId(LineProgramHeader header, uint file, string? compilationDirectory)
     {
+        if (file < (uint)_fileIds.Length && _fileIds[file] >= 0)
+            return _fileIds[file];
+        string? path = header.FilePath(file, compilationDirectory);
         string key = path ?? "\0?";
         if (!_pathIds.TryGetValue(key, out int id))
         {
             _pathIds[key] = id = _paths.Count;
             _paths.Add(path);
         }
+        if (file < 1u << 16)
+        {
+            if (file >= (uint)_fileIds.Length)
+            {
+                int old = _fileIds.Length;
+                Array.Resize(ref _fileIds, (int)Math.Max(file + 1, (uint)old * 2));
+                Array.Fill(_fileIds, -1, old, _fileIds.Length - old);
+            }
+            _fileIds[file] = id;
+        }
         return id;
     }
 
     private string Describe(RowKey key) =>
         $"{_paths[key.File] ?? "?"}:{key.Line}:{key.Column}{(key.Discriminator != 0 ? $" discriminator {key.Discriminator}" : "")} [{key.Flags}]";
-
-    private static int LowerBound(List<Row> rows, ulong address)
-    {
-        int lo = 0, hi = rows.Count;
-        while (lo < hi)
-        {
-            int mid = (lo + hi) >>> 1;
-            if (rows[mid].Address < address)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        return lo;
-    }
 }

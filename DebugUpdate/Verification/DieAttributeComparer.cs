@@ -48,12 +48,15 @@ internal sealed class DieAttributeComparer
     private string Path() => DiePaths.Of(_original, _o);
 
     /// <summary>Compares DIE <paramref name="o"/> with DIE <paramref name="r"/>; returns the function ranges its children see.</summary>
-    public (List<AddressRange>?, List<AddressRange>?) Compare(int o, int r, List<AddressRange>? originalFunction, List<AddressRange>? rewrittenFunction)
+    /// <param name="originalInfo">the original unit's info section bytes (PERF: fetched once per unit, not per DIE)</param>
+    /// <param name="rewrittenInfo">the same for the rewritten unit</param>
+    public (List<AddressRange>?, List<AddressRange>?) Compare(int o, int r, ReadOnlySpan<byte> originalInfo, ReadOnlySpan<byte> rewrittenInfo,
+        List<AddressRange>? originalFunction, List<AddressRange>? rewrittenFunction)
     {
         _o = o;
         _r = r;
-        _beforeCount = Collect(_original, o, ref _before);
-        _afterCount = Collect(_rewritten, r, ref _after);
+        _beforeCount = Collect(_original, originalInfo, o, ref _before);
+        _afterCount = Collect(_rewritten, rewrittenInfo, r, ref _after);
         var tag = _original.TagOf(o);
         if (TypeChains.IsModifier(tag))
         {
@@ -81,7 +84,8 @@ internal sealed class DieAttributeComparer
             if (IsComparedElsewhere(before.Name))
                 continue;
             _report.AttributesCompared++;
-            int j = Find(_after, _afterCount, before.Name);
+            // PERF: the same abbreviation lists attributes in the same order: try the same position first.
+            int j = i < _afterCount && _after[i].Name == before.Name ? i : Find(_after, _afterCount, before.Name);
             if (j < 0)
             {
                 _report.Add(DifferenceKind.Attribute, Path(), $"{DwarfNames.Name(before.Name)} is absent in the output, {Describe(_original, before)} in the original");
@@ -91,7 +95,7 @@ internal sealed class DieAttributeComparer
         }
         for (int j = 0; j < _afterCount; j++)
         {
-            if (!IsComparedElsewhere(_after[j].Name) && Find(_before, _beforeCount, _after[j].Name) < 0)
+            if (!IsComparedElsewhere(_after[j].Name) && !(j < _beforeCount && _before[j].Name == _after[j].Name) && Find(_before, _beforeCount, _after[j].Name) < 0)
                 _report.Add(DifferenceKind.Attribute, Path(), $"{DwarfNames.Name(_after[j].Name)} is {Describe(_rewritten, _after[j])} in the output, absent in the original");
         }
         CompareLocationViews(originalLocations, rewrittenLocations);
@@ -361,10 +365,15 @@ internal sealed class DieAttributeComparer
         return null;
     }
 
-    private static int Collect(DwarfUnit unit, int die, ref AttributeValue[] into)
+    private static int Collect(DwarfUnit unit, ReadOnlySpan<byte> info, int die, ref AttributeValue[] into)
     {
+        var dies = unit.Dies;
+        ref readonly var entry = ref dies[die];
+        var cursor = new DwarfCursor(info, unit.Info.Name, unit.Info.BaseOffset);
+        cursor.Seek(unit.Header.Offset + entry.UnitOffset);
+        cursor.ReadUleb();
         int count = 0;
-        foreach (var attribute in unit.Attributes(die))
+        foreach (var attribute in new AttributeIterator(cursor, unit.Abbreviations[entry.AbbreviationIndex], unit.Encoding))
         {
             if (count == into.Length)
                 Array.Resize(ref into, into.Length * 2);

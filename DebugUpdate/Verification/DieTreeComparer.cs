@@ -27,10 +27,12 @@ internal sealed class DieTreeComparer(AddressMapping mapping)
         var originalDies = original.Dies;
         var rewrittenDies = rewritten.Dies;
         _attributes.BeginUnits(original, rewritten, report);
+        var originalInfo = original.Info.Span;
+        var rewrittenInfo = rewritten.Info.Span;
 
         // PERF: an explicit stack of sibling cursors: no list of children is built per DIE.
         int depth = 0;
-        if (!CompareDie(original, rewritten, 0, 0, null, null, report, out var rootFunction))
+        if (!CompareDie(original, rewritten, originalInfo, rewrittenInfo, 0, 0, null, null, report, out var rootFunction))
             return;
         _stack[0] = new Frame
         {
@@ -51,7 +53,7 @@ internal sealed class DieTreeComparer(AddressMapping mapping)
             int o = frame.Original, r = frame.Rewritten;
             frame.Original = originalDies.NextSibling(o);
             frame.Rewritten = rewrittenDies.NextSibling(r);
-            if (!CompareDie(original, rewritten, o, r, frame.OriginalFunction, frame.RewrittenFunction, report, out var function))
+            if (!CompareDie(original, rewritten, originalInfo, rewrittenInfo, o, r, frame.OriginalFunction, frame.RewrittenFunction, report, out var function))
                 continue;
             int originalChild = originalDies.FirstChild(o), rewrittenChild = rewrittenDies.FirstChild(r);
             if (originalChild < 0 && rewrittenChild < 0)
@@ -67,7 +69,7 @@ internal sealed class DieTreeComparer(AddressMapping mapping)
     }
 
     /// <summary>Compares one DIE pair; false when their tags differ (their subtrees are then not compared).</summary>
-    private bool CompareDie(DwarfUnit original, DwarfUnit rewritten, int o, int r, List<AddressRange>? originalFunction,
+    private bool CompareDie(DwarfUnit original, DwarfUnit rewritten, ReadOnlySpan<byte> originalInfo, ReadOnlySpan<byte> rewrittenInfo, int o, int r, List<AddressRange>? originalFunction,
         List<AddressRange>? rewrittenFunction, VerificationReport report, out (List<AddressRange>? Original, List<AddressRange>? Rewritten) function)
     {
         report.DiesCompared++;
@@ -79,7 +81,7 @@ internal sealed class DieTreeComparer(AddressMapping mapping)
                 $"DIE is DW_TAG_{DwarfNames.ShortName(rewritten.TagOf(r))} in the output, DW_TAG_{DwarfNames.ShortName(tag)} in the original");
             return false;
         }
-        function = _attributes.Compare(o, r, originalFunction, rewrittenFunction);
+        function = _attributes.Compare(o, r, originalInfo, rewrittenInfo, originalFunction, rewrittenFunction);
         return true;
     }
 

@@ -10,7 +10,7 @@ namespace Rewriter.DebugUpdate.Verification;
 /// </summary>
 internal static class HeapBound
 {
-    private const long Budget = 8L << 20;
+    private const long Budget = 4L << 20;
     private static long _nextCollection = Budget;
 
     public static void Check()

@@ -19,8 +19,9 @@ public sealed class DebugInfoCorruptionTests(ITestOutputHelper output)
     private const string GccDwarf5 = "Gcc|C|-O2 -g -gdwarf-5|false";
     private const string GccDwarf4 = "Gcc|Cpp|-O2 -g -gdwarf-4|false";
     private const string GccSplit5 = "Gcc|C|-O1 -g -gdwarf-5 -gsplit-dwarf|false";
+    private const string ClangGdbIndex = "Clang|C|-O1 -g -gdwarf-4 -ggnu-pubnames -Wl,--gdb-index|false";
 
-    private static readonly string[] AllPrograms = [ClangDwarf4, ClangDwarf5Indexed, ClangSplit5, ClangSplit4, GccDwarf5, GccDwarf4, GccSplit5];
+    private static readonly string[] AllPrograms = [ClangDwarf4, ClangDwarf5Indexed, ClangSplit5, ClangSplit4, GccDwarf5, GccDwarf4, GccSplit5, ClangGdbIndex];
 
     /// <summary>Which programs each class applies to (their compilers emit what it corrupts).</summary>
     public static TheoryData<string, Corruption> Cases()

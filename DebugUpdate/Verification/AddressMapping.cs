@@ -19,6 +19,17 @@ internal sealed class AddressMapping(CodeAddressMap map)
         return known;
     }
 
+    /// <summary>True when the instruction at <paramref name="input"/> was dropped: nothing in the output describes it.</summary>
+    public bool IsDropped(ulong input) => map.IsDropped(new InputAddress(input));
+
+    /// <summary>The input instruction whose output bytes start at <paramref name="output"/>.</summary>
+    public bool TryTranslateBack(ulong output, out ulong input)
+    {
+        bool known = map.TryTranslateBack(new OutputAddress(output), out var translated);
+        input = translated.Value;
+        return known;
+    }
+
     /// <summary>The output address just past the instruction ending at <paramref name="end"/> (a return address).</summary>
     public bool TryTranslateEnd(ulong end, out ulong output)
     {

@@ -22,6 +22,7 @@ internal sealed class LineTableComparer(AddressMapping mapping)
     private readonly List<LineRow> _lineRows = [];
     private readonly List<Row> _originalRows = [];
     private readonly List<Row> _rewrittenRows = [];
+    private readonly List<Row> _originalByInput = [];
     private int[] _fileIds = new int[64];
 
     public void Compare(DwarfUnit original, DwarfUnit rewritten, VerificationReport report)
@@ -37,6 +38,7 @@ internal sealed class LineTableComparer(AddressMapping mapping)
         }
         _pathIds.Clear();
         _paths.Clear();
+        _originalByInput.Clear();
         Collect(original, _originalRows, translate: true, report, Label);
         Collect(rewritten, _rewrittenRows, translate: false, report, Label);
         SortByAddress(_originalRows);
@@ -54,7 +56,8 @@ internal sealed class LineTableComparer(AddressMapping mapping)
             if (originalEnd == o)
             {
                 for (int i = r; i < rewrittenEnd; i++)
-                    report.Add(DifferenceKind.Extra, Label(), $"output row at 0x{address:x} ({Describe(_rewrittenRows[i].Key)}) describes code with no original row");
+                    if (!IsContinuation(address, _rewrittenRows[i].Key))
+                        report.Add(DifferenceKind.Extra, Label(), $"output row at 0x{address:x} ({Describe(_rewrittenRows[i].Key)}) describes code with no original row");
             }
             else
             {
@@ -70,6 +73,34 @@ internal sealed class LineTableComparer(AddressMapping mapping)
             o = originalEnd;
             r = rewrittenEnd;
         }
+    }
+
+    /// <summary>
+    /// A row that only restates the original row covering its instruction (where a new block order
+    /// made the middle of an original row start a run of output code): no statement start, and the
+    /// same file, line, column and discriminator as that original row.
+    /// </summary>
+    private bool IsContinuation(ulong output, RowKey key)
+    {
+        const LineRowFlags starts = LineRowFlags.IsStmt | LineRowFlags.PrologueEnd | LineRowFlags.EpilogueBegin | LineRowFlags.BasicBlock;
+        if ((key.Flags & starts) != 0 || !mapping.TryTranslateBack(output, out ulong input))
+            return false;
+        if (_originalByInput.Count == 0)
+        {
+            _originalByInput.AddRange(_originalRows);
+            _originalByInput.Sort((a, b) => a.OriginalAddress.CompareTo(b.OriginalAddress));
+        }
+        int lo = 0, hi = _originalByInput.Count - 1, covering = -1;
+        while (lo <= hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            if (_originalByInput[mid].OriginalAddress <= input) { covering = mid; lo = mid + 1; }
+            else hi = mid - 1;
+        }
+        if (covering < 0)
+            return false;
+        var original = _originalByInput[covering].Key;
+        return original.File == key.File && original.Line == key.Line && original.Column == key.Column && original.Discriminator == key.Discriminator;
     }
 
     private static bool Contains(List<Row> rows, int from, int to, RowKey key)
@@ -121,6 +152,8 @@ internal sealed class LineTableComparer(AddressMapping mapping)
             if (translate)
             {
                 report.LineRowsCompared++;
+                if (mapping.IsDropped(row.Address))
+                    continue; // the instruction was dropped: its rows describe no output bytes
                 if (!mapping.TryTranslate(row.Address, out var output))
                 {
                     report.Add(DifferenceKind.LineTable, label(), $"row at 0x{row.Address:x} ({Describe(key)}) has no translation");

@@ -53,10 +53,24 @@ public sealed class ListWriter(UnitRewriteContext context)
         return (offset, _listOffsets.Count - 1);
     }
 
-    /// <summary>Writes a location list whose entries are already translated; expressions are rewritten here.</summary>
-    public (int Offset, int Index) WriteLocations(List<(LocationListEntryKind Kind, AddressRange Range, ReadOnlyMemory<byte> Expression, long ExpressionOffset)> entries,
-        SectionView source, ulong baseAddress)
+    /// <summary>
+    /// Writes a location list whose entries are already translated; expressions are rewritten here.
+    /// With <paramref name="views"/> (gcc's DW_AT_GNU_locviews), a view pair per bounded entry is
+    /// written just before the list; its offset is returned (-1 without views).
+    /// </summary>
+    public (int Offset, int Index, int ViewsOffset) WriteLocations(List<(LocationListEntryKind Kind, AddressRange Range, ReadOnlyMemory<byte> Expression, long ExpressionOffset)> entries,
+        SectionView source, ulong baseAddress, List<(ulong Begin, ulong End)>? views = null)
     {
+        int viewsOffset = -1;
+        if (views != null)
+        {
+            viewsOffset = Body.Position;
+            foreach (var (begin, end) in views)
+            {
+                Body.WriteUleb(begin);
+                Body.WriteUleb(end);
+            }
+        }
         int offset = Begin();
         var expression = _expression;
         var expressionReferences = _expressionReferences;
@@ -106,7 +120,7 @@ public sealed class ListWriter(UnitRewriteContext context)
             Body.WriteUnsigned(0, _addressSize);
             Body.WriteUnsigned(0, _addressSize);
         }
-        return (offset, _listOffsets.Count - 1);
+        return (offset, _listOffsets.Count - 1, viewsOffset);
     }
 
     private int Begin()

@@ -125,6 +125,7 @@ public sealed class UnitRewriter
     }
 
     private int _locationBodyStart;
+    private int _lastViewsOffset = -1;
 
     private (ByteWriter? Dwarf4, ByteWriter? Dwarf5) FinishLists(ListWriter lists, OutputSection dwarf4, OutputSection dwarf5, bool hadBase)
     {
@@ -230,6 +231,11 @@ public sealed class UnitRewriter
         _bodyFixups.Clear();
         _bodyListFields.Clear();
         bool wroteRanges = false;
+        _lastViewsOffset = -1;
+        int locviews = -1;
+        for (int i = 0; i < count; i++)
+            if (_values[i].Name == DwAt.GnuLocviews && _values[i].Kind is AttributeValueKind.SectionOffset or AttributeValueKind.Constant)
+                locviews = i;
         for (int i = 0; i < count; i++)
         {
             ref readonly var value = ref _values[i];
@@ -259,7 +265,15 @@ public sealed class UnitRewriter
                     }
                     continue;
                 case DwAt.GnuLocviews:
-                    continue; // view numbers of lists that are re-split: left out rather than stale
+                    // The view pairs written before the list this DIE's location just got.
+                    if (_lastViewsOffset >= 0)
+                    {
+                        var form = _unit.Header.Version >= 4 ? DwForm.SecOffset : OffsetSize == 8 ? DwForm.Data8 : DwForm.Data4;
+                        _shape.Add(new OutputAttribute(value.Name, form));
+                        _bodyListFields.Add((true, _body.Reserve(OffsetSize), OffsetSize, _lastViewsOffset));
+                        _lastViewsOffset = -1;
+                    }
+                    continue;
                 case DwAt.StmtList:
                     WriteSectionOffset(value, spec, OutputSection.Line, _lineOwner, 0);
                     continue;
@@ -288,7 +302,7 @@ public sealed class UnitRewriter
             }
             if (_unit.IsLocationList(in value))
             {
-                WriteLocationList(value);
+                WriteLocationList(value, value.Name == DwAt.Location && locviews > i ? _values[locviews].Value : null);
                 continue;
             }
             if (value.Kind == AttributeValueKind.Expression || (value.Kind == AttributeValueKind.Block && IsExpressionAttribute(value.Name)))
@@ -480,11 +494,18 @@ public sealed class UnitRewriter
             _bodyReferences.Add(reference with { Position = reference.Position + at });
     }
 
-    private void WriteLocationList(in AttributeValue value)
+    private void WriteLocationList(in AttributeValue value, ulong? viewsAt)
     {
         var section = LocationSection();
         var entries = new List<(LocationListEntryKind, AddressRange, ReadOnlyMemory<byte>, long)>();
-        foreach (var entry in _unit.ReadLocationList(in value))
+        var input = _unit.ReadLocationList(in value);
+        // gcc's view pairs: one (begin, end) per bounded entry, just before the list.
+        DwarfCursor views = default;
+        bool hasViews = viewsAt is { } inputViews && inputViews < (ulong)section.Length;
+        if (hasViews)
+            views = section.CursorAt((long)viewsAt!.Value);
+        var outputViews = hasViews ? new List<(ulong, ulong)>() : null;
+        foreach (var entry in input)
         {
             long expressionOffset = ExpressionOffset(section, entry.Expression);
             switch (entry.Kind)
@@ -493,13 +514,24 @@ public sealed class UnitRewriter
                     entries.Add((entry.Kind, default, entry.Expression, expressionOffset));
                     break;
                 case LocationListEntryKind.Bounded:
-                    foreach (var piece in _context.TranslateRange(entry.Range))
+                {
+                    ulong beginView = hasViews ? views.ReadUleb() : 0, endView = hasViews ? views.ReadUleb() : 0;
+                    var pieces = _context.TranslateRange(entry.Range);
+                    ulong? start = hasViews ? _context.TranslatePoint(entry.Start) : null, end = hasViews ? _context.TranslateEnd(entry.End) : null;
+                    foreach (var piece in pieces)
+                    {
                         entries.Add((entry.Kind, piece, entry.Expression, expressionOffset));
+                        // The piece where the entry began keeps its begin view, the one where it
+                        // ended its end view; a cut the new layout made is at view 0.
+                        outputViews?.Add((piece.Start == start ? beginView : 0, piece.End == end ? endView : 0));
+                    }
                     break;
+                }
                 // View pairs belong to the input's entries; the re-split list has none.
             }
         }
-        var (offset, index) = _locations.WriteLocations(entries, section, _baseAddress);
+        var (offset, index, viewsOffset) = _locations.WriteLocations(entries, section, _baseAddress, outputViews);
+        _lastViewsOffset = viewsOffset;
         WriteListReference(value.Name, offset, index, value.Kind == AttributeValueKind.LocationListIndex || _unit.LoclistsBase != null, isLocation: true);
     }
 

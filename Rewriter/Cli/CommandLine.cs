@@ -27,7 +27,7 @@ public static class CommandLine
 
         var input = app.Argument("INPUT", "the linked ELF x86-64 program or shared object to rewrite");
         var output = app.Option("-o|--output <FILE>", "the output file (written to a temporary file and renamed on success)", CommandOptionType.SingleValue);
-        var updateDebug = app.Option("--update-debug-sections", "keep the DWARF debug information valid for the output (carried over unchanged when no code moves; refused with a layout option until the debug update exists)", CommandOptionType.NoValue);
+        var updateDebug = app.Option("--update-debug-sections", "keep the DWARF debug information true for the output: rebuilt for the new layout when code moves, carried over unchanged when nothing moves", CommandOptionType.NoValue);
         var verbose = app.Option("-v|--verbose", "print RW-INFO lines, and a stack trace for internal errors", CommandOptionType.NoValue);
         var timeRewrite = app.Option("--time-rewrite", "print time, allocation and peak memory for each phase", CommandOptionType.NoValue);
         var forceNewSegment = app.Option("--force-new-segment", "testing: add a new empty PT_LOAD segment with a relocated program-header table", CommandOptionType.NoValue);

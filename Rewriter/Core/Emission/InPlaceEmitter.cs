@@ -109,8 +109,7 @@ public static class InPlaceEmitter
         var cold = CodeBytes.Padded(coldEnd - coldAddress);
         var patches = new List<ImagePatch>();
         var placements = new Dictionary<FunctionId, EmittedFunction>();
-        var inputs = new List<ulong>();
-        var outputs = new List<ulong>();
+        var map = new MapEntries(rewritten.Sum(f => encoded[f.Id].Map.Count));
         var fragments = new List<FragmentPlacement>();
         foreach (var function in rewritten)
         {
@@ -123,8 +122,7 @@ public static class InPlaceEmitter
             patches.Add(new ImagePatch(offset, CodeBytes.PadTo(e.Hot, checked((int)function.Size))));
             placements[function.Id] = new EmittedFunction(function.Id, function.Address, (ulong)e.Hot.Length, coldAt, (ulong)e.Cold.Length,
                 e.HotInstructions, e.ColdInstructions);
-            inputs.AddRange(e.Inputs);
-            outputs.AddRange(e.Outputs);
+            map.AddFrom(e.Map);
             fragments.Add(new FragmentPlacement(function.Name, function.Address, function.End, function.Address, (ulong)e.Hot.Length, false));
             if (e.Cold.Length > 0)
                 fragments.Add(new FragmentPlacement(function.Name + ".cold.0", function.Address, function.End, coldAt, (ulong)e.Cold.Length, true));
@@ -132,7 +130,7 @@ public static class InPlaceEmitter
         var code = new EmittedCode
         {
             TextAddress = coldAddress, Text = [], ColdAddress = coldAddress, Cold = cold, InPlace = true,
-            Functions = placements, Map = new AddressMap(inputs.ToArray(), outputs.ToArray(), fragments), MovedFunctions = rewritten,
+            Functions = placements, Map = map.ToMap(fragments), MovedFunctions = rewritten,
         };
         return new Result(code, patches, untouched);
     }

@@ -37,25 +37,23 @@ public static class AddressMapNote
     {
         var fragments = map.Fragments;
         var members = AssignToFragments(map, fragments);
-        var body = new List<byte>(16 + map.Count);
-        Span<byte> version = stackalloc byte[4];
-        BinaryPrimitives.WriteUInt32LittleEndian(version, FormatVersion);
-        body.AddRange(version);
-        Leb128.AddUnsigned(body, (ulong)fragments.Count);
+        var body = new NoteBuffer(64 + map.Count);
+        body.AddU32(FormatVersion);
+        body.AddUnsigned((ulong)fragments.Count);
         var lengths = new List<ulong>();
         for (int f = 0; f < fragments.Count; f++)
         {
             var fragment = fragments[f];
             var name = Encoding.UTF8.GetBytes(fragment.Name);
-            Leb128.AddUnsigned(body, (ulong)name.Length);
-            body.AddRange(name);
-            body.Add(fragment.IsCold ? (byte)1 : (byte)0);
-            Leb128.AddUnsigned(body, fragment.InputStart);
-            Leb128.AddUnsigned(body, fragment.InputEnd - fragment.InputStart);
-            Leb128.AddUnsigned(body, fragment.OutputStart);
-            Leb128.AddUnsigned(body, fragment.OutputSize);
+            body.AddUnsigned((ulong)name.Length);
+            body.AddBytes(name);
+            body.AddByte(fragment.IsCold ? (byte)1 : (byte)0);
+            body.AddUnsigned(fragment.InputStart);
+            body.AddUnsigned(fragment.InputEnd - fragment.InputStart);
+            body.AddUnsigned(fragment.OutputStart);
+            body.AddUnsigned(fragment.OutputSize);
             var entries = members[f];
-            Leb128.AddUnsigned(body, (ulong)entries.Count);
+            body.AddUnsigned((ulong)entries.Count);
             ulong input = fragment.InputStart, output = fragment.OutputStart;
             lengths.Clear();
             foreach (var (entryInput, entryOutput, entryEnd) in entries)
@@ -70,9 +68,9 @@ public static class AddressMapNote
                 else
                 {
                     WriteRun(body, lengths);
-                    Leb128.AddUnsigned(body, length << 1 | 1);
-                    Leb128.AddSigned(body, (long)(entryInput - input));
-                    Leb128.AddSigned(body, (long)(entryOutput - output));
+                    body.AddUnsigned(length << 1 | 1);
+                    body.AddSigned((long)(entryInput - input));
+                    body.AddSigned((long)(entryOutput - output));
                 }
                 input = entryInput + length;
                 output = entryOutput + length;
@@ -81,12 +79,13 @@ public static class AddressMapNote
         }
 
         var owner = Encoding.ASCII.GetBytes(Owner + "\0");
-        var note = new byte[12 + Align4(owner.Length) + Align4(body.Count)];
+        var descriptor = body.Written;
+        var note = new byte[12 + Align4(owner.Length) + Align4(descriptor.Length)];
         BinaryPrimitives.WriteUInt32LittleEndian(note, (uint)owner.Length);
-        BinaryPrimitives.WriteUInt32LittleEndian(note.AsSpan(4), (uint)body.Count);
+        BinaryPrimitives.WriteUInt32LittleEndian(note.AsSpan(4), (uint)descriptor.Length);
         BinaryPrimitives.WriteUInt32LittleEndian(note.AsSpan(8), NoteType);
         owner.CopyTo(note, 12);
-        body.CopyTo(note, 12 + Align4(owner.Length));
+        descriptor.CopyTo(note.AsSpan(12 + Align4(owner.Length)));
         return note;
     }
 
@@ -173,14 +172,51 @@ public static class AddressMapNote
         }
     }
 
-    private static void WriteRun(List<byte> body, List<ulong> lengths)
+    private static void WriteRun(NoteBuffer body, List<ulong> lengths)
     {
         if (lengths.Count == 0)
             return;
-        Leb128.AddUnsigned(body, (ulong)lengths.Count << 1);
+        body.AddUnsigned((ulong)lengths.Count << 1);
         for (int k = 0; k < lengths.Count; k += 2)
-            body.Add((byte)(lengths[k] | (k + 1 < lengths.Count ? lengths[k + 1] << 4 : 0)));
+            body.AddByte((byte)(lengths[k] | (k + 1 < lengths.Count ? lengths[k + 1] << 4 : 0)));
         lengths.Clear();
+    }
+
+    /// <summary>A growable byte buffer for the descriptor.</summary>
+    // PERF: one array written through spans; the note has a few bytes per instruction of the program.
+    private sealed class NoteBuffer(int capacity)
+    {
+        private byte[] _bytes = new byte[Math.Max(16, capacity)];
+        private int _length;
+
+        public ReadOnlySpan<byte> Written => _bytes.AsSpan(0, _length);
+
+        private Span<byte> Reserve(int size)
+        {
+            if (_length + size > _bytes.Length)
+                Array.Resize(ref _bytes, Math.Max(_bytes.Length * 2, _length + size));
+            return _bytes.AsSpan(_length, size);
+        }
+
+        public void AddByte(byte value)
+        {
+            Reserve(1)[0] = value;
+            _length++;
+        }
+        public void AddUnsigned(ulong value) => _length += Leb128.WriteUnsigned(Reserve(Leb128.MaxSize), value);
+        public void AddSigned(long value) => _length += Leb128.WriteSigned(Reserve(Leb128.MaxSize), value);
+
+        public void AddU32(uint value)
+        {
+            BinaryPrimitives.WriteUInt32LittleEndian(Reserve(4), value);
+            _length += 4;
+        }
+
+        public void AddBytes(ReadOnlySpan<byte> bytes)
+        {
+            bytes.CopyTo(Reserve(bytes.Length));
+            _length += bytes.Length;
+        }
     }
 
     /// <summary>

@@ -215,6 +215,10 @@ public static class CodeEmitter
     internal static FunctionEncoding EncodeAt(BinaryFunction function, FragmentCode hot, FragmentCode? cold, ulong hotStart, ulong coldStart,
         ref bool nearBranchesOnly)
     {
+        // Nothing else moves, so a jump out of the function may take its short form where its
+        // target is near: the encoder resolves it at the fixed addresses (more functions fit).
+        hot.LongBranches.Clear();
+        cold?.LongBranches.Clear();
         var e = EncodeFunction(function, hot, cold, hotStart, coldStart, ref nearBranchesOnly);
         var entries = new MapEntries(MappedCount(hot) + (cold != null ? MappedCount(cold) : 0));
         entries.Add(hot, e.HotOffsets, hotStart, e.HotLength);

@@ -49,8 +49,9 @@ def functions_with_debug_info(gdb, program):
             continue
         if not in_debug:
             continue
-        m = re.search(r"([A-Za-z_][\w:~<>]*)\(", line)
-        if m and m.group(1) not in names:
+        m = re.search(r"(?:^|[\s*&])([A-Za-z_][\w:~<>]*)\(", line)
+        # Template and lambda names do not survive gdb's linespec parser as written: left out.
+        if m and "<" not in m.group(1) and ">" not in m.group(1) and m.group(1) not in names:
             names.append(m.group(1))
     return names
 
@@ -115,6 +116,8 @@ def main():
     parser.add_argument("--function", action="append", default=[])
     parser.add_argument("--max-functions", type=int, default=60)
     parser.add_argument("--keep", help="write the transcripts into this directory")
+    parser.add_argument("--uninitialised", action="append", default=[], metavar="NAME",
+                        help="a local that is read before it is set (its value is whatever the stack held, code bytes included): its value is not compared")
     parser.add_argument("program_args", nargs="*")
     argv = sys.argv[1:]
     program_args = []
@@ -156,6 +159,9 @@ def main():
         # A line that differs between two sessions of the original (an uninitialised local holding
         # the stack canary, say) says nothing about the debug information: it is left out.
         before, after = drop_unstable(before, again, after)
+        for name in options.uninitialised:
+            pattern = re.compile(rf"^({re.escape(name)} = ).*$", re.M)
+            before, after = pattern.sub(r"\1<uninitialised>", before), pattern.sub(r"\1<uninitialised>", after)
         if options.keep:
             os.makedirs(options.keep, exist_ok=True)
             for name, text in (("original", before), ("rewritten", after)):

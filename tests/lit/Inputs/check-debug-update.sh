@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # check-debug-update.sh — does --update-debug-sections keep the debug information true?
 #
-#   check-debug-update.sh [--no-relocs] [--full] BINARY PROFILE|- [PROGRAM-ARGS...]
+#   check-debug-update.sh [--no-relocs] [--full] [--uninitialised NAME] BINARY PROFILE|- [PROGRAM-ARGS...]
 #
 # Rewrites BINARY with each layout below and --update-debug-sections, and checks for each output:
 #   - it behaves like BINARY (stdout, stderr, exit status);
@@ -13,10 +13,12 @@
 # two runs. --full adds cluster-shuffle seeds 3–10 (for tools/, not CI). Exit 1 on any finding.
 set -u
 no_relocs=0 full=0
+compare_options=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --no-relocs) no_relocs=1; shift ;;
     --full) full=1; shift ;;
+    --uninitialised) compare_options+=(--uninitialised "$2"); shift 2 ;;
     *) break ;;
   esac
 done
@@ -74,7 +76,7 @@ for options in "${layouts[@]}"; do
   fi
   debuggers=gdb
   [ "$i" = 1 ] && debuggers=both
-  if ! python3 "$compare" "$bin" "$out" --debugger "$debuggers" -- "$@" >"$work/debug$i.log" 2>&1; then
+  if ! python3 "$compare" "$bin" "$out" --debugger "$debuggers" "${compare_options[@]}" -- "$@" >"$work/debug$i.log" 2>&1; then
     fail "$options: the debugger sessions differ:"; head -20 "$work/debug$i.log" | sed 's/^/  | /'
   fi
 done

@@ -27,6 +27,7 @@ public sealed class CodeAddressMap : IRangeTranslator
     private readonly ulong[] _coverageEnds;    // end of each instruction's output coverage (= start when dropped)
     private readonly ulong[] _exactEnds;       // end of each instruction's own output bytes
     private readonly AddressRange[] _moved;    // input ranges of the moved functions, normalized
+    private readonly Fragment[] _byInput;      // the fragments by input function start
 
     /// <summary>The map of a rewrite that moved no code: every address stays.</summary>
     public static CodeAddressMap Identity { get; } = new([], [], null, []);
@@ -58,6 +59,7 @@ public sealed class CodeAddressMap : IRangeTranslator
         var sortedFragments = fragments.OrderBy(f => f.OutputStart).ToArray();
         Fragments = sortedFragments;
         _moved = AddressRange.Normalize(sortedFragments.Select(f => new AddressRange(f.InputStart, f.InputEnd))).ToArray();
+        _byInput = sortedFragments.OrderBy(f => f.InputStart).ThenBy(f => f.OutputStart).ToArray();
         _coverageEnds = CoverageEnds(_inputs, _outputs, ends, sortedFragments);
         _exactEnds = ends ?? _coverageEnds;
     }
@@ -142,6 +144,22 @@ public sealed class CodeAddressMap : IRangeTranslator
         }
         if (position < inputRange.End)
             Append(outputRanges, position, inputRange.End);
+    }
+
+    /// <summary>The fragments of the functions starting in [start, end), by input start, hot before cold.</summary>
+    public ReadOnlySpan<Fragment> FragmentsOfFunctionsIn(ulong start, ulong end)
+    {
+        int lo = 0, hi = _byInput.Length;
+        while (lo < hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            if (_byInput[mid].InputStart < start) lo = mid + 1;
+            else hi = mid;
+        }
+        int first = lo;
+        while (lo < _byInput.Length && _byInput[lo].InputStart < end)
+            lo++;
+        return _byInput.AsSpan(first, lo - first);
     }
 
     /// <summary>The input ranges of the moved functions that overlap [start, end), in address order.</summary>

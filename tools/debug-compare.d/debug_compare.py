@@ -21,7 +21,9 @@ import sys
 import tempfile
 
 HEX = re.compile(r"0x[0-9a-fA-F]+")
-PID = re.compile(r"(process|pid =?) ?[0-9]+")
+PID = re.compile(r"(process|pid =?) ?[0-9]+", re.I)
+# Which inlined copy of a function a breakpoint location is numbered by depends on addresses.
+LOCATION = re.compile(r"(breakpoint [0-9]+)\.[0-9]+", re.I)
 THREAD = re.compile(r"\[(New )?Thread 0x[0-9a-f]+ \(LWP [0-9]+\)[^\]]*\]")
 LWP = re.compile(r"LWP [0-9]+")
 
@@ -61,6 +63,7 @@ def mask(text, program):
     text = THREAD.sub("[Thread]", text)
     text = LWP.sub("LWP N", text)
     text = PID.sub(r"\1 N", text)
+    text = LOCATION.sub(r"\1.N", text)
     return HEX.sub("0xADDR", text)
 
 
@@ -95,6 +98,27 @@ def lldb_session(lldb, program, functions, args):
     text = mask(result.stdout + result.stderr, program)
     # lldb prints the executable's path and its load address in "Current executable" / "Process N launched".
     return "\n".join(l for l in text.splitlines() if not l.startswith(("Current executable", "(lldb) target create")))
+
+
+def original_sessions(debugger, options, copy, run):
+    """Two sessions of the original, kept beside it (ORIGINAL.debug-sessions/) for the next
+    comparison against the same original, functions and arguments."""
+    import hashlib
+    key = hashlib.sha256(repr((debugger, os.path.getsize(options.original), os.path.getmtime(options.original),
+                               options.function, options.max_functions, options.program_args)).encode()).hexdigest()[:16]
+    cache = os.path.abspath(options.original) + ".debug-sessions"
+    paths = [os.path.join(cache, f"{debugger}.{key}.{n}.txt") for n in (1, 2)]
+    if all(os.path.exists(p) for p in paths):
+        return tuple(open(p).read() for p in paths)
+    sessions = (run(copy), run(copy))
+    try:
+        os.makedirs(cache, exist_ok=True)
+        for p, text in zip(paths, sessions):
+            with open(p, "w") as f:
+                f.write(text)
+    except OSError:
+        pass  # a read-only place: no cache, same answer
+    return sessions
 
 
 def drop_unstable(before, again, after):
@@ -155,7 +179,8 @@ def main():
                     if os.path.exists(path + suffix):
                         shutil.copy2(path + suffix, copy + suffix)
                 copies.append(copy)
-            before, again, after = run(copies[0]), run(copies[0]), run(copies[1])
+            before, again = original_sessions(debugger, options, copies[0], run)
+            after = run(copies[1])
         # A line that differs between two sessions of the original (an uninitialised local holding
         # the stack canary, say) says nothing about the debug information: it is left out.
         before, after = drop_unstable(before, again, after)

@@ -95,16 +95,7 @@ public static class FragmentBuilder
 
         int copyEnd = jumpAfterConditional ? last - 1 : localConditional || localJump ? last : last + 1;
         for (int i = block.FirstInstruction; i < copyEnd; i++)
-        {
-            // A nop inside a block only aligned what followed it in the input layout: it is left
-            // out, as llvm-bolt removes nops (the first instruction stays: its IP is the block's label).
-            if (i > block.FirstInstruction && body.Instructions[i].Mnemonic == Mnemonic.Nop)
-            {
-                fragment.Dropped.Add((body.Instructions[i].IP, fragment.Instructions.Count));
-                continue;
-            }
             AddRetargeted(context, body, i, fragment, relocate);
-        }
 
         if (jumpAfterConditional || localConditional)
         {

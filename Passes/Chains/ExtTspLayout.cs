@@ -10,10 +10,17 @@ namespace Rewriter.Passes.Chains;
 /// </summary>
 public static class ExtTspLayout
 {
-    /// <summary>Chains are not grown beyond this many blocks (keeps huge functions tractable).</summary>
-    private const int MaxChainBlocks = 4096;
-    /// <summary>Chains up to this many blocks are tried at every cut point; longer ones only at cuts next to a jump.</summary>
+    // PERF: the three bounds below are LLVM's (CodeLayout.cpp, ext-tsp-max-chain-size,
+    // ext-tsp-chain-split-threshold, ext-tsp-max-merge-density-ratio). Each gain evaluation costs
+    // the length of the merged chain, so bounding chains keeps a function of thousands of blocks
+    // from costing seconds; the score is lost only on jumps longer than a 512-block chain, which
+    // ExtTSP scores near zero anyway.
+    /// <summary>Chains are not grown to this many blocks.</summary>
+    private const int MaxChainBlocks = 512;
+    /// <summary>Chains up to this many blocks are tried at every cut point (except along a fall-through); longer ones only at cuts next to a jump.</summary>
     private const int SplitThreshold = 128;
+    /// <summary>Chains whose densities differ more than this many times are not merged: the hot one would be diluted.</summary>
+    private const double MaxMergeDensityRatio = 100;
 
     /// <summary>
     /// Orders nodes 0..n-1 (node 0 is the entry and stays first). <paramref name="edges"/> lists
@@ -133,6 +140,8 @@ public static class ExtTspLayout
                     {
                         if (successor == predecessor || predecessor.Nodes.Count + successor.Nodes.Count >= MaxChainBlocks)
                             continue;
+                        if (DensitiesTooFarApart(predecessor, successor))
+                            continue;
                         var gain = BestMergeGain(predecessor, successor, edge);
                         if (gain.Score <= MergeGain.Epsilon)
                             continue;
@@ -149,6 +158,13 @@ public static class ExtTspLayout
                     break;
                 MergeChains(bestPredecessor!, bestSuccessor!, bestGain.Offset, bestGain.Type);
             }
+        }
+
+        private static bool DensitiesTooFarApart(Chain a, Chain b)
+        {
+            double x = (double)a.Count / Math.Max(1UL, a.Size), y = (double)b.Count / Math.Max(1UL, b.Size);
+            double low = Math.Min(x, y), high = Math.Max(x, y);
+            return low > 0 && high > MaxMergeDensityRatio * low;
         }
 
         private static bool IsLowerPair(Chain a1, Chain b1, Chain a2, Chain b2) =>
@@ -204,7 +220,12 @@ public static class ExtTspLayout
             }
             if (predecessor.Nodes.Count <= SplitThreshold)
                 for (int offset = 1; offset < predecessor.Nodes.Count; offset++)
+                {
+                    // Not along a jump that falls through: the anchored cuts above break one when that makes a new fall-through.
+                    if (_successors[predecessor.Nodes[offset - 1]].Contains(predecessor.Nodes[offset]))
+                        continue;
                     gain = TrySplit(gain, predecessor, successor, jumps, internalJumps, offset, MergeType.X1YX2, MergeType.YX2X1, MergeType.X2X1Y);
+                }
 
             edge.SetCachedGain(predecessor, gain);
             return gain;

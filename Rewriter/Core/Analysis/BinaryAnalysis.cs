@@ -24,7 +24,8 @@ public static class BinaryAnalysis
     /// <summary>
     /// Disassembles and builds the CFG of every discovered function, or only of those
     /// <paramref name="selected"/> says yes to (lite mode: the functions with a profile); the
-    /// others are marked <see cref="BinaryFunction.IsSkipped"/> and stay as they are.
+    /// others are marked <see cref="BinaryFunction.IsSkipped"/> and stay as they are, but are
+    /// still decoded, so that their references to code that moves can be pointed at its new place.
     /// </summary>
     public static void Analyse(BinaryContext context, int threads, Func<BinaryFunction, bool>? selected)
     {
@@ -41,12 +42,14 @@ public static class BinaryAnalysis
 
     private static void AnalyzeFunction(BinaryContext context, CfiInterpreter? cfi, BinaryFunction function)
     {
-        if (function.Kind == FunctionKind.Plt || function.IsSkipped)
+        if (function.Kind == FunctionKind.Plt)
             return;
         var body = FunctionDisassembler.Disassemble(context, function);
         if (body == null)
             return;
         function.Body = body;
+        if (function.IsSkipped)
+            return; // decoded only: no layout, so no CFG
         var callSites = ExceptionRanges.Read(context, function);
         var cfiTable = CfiStates.Evaluate(cfi, function);
         if (!function.IsSimple)

@@ -16,6 +16,8 @@ public static class IndirectTailCall
 {
     private const uint DwarfRsp = 7;
     private const int ScanWindow = 32;
+    /// <summary>How many times the backward search may jump from a block's start to the branch that leads there.</summary>
+    private const int MaxHops = 2;
 
     public static bool Recognize(FunctionBody body, int jump, CfiTable? cfi)
     {
@@ -99,21 +101,61 @@ public static class IndirectTailCall
     /// <summary>
     /// Index of the last instruction before <paramref name="before"/> (not below
     /// <paramref name="lowest"/>), on the straight line leading to it, that writes the register as
-    /// its first operand; -1 when control flow intervenes or none is found.
+    /// its first operand; -1 when control flow intervenes or none is found. Code right after a
+    /// return or a jump is reached only by branches: when all the branches of the function that
+    /// lead there lie on one straight line, the search goes on before the earliest (a tail call placed after the epilogue
+    /// of another path, say).
     /// </summary>
     private static int LastDefinition(FunctionBody body, int before, int lowest, Register register)
     {
-        for (int i = before - 1; i >= lowest; i--)
+        for (int hops = 0, i = before - 1; i >= lowest; i--)
         {
             var instruction = body.Instructions[i];
+            if (instruction.FlowControl is FlowControl.Return or FlowControl.UnconditionalBranch or FlowControl.IndirectBranch
+                && hops++ < MaxHops && EarliestBranchTo(body, body.Instructions[i + 1].IP, register) is >= 0 and var branch && branch < i + 1)
+            {
+                i = branch; // the loop steps to the instruction before the branch
+                continue;
+            }
             // A conditional branch writes no register; anything else that transfers control ends the search.
             if (instruction.FlowControl is not (FlowControl.Next or FlowControl.ConditionalBranch))
                 return -1;
-            if (instruction.Op0Kind == OpKind.Register && instruction.Op0Register.GetFullRegister() == register
-                && instruction.Mnemonic is not (Mnemonic.Cmp or Mnemonic.Test or Mnemonic.Push))
+            if (WritesFirstOperand(instruction, register))
                 return i;
         }
         return -1;
     }
+
+    /// <summary>
+    /// The earliest direct branch of the function to <paramref name="target"/> when all of them
+    /// lie on one straight line that does not write <paramref name="register"/> between them
+    /// (so the value there is the value at each of them); -1 otherwise.
+    /// </summary>
+    private static int EarliestBranchTo(FunctionBody body, ulong target, Register register)
+    {
+        int first = -1, last = -1;
+        for (int i = 0; i < body.Instructions.Length; i++)
+        {
+            var instruction = body.Instructions[i];
+            if (instruction.FlowControl is FlowControl.ConditionalBranch or FlowControl.UnconditionalBranch
+                && instruction.Op0Kind == OpKind.NearBranch64 && instruction.NearBranchTarget == target)
+            {
+                if (first < 0)
+                    first = i;
+                last = i;
+            }
+        }
+        for (int i = first + 1; first >= 0 && i < last; i++)
+        {
+            var instruction = body.Instructions[i];
+            if (instruction.FlowControl is not (FlowControl.Next or FlowControl.ConditionalBranch) || WritesFirstOperand(instruction, register))
+                return -1;
+        }
+        return first;
+    }
+
+    private static bool WritesFirstOperand(in Instruction instruction, Register register) =>
+        instruction.Op0Kind == OpKind.Register && instruction.Op0Register.GetFullRegister() == register
+        && instruction.Mnemonic is not (Mnemonic.Cmp or Mnemonic.Test or Mnemonic.Push);
 
 }

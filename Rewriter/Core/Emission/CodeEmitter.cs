@@ -29,6 +29,8 @@ public static class CodeEmitter
         public byte[] ColdBytes = [];
         public uint[] HotOffsets = [];
         public uint[] ColdOffsets = [];
+        /// <summary>The encoded size of each fragment before any padding: where its last instruction ends.</summary>
+        public int HotLength, ColdLength;
 
         /// <summary>Same fragment sizes and the same offset for every instruction.</summary>
         public bool SameShapeAs(Encoded other) =>
@@ -213,15 +215,16 @@ public static class CodeEmitter
     internal static FunctionEncoding EncodeAt(BinaryFunction function, FragmentCode hot, FragmentCode? cold, ulong hotStart, ulong coldStart,
         ref bool nearBranchesOnly)
     {
+        // Nothing else moves, so a jump out of the function may take its short form where its
+        // target is near: the encoder resolves it at the fixed addresses (more functions fit).
+        hot.LongBranches.Clear();
+        cold?.LongBranches.Clear();
         var e = EncodeFunction(function, hot, cold, hotStart, coldStart, ref nearBranchesOnly);
-        int capacity = MappedCount(hot) + (cold != null ? MappedCount(cold) : 0);
-        var inputs = new ulong[capacity];
-        var outputs = new ulong[capacity];
-        int next = 0;
-        AddPairs(inputs, outputs, ref next, hot, e.HotOffsets, hotStart, e.HotBytes.Length);
+        var entries = new MapEntries(MappedCount(hot) + (cold != null ? MappedCount(cold) : 0));
+        entries.Add(hot, e.HotOffsets, hotStart, e.HotLength);
         if (cold != null)
-            AddPairs(inputs, outputs, ref next, cold, e.ColdOffsets, coldStart, e.ColdBytes.Length);
-        return new FunctionEncoding(e.HotBytes, e.ColdBytes, inputs[..next], outputs[..next], Instructions(hot, e.HotOffsets, hotStart),
+            entries.Add(cold, e.ColdOffsets, coldStart, e.ColdLength);
+        return new FunctionEncoding(e.HotBytes, e.ColdBytes, entries, Instructions(hot, e.HotOffsets, hotStart),
             cold != null ? Instructions(cold, e.ColdOffsets, coldStart) : []);
     }
 
@@ -274,6 +277,8 @@ public static class CodeEmitter
             HotBytes = encoding.Hot.ToArray(), HotOffsets = encoding.Results[0].NewInstructionOffsets,
             ColdBytes = cold != null ? encoding.Cold.ToArray() : [], ColdOffsets = cold != null ? encoding.Results[1].NewInstructionOffsets : [],
         };
+        result.HotLength = result.HotBytes.Length;
+        result.ColdLength = result.ColdBytes.Length;
         PatchLongBranches(hot, result.HotBytes, result.HotOffsets, hotStart);
         if (cold != null)
             PatchLongBranches(cold, result.ColdBytes, result.ColdOffsets, coldStart);
@@ -296,48 +301,28 @@ public static class CodeEmitter
 
     private static AddressMap BuildMap(Encoded[] functions, ulong[] start, ulong[] coldStart)
     {
-        int pairCount = 0;
+        int capacity = 0;
         foreach (var e in functions)
-            pairCount += MappedCount(e.Hot) + (e.Cold != null ? MappedCount(e.Cold) : 0);
-        var inputs = new ulong[pairCount];
-        var outputs = new ulong[pairCount];
+            capacity += MappedCount(e.Hot) + (e.Cold != null ? MappedCount(e.Cold) : 0);
+        var entries = new MapEntries(capacity);
         var fragments = new List<FragmentPlacement>(functions.Length);
-        int next = 0;
         for (int i = 0; i < functions.Length; i++)
         {
             var e = functions[i];
             // Offsets are relative to the address the fragment was encoded at.
-            AddPairs(inputs, outputs, ref next, e.Hot, e.HotOffsets, start[i], e.HotBytes.Length);
+            entries.Add(e.Hot, e.HotOffsets, start[i], e.HotLength);
             fragments.Add(new FragmentPlacement(e.Function.Name, e.Function.Address, e.Function.End, start[i], (ulong)e.HotBytes.Length, false));
             if (e.Cold != null)
             {
-                AddPairs(inputs, outputs, ref next, e.Cold, e.ColdOffsets, coldStart[i], e.ColdBytes.Length);
+                entries.Add(e.Cold, e.ColdOffsets, coldStart[i], e.ColdLength);
                 fragments.Add(new FragmentPlacement(e.Function.Name + ".cold.0", e.Function.Address, e.Function.End, coldStart[i], (ulong)e.ColdBytes.Length, true));
             }
         }
-        return new AddressMap(inputs[..next], outputs[..next], fragments);
+        return entries.ToMap(fragments);
     }
 
     /// <summary>An upper bound of the map entries a fragment gives: its instructions and the ones it dropped.</summary>
     private static int MappedCount(FragmentCode fragment) => fragment.Instructions.Count + fragment.Dropped.Count;
-
-    private static void AddPairs(ulong[] inputs, ulong[] outputs, ref int next, FragmentCode fragment, uint[] offsets, ulong start, int size)
-    {
-        for (int i = 0; i < fragment.Instructions.Count; i++)
-        {
-            ulong ip = fragment.Instructions[i].IP;
-            if (ip < FragmentBuilder.SyntheticIps && offsets[i] != uint.MaxValue)
-            {
-                inputs[next] = ip;
-                outputs[next++] = start + offsets[i];
-            }
-        }
-        foreach (var (input, before) in fragment.Dropped)
-        {
-            inputs[next] = input;
-            outputs[next++] = start + (before < offsets.Length && offsets[before] != uint.MaxValue ? offsets[before] : (ulong)size);
-        }
-    }
 
     private static EmittedCode Assemble(BinaryFunction[] moved, Encoded[] encoded, ulong[] start, ulong[] coldStart,
         ulong textAddress, ulong coldAddress, AddressMap map, Log log)

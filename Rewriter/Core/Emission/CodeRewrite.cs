@@ -42,7 +42,7 @@ public static class CodeRewrite
                 code = Step("copy non-simple functions", () => WholeFunctionMover.AddCopies(context, encoded, whole, wholeStarts, textAddress));
             }
             var patched = Step("patch references", () => ReferencePatcher.Patch(context, code));
-            log.Info($"patched {patched.Patches.Count} references in the original image, {patched.StubCount} old entries jump to the new code");
+            log.Info($"patched {patched.Patches.Count} references in the original image ({patched.StayingCodeReferences} operands of code that stays), {patched.StubCount} old entries jump to the new code");
             (patches, entry) = (patched.Patches, patched.Entry);
             newSections.Add(new(".text", SectionType.ProgBits, SectionFlags.Alloc | SectionFlags.ExecInstr, code.TextAddress, 64, code.Text));
             if (elf.FindSection(".text") is { } oldText)

@@ -33,6 +33,7 @@ public static class InPlaceEmitter
         int unsafeCount = untouched.Count;
         var active = candidates.Where(f => !untouched.ContainsKey(f.Id)).ToList();
 
+        var room = InPlaceRoom.Compute(context, active);
         var encoded = new Dictionary<FunctionId, FunctionEncoding>();
         var coldStart = new Dictionary<FunctionId, ulong>();
         var nearBranchesOnly = new Dictionary<FunctionId, bool>();
@@ -47,9 +48,9 @@ public static class InPlaceEmitter
                 bool nearOnly = nearBranchesOnly.GetValueOrDefault(function.Id);
                 var result = CodeEmitter.EncodeAt(function, hot, cold, function.Address, coldStart.GetValueOrDefault(function.Id, coldAddress), ref nearOnly);
                 nearBranchesOnly[function.Id] = nearOnly; // once near forms were needed, always, so the size does not flip
-                if ((ulong)result.Hot.Length > function.Size)
+                if ((ulong)result.Hot.Length > room[function.Id.Value])
                 {
-                    untouched[function.Id] = $"its new code ({result.Hot.Length} bytes) does not fit in its {function.Size} bytes";
+                    untouched[function.Id] = $"its new code ({result.Hot.Length} bytes) does not fit in its {room[function.Id.Value]} bytes (its size and the padding after it)";
                     active.Remove(function);
                     encoded.Remove(function.Id);
                     coldStart.Remove(function.Id);
@@ -109,8 +110,7 @@ public static class InPlaceEmitter
         var cold = CodeBytes.Padded(coldEnd - coldAddress);
         var patches = new List<ImagePatch>();
         var placements = new Dictionary<FunctionId, EmittedFunction>();
-        var inputs = new List<ulong>();
-        var outputs = new List<ulong>();
+        var map = new MapEntries(rewritten.Sum(f => encoded[f.Id].Map.Count));
         var fragments = new List<FragmentPlacement>();
         foreach (var function in rewritten)
         {
@@ -120,11 +120,11 @@ public static class InPlaceEmitter
                 e.Cold.CopyTo(cold, (int)(coldAt - coldAddress));
             ulong offset = ReferencePatcher.FileOffset(context.Elf, function.Address)
                 ?? throw new InvalidOperationException($"{function.Name} at 0x{function.Address:x} is not in the file");
-            patches.Add(new ImagePatch(offset, CodeBytes.PadTo(e.Hot, checked((int)function.Size))));
+            // Over its old bytes, and over the padding after them where the new code needs it.
+            patches.Add(new ImagePatch(offset, CodeBytes.PadTo(e.Hot, checked((int)Math.Max(function.Size, (ulong)e.Hot.Length)))));
             placements[function.Id] = new EmittedFunction(function.Id, function.Address, (ulong)e.Hot.Length, coldAt, (ulong)e.Cold.Length,
                 e.HotInstructions, e.ColdInstructions);
-            inputs.AddRange(e.Inputs);
-            outputs.AddRange(e.Outputs);
+            map.AddFrom(e.Map);
             fragments.Add(new FragmentPlacement(function.Name, function.Address, function.End, function.Address, (ulong)e.Hot.Length, false));
             if (e.Cold.Length > 0)
                 fragments.Add(new FragmentPlacement(function.Name + ".cold.0", function.Address, function.End, coldAt, (ulong)e.Cold.Length, true));
@@ -132,7 +132,7 @@ public static class InPlaceEmitter
         var code = new EmittedCode
         {
             TextAddress = coldAddress, Text = [], ColdAddress = coldAddress, Cold = cold, InPlace = true,
-            Functions = placements, Map = new AddressMap(inputs.ToArray(), outputs.ToArray(), fragments), MovedFunctions = rewritten,
+            Functions = placements, Map = map.ToMap(fragments), MovedFunctions = rewritten,
         };
         return new Result(code, patches, untouched);
     }

@@ -9,13 +9,14 @@ namespace Rewriter.Emission;
 /// <summary>
 /// Points everything that stays in the original image at the moved code: jump-table entries,
 /// pointers in data (and their dynamic relocations), calls and jumps from code that did not
-/// move, dynamic symbols, DT_INIT/DT_FINI. A `jmp` to the new place is also written at each moved
+/// move (<see cref="StayingCodeReferences"/> for those no relocation describes), dynamic symbols,
+/// DT_INIT/DT_FINI. A `jmp` to the new place is also written at each moved
 /// function's old entry, for references no relocation tells us about (GOT slots of fixed
 /// executables, say).
 /// </summary>
 public static class ReferencePatcher
 {
-    public sealed record Result(List<ImagePatch> Patches, ulong Entry, int StubCount);
+    public sealed record Result(List<ImagePatch> Patches, ulong Entry, int StubCount, int StayingCodeReferences);
 
     public static Result Patch(BinaryContext context, EmittedCode code)
     {
@@ -29,13 +30,15 @@ public static class ReferencePatcher
 
         PatchJumpTables(context, code, Write);
         PatchRelocatedReferences(context, code, Write);
+        // After the relocated references: where both name one field, the decoded operand knows best.
+        int staying = StayingCodeReferences.Patch(context, code, Write);
         PatchDynamicRelocations(context, code, patches);
         PatchDynamicSymbols(context, code, patches);
         PatchDynamicSection(context, code, patches);
         int stubs = WriteEntryStubs(code, Write);
 
         var ordered = patches.Values.OrderBy(p => p.Offset).ToList();
-        return new Result(ordered, code.Relocate(elf.Header.Entry), stubs);
+        return new Result(ordered, code.Relocate(elf.Header.Entry), stubs, staying);
     }
 
     /// <summary>

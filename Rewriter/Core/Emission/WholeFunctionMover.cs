@@ -84,26 +84,25 @@ public static class WholeFunctionMover
         code.Text.CopyTo(text, (int)(code.TextAddress - textAddress));
         var functions = new Dictionary<FunctionId, EmittedFunction>(code.Functions);
         var fragments = new List<FragmentPlacement>(code.Map.Fragments);
-        int count = code.Map.Count + whole.Sum(f => f.Body!.Instructions.Length);
-        var inputs = new ulong[count];
-        var outputs = new ulong[count];
-        int next = 0;
-        foreach (var (input, output) in code.Map.Pairs())
-            (inputs[next], outputs[next++]) = (input, output);
+        var map = new MapEntries(code.Map.Count + whole.Sum(f => f.Body!.Instructions.Length));
+        map.AddFrom(code.Map);
         foreach (var function in whole)
         {
             ulong start = starts[function.Id];
             Copy(context, function, start, Relocate).CopyTo(text, (int)(start - textAddress));
             var instructions = Instructions(function, start);
-            foreach (var instruction in instructions)
-                (inputs[next], outputs[next++]) = (instruction.Origin, instruction.Output);
+            foreach (var instruction in function.Body!.Instructions)
+            {
+                ulong output = start + (instruction.IP - function.Address);
+                map.Add(instruction.IP, output, output + (ulong)instruction.Length);
+            }
             functions[function.Id] = new EmittedFunction(function.Id, start, function.Size, 0, 0, instructions, []);
             fragments.Add(new FragmentPlacement(function.Name, function.Address, function.End, start, function.Size, false));
         }
         return new EmittedCode
         {
             TextAddress = textAddress, Text = text, ColdAddress = code.ColdAddress, Cold = code.Cold, Functions = functions,
-            Map = new AddressMap(inputs, outputs, fragments),
+            Map = map.ToMap(fragments),
             MovedFunctions = code.MovedFunctions.Concat(whole).OrderBy(f => f.Address).ToList(),
             CopiedWhole = whole.Select(f => f.Id).ToHashSet(),
         };

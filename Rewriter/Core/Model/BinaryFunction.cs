@@ -55,8 +55,9 @@ public sealed class BinaryFunction
     public bool BlockCountsUnknown { get; set; }
 
     /// <summary>
-    /// Not analysed at all (lite mode: it has no profile): it keeps its code and place, like a
-    /// non-simple function, but is not counted as one.
+    /// Not laid out (lite mode: it has no profile): it keeps its code and place, like a non-simple
+    /// function, but is not counted as one. It is decoded (no CFG) so that its references to
+    /// moved code can follow that code.
     /// </summary>
     public bool IsSkipped { get; set; }
 

@@ -15,11 +15,15 @@ public sealed record ProfileSummary(int FunctionsWithProfile, int FunctionsTotal
 /// </summary>
 public static class ProfileAttacher
 {
+    private const int MaxStaleExamples = 20;
+
     public static ProfileSummary Attach(BinaryContext context, ProfileData profile, Log log)
     {
         var names = NameIndex(context);
         var counts = new ProfileCounts(context.Functions.Count);
         int matched = 0, stale = 0;
+        var staleExamples = new List<string>();
+        int inNonSimple = 0;
         var unknown = new SortedSet<string>(StringComparer.Ordinal);
 
         BinaryFunction? Resolve(ProfileLocation location)
@@ -61,7 +65,21 @@ public static class ProfileAttacher
                 // block into the next one); only a call back to its own entry is a recursive call.
                 if (from != null && from == to && (record.To.Offset != 0 || !IsCall(from, record.From.Offset)))
                 {
-                    if (AttachBranch(from, record)) matched++; else stale++;
+                    if (!from.IsSimple)
+                    {
+                        // It fits the program; the function is only kept as it is (llvm-bolt counts it matched too).
+                        from.HasProfile = true;
+                        matched++;
+                        inNonSimple++;
+                    }
+                    else if (AttachBranch(from, record) is { } why)
+                    {
+                        stale++;
+                        if (staleExamples.Count < MaxStaleExamples)
+                            staleExamples.Add($"{from.Name} 0x{record.From.Offset:x} -> 0x{record.To.Offset:x}: {why}");
+                    }
+                    else
+                        matched++;
                 }
                 else if (to != null && record.To.Offset == 0)
                 {
@@ -85,7 +103,9 @@ public static class ProfileAttacher
 
         int withProfile = context.Functions.Count(f => f.HasProfile);
         var summary = new ProfileSummary(withProfile, context.Functions.Count, matched, stale, unknown.ToList());
-        log.Info($"profile: {withProfile} of {context.Functions.Count} functions have a profile ({100.0 * withProfile / Math.Max(1, context.Functions.Count):F1}%); {matched} records matched, {stale} stale");
+        log.Info($"profile: {withProfile} of {context.Functions.Count} functions have a profile ({100.0 * withProfile / Math.Max(1, context.Functions.Count):F1}%); {matched} records matched ({inNonSimple} in non-simple functions, kept as they are), {stale} stale");
+        foreach (var example in staleExamples)
+            log.Info($"profile: stale record in {example}");
         if (unknown.Count > 0)
             log.Info($"profile: {unknown.Count} names not found in the program, e.g. {string.Join(", ", unknown.Take(5))}");
         context.CallSiteCounts = counts.CallSites;
@@ -145,25 +165,26 @@ public static class ProfileAttacher
 
     /// <summary>
     /// A branch within a function: From is the last instruction of its block, To the start of a
-    /// successor. Anything else is stale (the profile was taken on another build).
+    /// successor. Anything else is stale (the profile was taken on another build): the reason is
+    /// returned, null when the record was attached.
     /// </summary>
-    private static bool AttachBranch(BinaryFunction function, BranchRecord record)
+    private static string? AttachBranch(BinaryFunction function, BranchRecord record)
     {
         function.HasProfile = true;
         if (function.Body is not { Blocks.Length: > 0 } body || !function.IsSimple)
-            return false;
+            return "the function has no blocks";
         ulong fromAddress = function.Address + record.From.Offset, toAddress = function.Address + record.To.Offset;
         int from = body.BlockContaining(fromAddress);
         int to = body.BlockContaining(toAddress);
         if (from < 0 || to < 0 || body.Blocks[to].Address != toAddress)
-            return false;
+            return "the target is not the start of a block";
         var block = body.Blocks[from];
         // From is the block's last instruction, or the jcc of a `jcc; jmp` ending (its taken edge).
         bool fromLast = body.Instructions[block.LastInstruction].IP == fromAddress;
         bool fromConditional = !fromLast && block.InstructionCount > 1 && body.Instructions[block.LastInstruction - 1].IP == fromAddress
             && body.Instructions[block.LastInstruction - 1].FlowControl == FlowControl.ConditionalBranch;
         if (!fromLast && !fromConditional)
-            return false;
+            return "the source is not a block's last instruction";
         bool endsWithJumpAfterConditional = fromLast && block.InstructionCount > 1
             && body.Instructions[block.LastInstruction].FlowControl == FlowControl.UnconditionalBranch
             && body.Instructions[block.LastInstruction - 1].FlowControl == FlowControl.ConditionalBranch;
@@ -176,9 +197,9 @@ public static class ProfileAttacher
             edge.Count += record.Count;
             edge.Mispredicts += record.Mispredicts;
             block.Successors[i] = edge;
-            return true;
+            return null;
         }
-        return false;
+        return "no such edge in the CFG";
     }
 
     private static void RecordConditionalTailCall(BinaryFunction function, ulong address, ulong count)

@@ -23,6 +23,7 @@ shift 2
 rewriter=${RW_REWRITER:?RW_REWRITER is not set}
 readelf=${RW_READELF:-llvm-readelf-22}
 nm=$(command -v llvm-nm-22 || command -v llvm-nm)
+inputs=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 work="$bin.layouts"
 rm -rf "$work" && mkdir -p "$work"
 failures=0
@@ -79,6 +80,9 @@ for options in "${layouts[@]}"; do
         grep -q ' \.text\.cold ' <<<"$sections" || fail "$options: split functions but no .text.cold"
       fi
     fi
+  fi
+  if [ "$no_relocs" = 0 ] && ! python3 "$inputs/old-entry-references.py" "$bin" "$out" >"$work/refs$i.log" 2>&1; then
+    fail "$options: code still names old entries of moved functions:"; head -3 "$work/refs$i.log" | sed 's/^/  | /'
   fi
   if grep -q 'bytes of cold code' "$work/rw$i.log" && ! grep -q ' 0 bytes of cold code' "$work/rw$i.log"; then
     "$readelf" -s -W "$out" | grep -q ' FUNC .* LOCAL .*\.cold\.0$' || fail "$options: code went cold but no name.cold.0 symbol names it"

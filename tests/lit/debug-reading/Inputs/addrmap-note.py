@@ -30,10 +30,34 @@ instructions = [a for a in instructions if start <= a < start + size]
 if not instructions:
     sys.exit(f"no instructions found for {symbol}")
 
+def uleb(v):
+    out = bytearray()
+    while True:
+        b, v = v & 0x7F, v >> 7
+        out.append(b | (0x80 if v else 0))
+        if not v:
+            return bytes(out)
+
+def sleb(v):
+    out = bytearray()
+    while True:
+        b, v = v & 0x7F, v >> 7
+        done = (v == 0 and not b & 0x40) or (v == -1 and b & 0x40)
+        out.append(b if done else b | 0x80)
+        if done:
+            return bytes(out)
+
+# Format 2 (Rewriter/Core/Model/AddressMapNote.cs): one fragment, then each instruction as an
+# explicit record: its length, its input and its output relative to where the previous one ended.
 name = symbol.encode()
-descriptor = struct.pack("<III", 1, len(instructions), 1)
-descriptor += b"".join(struct.pack("<QQ", a, a + shift) for a in instructions)
-descriptor += struct.pack("<QQQQII", start, start + size, start + shift, size, 0, len(name)) + name
+descriptor = struct.pack("<I", 2) + uleb(1) + uleb(len(name)) + name + b"\0"
+descriptor += uleb(start) + uleb(size) + uleb(start + shift) + uleb(size) + uleb(len(instructions))
+ends = instructions[1:] + [start + size]
+cursor = start
+for a, end in zip(instructions, ends):
+    length = end - a
+    descriptor += uleb(length << 1 | 1) + sleb(a - cursor) + sleb(a - cursor)
+    cursor = a + length
 owner = b"rewriter\0"
 pad = lambda b: b + b"\0" * (-len(b) % 4)
 with open(out, "wb") as f:

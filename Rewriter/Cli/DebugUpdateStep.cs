@@ -26,7 +26,7 @@ public static class DebugUpdateStep
         }
         if (!input.Contains(Rewriter.DebugUpdate.Reading.DebugSectionNames.Info))
             return request;
-        var map = timer.MeasureNested("debug address map", () => AddressMapAdapter.FromEmittedCode(code));
+        var map = timer.MeasureNested("debug address map", () => AddressMapAdapter.From(code.Map));
         var result = timer.MeasureNested("debug update", () => DebugUpdater.Update(input, map, options));
         Report(result.Statistics, options, timer, log);
         foreach (var warning in result.Warnings)

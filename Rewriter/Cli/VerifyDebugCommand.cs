@@ -113,7 +113,7 @@ public static class VerifyDebugCommand
         var map = AddressMap.FromNote(rewritten.GetRawContents(section))
             ?? throw new InputFormatException(AddressMap.SectionName, "not an address map this version of the rewriter can read", rewritten.Path);
         log.Info($"{rewritten.Path}: comparing through its address map ({map.Count} instructions in {map.Fragments.Count} fragments)");
-        return AddressMapAdapter.FromStoredMap(map);
+        return AddressMapAdapter.From(map);
     }
 
     /// <summary>Opens an ELF file; errors in a file other than the first argument name that file.</summary>

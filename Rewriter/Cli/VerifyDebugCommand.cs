@@ -28,10 +28,7 @@ public static class VerifyDebugCommand
             command.OnExecute(() =>
             {
                 if (original.Value is null || rewritten.Value is null)
-                {
-                    command.ShowHelp();
-                    return 1;
-                }
+                    throw new CommandLineException("verify-debug needs ORIGINAL and REWRITTEN (rewriter verify-debug ORIGINAL REWRITTEN [--split FILE ...])");
                 var log = new Log(stderr, verbose.HasValue());
                 bool differs = false;
                 int status = ErrorReporting.Run(original.Value, verbose.HasValue(), stderr, () =>

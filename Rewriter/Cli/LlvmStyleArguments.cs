@@ -132,7 +132,7 @@ public static class LlvmStyleArguments
     {
         "1" or "true" or "TRUE" or "True" => true,
         "0" or "false" or "FALSE" or "False" => false,
-        _ => throw new CommandLineException($"{spelled} takes 0 or 1 (or true/false), not '{value}'"),
+        _ => throw new CommandLineException($"{spelled} takes 0 or 1, not '{value}' (true and false work too)"),
     };
 
     /// <summary>An argument that names an option: a dash followed by anything but a number ("-" alone is a file name).</summary>

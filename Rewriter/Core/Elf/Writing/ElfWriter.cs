@@ -300,6 +300,7 @@ public sealed class ElfWriter
     /// </summary>
     private void RenumberSymbols(SectionIndexMap map, Dictionary<int, SectionReplacement> replacements, List<ImagePatch> overlays)
     {
+        bool hasExtendedIndexes = _elf.Sections.Any(s => s.Header.Type == SectionType.SymTabShndx);
         foreach (var section in _elf.Sections)
         {
             if (_request.RemovedSections.Contains(section.Index))
@@ -315,8 +316,14 @@ public sealed class ElfWriter
             }
             var existing = replacements.GetValueOrDefault(section.Index);
             byte[] bytes = existing is null ? _elf.GetRawContents(section).ToArray() : Join(existing.Chunks);
-            byte[] mapped = header.Type == SectionType.SymTabShndx ? map.MapExtendedIndexes(bytes) : map.MapSymbols(bytes);
-            replacements[section.Index] = new SectionReplacement(mapped, existing?.Flags, existing?.Info);
+            if (header.Type == SectionType.SymTabShndx)
+            {
+                replacements[section.Index] = new SectionReplacement(map.MapExtendedIndexes(bytes), existing?.Flags, existing?.Info);
+                continue;
+            }
+            // Dropping symbols would shift a parallel SHT_SYMTAB_SHNDX table; with one, they stay (absolute).
+            var (symbols, firstGlobal) = map.MapSymbols(bytes, existing?.Info ?? header.Info, dropSectionSymbols: !hasExtendedIndexes);
+            replacements[section.Index] = new SectionReplacement(symbols, existing?.Flags, firstGlobal);
         }
     }
 

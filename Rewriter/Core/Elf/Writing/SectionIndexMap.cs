@@ -40,17 +40,36 @@ public sealed class SectionIndexMap(int[] outputIndexes)
         return mapped == Dropped ? SectionIndex.Abs : mapped >= SectionIndex.LoReserve ? SectionIndex.XIndex : (ushort)mapped;
     }
 
-    /// <summary>Rewrites the st_shndx of every symbol in a symbol table's bytes.</summary>
-    public byte[] MapSymbols(ReadOnlySpan<byte> symbols)
+    /// <summary>
+    /// Rewrites the st_shndx of every symbol in a symbol table's bytes. With
+    /// <paramref name="dropSectionSymbols"/> the section symbols (STT_SECTION) of dropped sections
+    /// go, as llvm-objcopy removes them, and <paramref name="firstGlobal"/> (sh_info) follows.
+    /// </summary>
+    public (byte[] Symbols, uint FirstGlobal) MapSymbols(ReadOnlySpan<byte> symbols, uint firstGlobal, bool dropSectionSymbols)
     {
-        byte[] mapped = symbols.ToArray();
-        for (int entry = 0; entry + SymbolSize <= mapped.Length; entry += SymbolSize)
+        var mapped = new List<byte>(symbols.Length);
+        uint removedLocals = 0;
+        Span<byte> entry = stackalloc byte[SymbolSize];
+        for (int offset = 0, index = 0; offset + SymbolSize <= symbols.Length; offset += SymbolSize, index++)
         {
-            var field = mapped.AsSpan(entry + SymbolShndxOffset, 2);
-            BinaryPrimitives.WriteUInt16LittleEndian(field, MapSymbolIndex(BinaryPrimitives.ReadUInt16LittleEndian(field)));
+            symbols.Slice(offset, SymbolSize).CopyTo(entry);
+            ushort section = BinaryPrimitives.ReadUInt16LittleEndian(entry[SymbolShndxOffset..]);
+            bool isSectionSymbol = (entry[4] & 0xf) == SymbolTypeSection;
+            if (dropSectionSymbols && index > 0 && isSectionSymbol && section is > SectionIndex.Undefined and < SectionIndex.LoReserve
+                && this[section] == Dropped)
+            {
+                if (index < firstGlobal)
+                    removedLocals++;
+                continue;
+            }
+            BinaryPrimitives.WriteUInt16LittleEndian(entry[SymbolShndxOffset..], MapSymbolIndex(section));
+            mapped.AddRange(entry);
         }
-        return mapped;
+        mapped.AddRange(symbols[(symbols.Length - symbols.Length % SymbolSize)..]);
+        return ([.. mapped], firstGlobal - removedLocals);
     }
+
+    private const int SymbolTypeSection = 3;
 
     /// <summary>Two-byte patches for the symbols of an allocated table (.dynsym) whose st_shndx changes.</summary>
     public IEnumerable<ImagePatch> SymbolPatches(ReadOnlySpan<byte> symbols, ulong fileOffset)

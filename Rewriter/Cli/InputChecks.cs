@@ -1,12 +1,15 @@
 using Rewriter.Diagnostics;
 using Rewriter.Elf;
+using Rewriter.Elf.EhFrame;
 using Rewriter.Elf.Reading;
 
 namespace Rewriter.Cli;
 
 /// <summary>
 /// Reads the tables a rewrite depends on so that corrupt ones are reported before any output is
-/// written, and warns about content we carry over without understanding.
+/// written, and warns about content we carry over without understanding. Every address and size
+/// later arithmetic relies on is checked here: symbols stay inside the address space and name
+/// sections that exist, and every FDE describes code.
 /// </summary>
 public static class InputChecks
 {
@@ -19,7 +22,7 @@ public static class InputChecks
                 case SectionType.SymTab or SectionType.DynSym:
                     var symbols = SymbolTable.Read(elf, section);
                     for (int i = 0; i < symbols.Count; i++)
-                        symbols.GetNameBytes(symbols[i]);
+                        CheckSymbol(elf, section, symbols, i);
                     log.Info($"{section}: {symbols.Count} symbols");
                     break;
                 case SectionType.Rela:
@@ -34,7 +37,43 @@ public static class InputChecks
                 log.Warning($"{elf.Path}: section {section}: {problem}");
         }
         DynamicSection.Read(elf);
+        CheckFrames(elf);
         if (Notes.BuildId(elf) is { } buildId)
             log.Info($"build-id {buildId}");
+    }
+
+    private static void CheckSymbol(ElfFile elf, ElfSection section, SymbolTable symbols, int index)
+    {
+        var symbol = symbols[index];
+        symbols.GetNameBytes(symbol);
+        bool inSection = symbol.SectionIndex is > SectionIndex.Undefined and < SectionIndex.LoReserve;
+        string? problem = null;
+        if (inSection && symbol.SectionIndex >= elf.Sections.Count)
+            problem = $"section index {symbol.SectionIndex} out of range ({elf.Sections.Count} sections)";
+        else if (symbol.Type != SymbolType.Tls && inSection && elf.Sections[symbol.SectionIndex].Header.IsAllocated
+                 && (symbol.Value > ElfFile.UserAddressLimit || symbol.Size > ElfFile.UserAddressLimit - symbol.Value))
+            problem = $"value 0x{symbol.Value:x} and size 0x{symbol.Size:x} reach past the x86-64 user address space";
+        if (problem != null)
+            throw InputFormatException.At(section.Name, (ulong)index * ElfSymbol.Size64, $"symbol {index} ({symbols.GetName(symbol)}): {problem}");
+    }
+
+    /// <summary>
+    /// Every FDE must describe code: one that points elsewhere (a corrupt pointer encoding, say)
+    /// would otherwise be carried into the output as if it unwound something. An FDE at address 0
+    /// or of length 0 describes nothing (the leftovers of discarded code) and is allowed.
+    /// </summary>
+    private static void CheckFrames(ElfFile elf)
+    {
+        if (EhFrameReader.Read(elf) is not { } frames)
+            return;
+        var code = elf.Sections.Where(s => (s.Header.Flags & SectionFlags.ExecInstr) != 0 && s.Header.IsAllocated).Select(s => s.Header).ToList();
+        foreach (var fde in frames.Fdes)
+        {
+            if (fde.PcBegin == 0 || fde.PcRange == 0)
+                continue;
+            if (!code.Any(c => fde.PcBegin >= c.Address && fde.PcBegin < c.Address + c.Size && fde.PcRange <= c.Address + c.Size - fde.PcBegin))
+                throw InputFormatException.At(".eh_frame", (ulong)fde.Offset,
+                    $"FDE for [0x{fde.PcBegin:x}, +0x{fde.PcRange:x}) lies outside the program's code");
+        }
     }
 }

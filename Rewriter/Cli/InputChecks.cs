@@ -60,7 +60,7 @@ public static class InputChecks
     /// <summary>
     /// Every FDE must describe code: one that points elsewhere (a corrupt pointer encoding, say)
     /// would otherwise be carried into the output as if it unwound something. An FDE at address 0
-    /// or of length 0 describes nothing (the leftovers of discarded code) and is allowed.
+    /// describes nothing (the leftover of discarded code) and is allowed.
     /// </summary>
     private static void CheckFrames(ElfFile elf)
     {
@@ -69,7 +69,7 @@ public static class InputChecks
         var code = elf.Sections.Where(s => (s.Header.Flags & SectionFlags.ExecInstr) != 0 && s.Header.IsAllocated).Select(s => s.Header).ToList();
         foreach (var fde in frames.Fdes)
         {
-            if (fde.PcBegin == 0 || fde.PcRange == 0)
+            if (fde.PcBegin == 0)
                 continue;
             if (!code.Any(c => fde.PcBegin >= c.Address && fde.PcBegin < c.Address + c.Size && fde.PcRange <= c.Address + c.Size - fde.PcBegin))
                 throw InputFormatException.At(".eh_frame", (ulong)fde.Offset,

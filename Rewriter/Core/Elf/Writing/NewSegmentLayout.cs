@@ -54,6 +54,8 @@ public sealed class NewSegmentLayout
     public static NewSegmentLayout Plan(ElfFile elf)
     {
         var loads = elf.Segments.Where(s => s.Type == SegmentType.Load).ToList();
+        if (loads.Count == 0)
+            throw new Diagnostics.InputFormatException("program headers", "no PT_LOAD segment, so there is no loaded image to add a segment to");
         ulong alignment = Math.Max(0x1000, loads.Select(s => s.Alignment).DefaultIfEmpty(0x1000ul).Max());
         // Address minus offset of the first PT_LOAD; 0 for PIE, 0x400000-ish for fixed executables.
         ulong delta = loads.Count == 0 ? 0 : loads[0].VirtualAddress - loads[0].Offset;

@@ -66,6 +66,10 @@ public static class InputChecks
     {
         if (EhFrameReader.Read(elf) is not { } frames)
             return;
+        // x86-64 instructions are byte-aligned: a CIE claiming otherwise cannot describe them.
+        foreach (var cie in frames.Cies)
+            if (cie.CodeAlignment != 1)
+                throw InputFormatException.At(".eh_frame", (ulong)cie.Offset, $"CIE code alignment factor {cie.CodeAlignment} is not 1");
         var code = elf.Sections.Where(s => (s.Header.Flags & SectionFlags.ExecInstr) != 0 && s.Header.IsAllocated).Select(s => s.Header).ToList();
         foreach (var fde in frames.Fdes)
         {

@@ -134,7 +134,13 @@ public sealed class ElfFile : IDisposable
             if (segment.Type == SegmentType.Load && segment.VirtualAddress + segment.MemorySize > UserAddressLimit)
                 throw new InputFormatException(where, $"memory range [0x{segment.VirtualAddress:x}, 0x{segment.VirtualAddress + segment.MemorySize:x}) is beyond the x86-64 user address space (0x{UserAddressLimit:x})");
             if (segment.Type == SegmentType.Load)
+            {
                 CheckAlignment(where, segment.Alignment);
+                // The gABI orders loadable segments by address; everything placed after the highest relies on it.
+                if (Array.FindLast(segments[..i], s => s.Type == SegmentType.Load) is { Type: SegmentType.Load } previous
+                    && segment.VirtualAddress < previous.VirtualAddress)
+                    throw new InputFormatException(where, $"PT_LOAD at 0x{segment.VirtualAddress:x} comes after one at 0x{previous.VirtualAddress:x}: loadable segments must be in address order");
+            }
             segments[i] = segment;
         }
         return segments;

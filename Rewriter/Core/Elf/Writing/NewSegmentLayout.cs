@@ -69,6 +69,10 @@ public sealed class NewSegmentLayout
                 $"loaded memory ends at 0x{memoryEnd:x}, too far past the end of the file to place a new segment");
         int count = elf.Segments.Count + 1;
         ulong address = offset + delta;
+        // New code reaches old code (and the other way) with 32-bit displacements.
+        if (address - loads[0].VirtualAddress > MaxSpan)
+            throw new Diagnostics.InputFormatException("program headers",
+                $"loaded image from 0x{loads[0].VirtualAddress:x} to 0x{address:x} spans more than 32-bit displacements between old and new code can reach");
 
         if (BlocksToRelocate(elf, count) is not { } moved)
             return new NewSegmentLayout(offset, address, alignment, count, inPlace: false, [], address + (ulong)count * ProgramHeader.Size);
@@ -165,8 +169,10 @@ public sealed class NewSegmentLayout
         return [.. blocks.OrderBy(b => b.Type == SegmentType.Interp).ThenBy(b => b.Offset)];
     }
 
-    /// <summary>The end of everything the loader or the dynamic linker may read from the input image.</summary>
     private const ulong MaxGap = 4UL << 30;
+    private const ulong MaxSpan = 3UL << 29; // 1.5 GiB, well inside ±2 GiB
+
+    /// <summary>The end of everything the loader or the dynamic linker may read from the input image.</summary>
 
     public static ulong LoadedFileEnd(ElfFile elf)
     {

@@ -1,3 +1,4 @@
+using Rewriter.DebugUpdate.Addresses;
 using Rewriter.DebugUpdate.Reading;
 
 namespace Rewriter.DebugUpdate.Verification;
@@ -23,14 +24,19 @@ internal sealed class AddressMapping
     /// <summary>Address 0 and the -1/-2 tombstones mark code the linker discarded; it has no translation.</summary>
     public static bool IsDead(ulong address) => address == 0 || address >= 0xffff_ffff_ffff_fffeUL;
 
-    public bool TryTranslate(ulong address, out ulong output) => _translator.TryTranslate(address, out output);
+    public bool TryTranslate(ulong address, out ulong output)
+    {
+        bool known = _translator.TryTranslate(new InputAddress(address), out var translated);
+        output = translated.Value;
+        return known;
+    }
 
     public void SetSamplePoints(IEnumerable<ulong> addresses)
     {
         _samples = addresses.Where(a => !IsDead(a)).Distinct().Order().ToArray();
         var translated = new List<(ulong, ulong)>(_samples.Length);
         foreach (var address in _samples)
-            if (_translator.TryTranslate(address, out var output))
+            if (TryTranslate(address, out var output))
                 translated.Add((output, address));
         translated.Sort();
         _translatedSamples = translated.ToArray();
@@ -57,14 +63,14 @@ internal sealed class AddressMapping
 
         foreach (var range in liveOriginal)
         {
-            if (!_translator.TryTranslate(range.Start, out var start))
+            if (!TryTranslate(range.Start, out var start))
                 return $"original range start 0x{range.Start:x} has no translation";
             if (!Contains(liveRewritten, start))
                 return $"original range {range} starts at 0x{start:x} in the output, outside {Format(liveRewritten)}";
             int first = LowerBound(_samples, range.Start);
             for (int i = first; i < _samples.Length && _samples[i] < range.End; i++)
             {
-                if (_translator.TryTranslate(_samples[i], out var output) && !Contains(liveRewritten, output))
+                if (TryTranslate(_samples[i], out var output) && !Contains(liveRewritten, output))
                     return $"code at 0x{_samples[i]:x} (now 0x{output:x}) is inside the original ranges but outside {Format(liveRewritten)}";
             }
         }
@@ -86,7 +92,7 @@ internal sealed class AddressMapping
     {
         if (IsDead(original))
             return null;
-        if (!_translator.TryTranslate(original, out var expected))
+        if (!TryTranslate(original, out var expected))
             return $"0x{original:x} has no translation";
         return expected == rewritten ? null : $"0x{rewritten:x}, expected 0x{expected:x} (original 0x{original:x})";
     }

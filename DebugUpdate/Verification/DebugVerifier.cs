@@ -1,3 +1,4 @@
+using Rewriter.DebugUpdate.Addresses;
 using Rewriter.DebugUpdate.Reading;
 
 namespace Rewriter.DebugUpdate.Verification;

@@ -51,16 +51,12 @@ public sealed class RewriteDriver(RewriteOptions options, Log log, TextWriter st
     }
 
     /// <summary>
-    /// Code layout cannot keep debug information true until the debug update exists. Without the
-    /// static relocations kept by --emit-relocs, functions cannot move (not every reference to
-    /// them can be found): they are rewritten in place where they fit, so function reordering is
-    /// unavailable and only the rest of the layout happens.
+    /// Without the static relocations kept by --emit-relocs, functions cannot move (not every
+    /// reference to them can be found): they are rewritten in place where they fit, so function
+    /// reordering is unavailable and only the rest of the layout happens.
     /// </summary>
     private bool CanMoveCode(BinaryContext context)
     {
-        if (options.UpdateDebugSections)
-            throw new InputFormatException("--update-debug-sections",
-                "the debug update is not implemented yet, so the debug information of code that moves cannot be kept true; drop the option to write the output without debug sections");
         if (context.HasRelocations || options.Layout.ReorderFunctions == FunctionReorderAlgorithm.None)
             return true;
         log.Warning($"{options.Input} was not linked with --emit-relocs: function reordering needs its relocations (link with -Wl,--emit-relocs), so functions keep their order");
@@ -75,7 +71,10 @@ public sealed class RewriteDriver(RewriteOptions options, Log log, TextWriter st
             timer.Record(timing.Name, timing.Elapsed);
         // Emission may drop the layout of a function it leaves untouched (non-relocation mode),
         // so the statistics after optimization come after it.
-        var rewrite = CodeRewrite.Build(context, layout, options.Emission, keepDebugSections: false, log, timer);
+        var rewrite = CodeRewrite.Build(context, layout, options.Emission, keepDebugSections: options.UpdateDebugSections, log, timer);
+        var request = rewrite.Request;
+        if (options.UpdateDebugSections && rewrite.Code.Map.Count > 0)
+            request = DebugUpdateStep.Apply(context.Elf, request, rewrite.Code, options.DebugUpdate, log, timer);
         if (options.DynoStats)
         {
             stdout.WriteLine("RW-INFO: program-wide dyno-stats after optimization:");
@@ -83,7 +82,7 @@ public sealed class RewriteDriver(RewriteOptions options, Log log, TextWriter st
             DynoStats.Compute(context, layout).WriteTo(stdout, DynoStats.Compute(context));
             stdout.WriteLine();
         }
-        return rewrite.Request with { ForceNewSegment = options.ForceNewSegment };
+        return request with { ForceNewSegment = options.ForceNewSegment };
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using McMaster.Extensions.CommandLineUtils;
+using Rewriter.DebugUpdate.Addresses;
 using Rewriter.DebugUpdate.Reading;
 using Rewriter.DebugUpdate.Verification;
 using Rewriter.Diagnostics;
@@ -77,13 +78,12 @@ public static class VerifyDebugCommand
         if (rewritten.FindSection(AddressMap.SectionName) is not { } section)
         {
             log.Info($"{rewritten.Path}: no {AddressMap.SectionName} section, so no code moved: comparing addresses as they are");
-            return IdentityTranslator.Instance;
+            return CodeAddressMap.Identity;
         }
         var map = AddressMap.FromNote(rewritten.GetRawContents(section))
             ?? throw new InputFormatException(AddressMap.SectionName, "not an address map this version of the rewriter can read", rewritten.Path);
         log.Info($"{rewritten.Path}: comparing through its address map ({map.Count} instructions in {map.Fragments.Count} fragments)");
-        return new InstructionMapTranslator(map.Pairs(),
-            map.Fragments.Select(f => new InstructionMapTranslator.Fragment(f.InputStart, f.InputEnd, f.OutputStart, f.OutputSize)));
+        return AddressMapAdapter.FromStoredMap(map);
     }
 
     /// <summary>Opens an ELF file; errors in a file other than the first argument name that file.</summary>

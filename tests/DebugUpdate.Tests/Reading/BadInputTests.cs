@@ -1,3 +1,4 @@
+using Rewriter.DebugUpdate.Addresses;
 using Rewriter.DebugUpdate.Reading;
 using Rewriter.DebugUpdate.Tests.Support;
 using Rewriter.DebugUpdate.Verification;
@@ -58,7 +59,7 @@ public sealed class BadInputTests
         var unit = DwarfFile.Open(fixture.Sections).Units.Single();
         unit.Dies.Count.ShouldBe(5);
         unit.GetName(4).ShouldBe("int");
-        DebugVerifier.Compare(Input(fixture), Input(fixture), IdentityTranslator.Instance).HasDifferences.ShouldBeFalse();
+        DebugVerifier.Compare(Input(fixture), Input(fixture), CodeAddressMap.Identity).HasDifferences.ShouldBeFalse();
     }
 
     [Fact]
@@ -66,7 +67,7 @@ public sealed class BadInputTests
     {
         // typedef B refers back to typedef A: the chain v -> A -> B -> A never reaches a base type.
         var fixture = Build(typedefBTarget: (uint)Build().TypedefA);
-        var ex = Should.Throw<DwarfFormatException>(() => DebugVerifier.Compare(Input(fixture), Input(fixture), IdentityTranslator.Instance));
+        var ex = Should.Throw<DwarfFormatException>(() => DebugVerifier.Compare(Input(fixture), Input(fixture), CodeAddressMap.Identity));
         ex.Section.ShouldBe(".debug_info");
         ex.Offset.ShouldBe(fixture.TypedefA);
         ex.Message.ShouldBe($".debug_info+0x{fixture.TypedefA:x}: reference cycle in DW_AT_type chain");
@@ -77,7 +78,7 @@ public sealed class BadInputTests
     {
         int typedefB = Build().TypedefA + 7;
         var fixture = Build(typedefBTarget: (uint)typedefB); // B : B
-        var ex = Should.Throw<DwarfFormatException>(() => DebugVerifier.Compare(Input(fixture), Input(fixture), IdentityTranslator.Instance));
+        var ex = Should.Throw<DwarfFormatException>(() => DebugVerifier.Compare(Input(fixture), Input(fixture), CodeAddressMap.Identity));
         ex.Problem.ShouldBe("reference cycle in DW_AT_type chain");
         ex.Offset.ShouldBe(typedefB);
     }
@@ -90,7 +91,7 @@ public sealed class BadInputTests
         unit.TryGetAttribute(1, DwAt.Type, out var type).ShouldBeTrue();
         var ex = Should.Throw<DwarfFormatException>(() => unit.ResolveReference(in type));
         ex.Message.ShouldBe($".debug_info+0x{fixture.VariableTypeAt:x}: reference 0x7fff does not point at a DIE of unit 0x0");
-        Should.Throw<DwarfFormatException>(() => DebugVerifier.Compare(Input(fixture), Input(fixture), IdentityTranslator.Instance))
+        Should.Throw<DwarfFormatException>(() => DebugVerifier.Compare(Input(fixture), Input(fixture), CodeAddressMap.Identity))
             .Offset.ShouldBe(fixture.VariableTypeAt);
     }
 

@@ -1,3 +1,4 @@
+using Rewriter.DebugUpdate.Addresses;
 using System.Diagnostics;
 using Rewriter.DebugUpdate.Reading;
 using Rewriter.DebugUpdate.Tests.Support;
@@ -125,6 +126,6 @@ public sealed class MutationTests(ITestOutputHelper output)
         DebugNamesReader.ReadAll(main.View(DebugSectionNames.Names), main.View(DebugSectionNames.Str));
         if (main.Contains(DebugSectionNames.GdbIndex))
             GdbIndexReader.Read(main.View(DebugSectionNames.GdbIndex));
-        DebugVerifier.Compare(new DebugInput(originalMain, originalSplits), new DebugInput(main, splits), IdentityTranslator.Instance);
+        DebugVerifier.Compare(new DebugInput(originalMain, originalSplits), new DebugInput(main, splits), CodeAddressMap.Identity);
     }
 }

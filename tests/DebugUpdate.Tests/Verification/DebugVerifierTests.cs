@@ -1,3 +1,4 @@
+using Rewriter.DebugUpdate.Addresses;
 using Rewriter.DebugUpdate.Reading;
 using Rewriter.DebugUpdate.Tests.Reading;
 using Rewriter.DebugUpdate.Tests.Support;
@@ -21,7 +22,7 @@ public sealed class DebugVerifierTests(ITestOutputHelper output)
     public void A_program_compared_with_itself_has_no_difference(string compiler, string language, string flags, bool dwp)
     {
         var program = CompiledProgram.Get(compiler, language, flags, dwp);
-        var report = DebugVerifier.Compare(Input(program), Input(program), IdentityTranslator.Instance);
+        var report = DebugVerifier.Compare(Input(program), Input(program), CodeAddressMap.Identity);
         output.WriteLine(report.ToString());
         report.HasDifferences.ShouldBeFalse(report.ToString());
         report.DiesCompared.ShouldBeGreaterThan(50);
@@ -53,7 +54,7 @@ public sealed class DebugVerifierTests(ITestOutputHelper output)
         var rewritten = program.Sections.Clone();
         rewritten.Set(DebugSectionNames.Line, line);
 
-        var report = DebugVerifier.Compare(Input(program), new DebugInput(rewritten, program.SplitFiles), IdentityTranslator.Instance);
+        var report = DebugVerifier.Compare(Input(program), new DebugInput(rewritten, program.SplitFiles), CodeAddressMap.Identity);
         output.WriteLine(report.ToString());
         report.Count(DifferenceKind.LineTable).ShouldBeGreaterThan(0);
         report.Count(DifferenceKind.Extra).ShouldBeGreaterThan(0);
@@ -74,7 +75,7 @@ public sealed class DebugVerifierTests(ITestOutputHelper output)
         var rewritten = program.Sections.Clone();
         rewritten.Set(DebugSectionNames.Info, info);
 
-        var report = DebugVerifier.Compare(Input(program), rewritten, IdentityTranslator.Instance);
+        var report = DebugVerifier.Compare(Input(program), rewritten, CodeAddressMap.Identity);
         output.WriteLine(report.ToString());
         report.Differences.ShouldContain(d => d.Kind == DifferenceKind.Ranges && d.Path == "CU main.c / subprogram main");
     }
@@ -115,7 +116,7 @@ public sealed class DebugVerifierTests(ITestOutputHelper output)
         var rewritten = program.Sections.Clone();
         rewritten.Set(DebugSectionNames.Info, info);
 
-        var report = DebugVerifier.Compare(Input(program), rewritten, IdentityTranslator.Instance);
+        var report = DebugVerifier.Compare(Input(program), rewritten, CodeAddressMap.Identity);
         output.WriteLine(report.ToString());
         report.Differences.ShouldContain(d => d.Kind == DifferenceKind.Attribute && d.Path == "CU main.c / subprogram main"
             && d.Message.Contains("\"accumulate\" in the output"));
@@ -169,9 +170,9 @@ public sealed class DebugVerifierTests(ITestOutputHelper output)
 
     private sealed class PointOnlyTranslator(Func<ulong, ulong> map) : IAddressTranslator
     {
-        public bool TryTranslate(ulong inputAddress, out ulong outputAddress)
+        public bool TryTranslate(InputAddress inputAddress, out OutputAddress outputAddress)
         {
-            outputAddress = map(inputAddress);
+            outputAddress = new OutputAddress(map(inputAddress.Value));
             return true;
         }
     }

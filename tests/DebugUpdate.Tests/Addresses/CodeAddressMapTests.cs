@@ -1,20 +1,25 @@
 using Rewriter.DebugUpdate.Reading;
 using Rewriter.DebugUpdate.Tests.Support;
 using Rewriter.DebugUpdate.Verification;
-using Fragment = Rewriter.DebugUpdate.Verification.InstructionMapTranslator.Fragment;
+using Rewriter.DebugUpdate.Addresses;
+using Fragment = Rewriter.DebugUpdate.Addresses.CodeAddressMap.Fragment;
 
-namespace Rewriter.DebugUpdate.Tests.Verification;
+namespace Rewriter.DebugUpdate.Tests.Addresses;
 
-public sealed class InstructionMapTranslatorTests
+public sealed class CodeAddressMapTests
 {
     // One moved function [0x1000, 0x1010): instructions at 0x1000 (4 bytes), 0x1004 (dropped: a
     // jump made redundant), 0x1006 (6 bytes) in the hot fragment at 0x9000 and 0x100c (4 bytes)
     // split into the cold fragment at 0xa000. Everything else stayed.
-    private static InstructionMapTranslator Map() => new(
-        [(0x1000, 0x9000), (0x1004, 0x9004), (0x1006, 0x9004), (0x100c, 0xa000)],
-        [new Fragment(0x1000, 0x1010, 0x9000, 0xa), new Fragment(0x1000, 0x1010, 0xa000, 0x4)]);
+    // The instruction at 0x1006 is followed in the output by a 2-byte jump the rewriter added.
+    private static CodeAddressMap Map() => new(
+        [0x1000, 0x1004, 0x1006, 0x100c], [0x9000, 0x9004, 0x9004, 0xa000], [0x9004, 0x9004, 0x9008, 0xa004],
+        [new Fragment(0x1000, 0x1010, 0x9000, 0xa), new Fragment(0x1000, 0x1010, 0xa000, 0x4, IsCold: true)]);
 
-    private static List<AddressRange> Translate(InstructionMapTranslator map, ulong start, ulong end)
+    private static ulong Translate(CodeAddressMap map, ulong input) =>
+        map.TryTranslate(new InputAddress(input), out var output) ? output.Value : throw new InvalidOperationException($"0x{input:x} has no translation");
+
+    private static List<AddressRange> Translate(CodeAddressMap map, ulong start, ulong end)
     {
         var output = new List<AddressRange>();
         map.TryTranslateRange(new AddressRange(start, end), output).ShouldBeTrue();
@@ -25,11 +30,21 @@ public sealed class InstructionMapTranslatorTests
     public void Instruction_starts_translate_and_other_code_stays()
     {
         var map = Map();
-        map.TryTranslate(0x1006, out var moved).ShouldBeTrue();
-        moved.ShouldBe(0x9004UL);
-        map.TryTranslate(0x2000, out var stayed).ShouldBeTrue();
-        stayed.ShouldBe(0x2000UL);
-        map.TryTranslate(0x1001, out _).ShouldBeFalse(); // inside a moved instruction
+        Translate(map, 0x1006).ShouldBe(0x9004UL);
+        Translate(map, 0x2000).ShouldBe(0x2000UL);
+        map.TryTranslate(new InputAddress(0x1001), out _).ShouldBeFalse(); // inside a moved instruction
+    }
+
+    [Fact]
+    public void An_end_translates_to_the_end_of_the_instruction_before_it_without_an_added_jump()
+    {
+        var map = Map();
+        ulong End(ulong input) => map.TryTranslateEnd(new InputAddress(input), out var output) ? output.Value : 0;
+        End(0x100c).ShouldBe(0x9008UL);   // the return address of the instruction at 0x1006, before the added jump
+        End(0x1010).ShouldBe(0xa004UL);   // the function's end: the end of its last instruction, in the cold fragment
+        End(0x1000).ShouldBe(0x1000UL);   // the end of the code before the function, which stayed
+        End(0x2000).ShouldBe(0x2000UL);
+        map.TryTranslateEnd(new InputAddress(0x1005), out _).ShouldBeFalse(); // no instruction ends there
     }
 
     [Fact]
@@ -65,13 +80,13 @@ public sealed class InstructionMapTranslatorTests
         var main = FindRanges(unit, "main");
         var rows = AddressesNamed(unit).Where(main.Contains).Distinct().ToList();
         rows.Count.ShouldBeGreaterThan(5);
-        var identity = new InstructionMapTranslator(rows.Select(a => (a, a)), [new Fragment(main.Start, main.End, main.Start, main.Length)]);
+        var identity = new CodeAddressMap([.. rows], [.. rows], null, [new Fragment(main.Start, main.End, main.Start, main.Length)]);
         var input = new DebugInput(program.Sections, program.SplitFiles);
         var report = DebugVerifier.Compare(input, input, identity);
         report.HasDifferences.ShouldBeFalse(report.ToString());
 
         // The same debug information checked against a map that moved main: every description of main is now stale.
-        var shifted = new InstructionMapTranslator(rows.Select(a => (a, a + 0x100000)), [new Fragment(main.Start, main.End, main.Start + 0x100000, main.Length)]);
+        var shifted = new CodeAddressMap([.. rows], [.. rows.Select(a => a + 0x100000)], null, [new Fragment(main.Start, main.End, main.Start + 0x100000, main.Length)]);
         var stale = DebugVerifier.Compare(input, input, shifted);
         stale.Count(DifferenceKind.LineTable).ShouldBeGreaterThan(0);
         stale.Differences.ShouldContain(d => d.Kind == DifferenceKind.Ranges && d.Path == "CU main.c / subprogram main");

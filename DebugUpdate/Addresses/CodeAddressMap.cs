@@ -1,0 +1,249 @@
+using Rewriter.DebugUpdate.Reading;
+
+namespace Rewriter.DebugUpdate.Addresses;
+
+/// <summary>
+/// The contract between code emission and the debug update: where every instruction of the moved
+/// code went, and where each moved function's fragments (hot, cold) went. Code outside the moved
+/// functions stayed where it was. Immutable; safe to share between threads.
+/// </summary>
+/// <remarks>
+/// Two ends per instruction. Its <em>coverage</em> runs to the next instruction start of its
+/// fragment (a jump the rewriter added after it counts as its own), so that a scope's output ranges
+/// tile its fragments without holes. Its <em>exact</em> end is the end of its own encoded bytes: a
+/// call's return address. An instruction the rewriter dropped shares its output address with the
+/// instruction that follows it and covers no output bytes.
+/// </remarks>
+public sealed class CodeAddressMap : IRangeTranslator
+{
+    /// <summary>Where one fragment of a moved function went: the function's input range, the fragment's output range.</summary>
+    public readonly record struct Fragment(ulong InputStart, ulong InputEnd, ulong OutputStart, ulong OutputSize, bool IsCold = false)
+    {
+        public ulong OutputEnd => OutputStart + OutputSize;
+    }
+
+    private readonly ulong[] _inputs;          // sorted instruction starts of moved code
+    private readonly ulong[] _outputs;         // their output addresses
+    private readonly ulong[] _coverageEnds;    // end of each instruction's output coverage (= start when dropped)
+    private readonly ulong[] _exactEnds;       // end of each instruction's own output bytes
+    private readonly AddressRange[] _moved;    // input ranges of the moved functions, normalized
+
+    /// <summary>The map of a rewrite that moved no code: every address stays.</summary>
+    public static CodeAddressMap Identity { get; } = new([], [], null, []);
+
+    /// <param name="inputs">instruction starts of moved code (any order; dropped instructions included)</param>
+    /// <param name="outputs">their output addresses</param>
+    /// <param name="exactEnds">the end of each instruction's own bytes, or null to use its coverage</param>
+    /// <param name="fragments">every output fragment of every moved function</param>
+    public CodeAddressMap(ulong[] inputs, ulong[] outputs, ulong[]? exactEnds, IEnumerable<Fragment> fragments)
+    {
+        if (inputs.Length != outputs.Length || (exactEnds != null && exactEnds.Length != inputs.Length))
+            throw new ArgumentException("every input instruction needs one output address (and end)");
+        _inputs = (ulong[])inputs.Clone();
+        _outputs = (ulong[])outputs.Clone();
+        var ends = exactEnds != null ? (ulong[])exactEnds.Clone() : null;
+        if (ends != null)
+        {
+            // PERF: one key sort carrying an index instead of sorting tuples.
+            var order = new int[_inputs.Length];
+            for (int i = 0; i < order.Length; i++) order[i] = i;
+            var keys = (ulong[])_inputs.Clone();
+            Array.Sort(keys, order);
+            _inputs = keys;
+            _outputs = order.Select(i => outputs[i]).ToArray();
+            ends = order.Select(i => exactEnds![i]).ToArray();
+        }
+        else
+            Array.Sort(_inputs, _outputs);
+        var sortedFragments = fragments.OrderBy(f => f.OutputStart).ToArray();
+        Fragments = sortedFragments;
+        _moved = AddressRange.Normalize(sortedFragments.Select(f => new AddressRange(f.InputStart, f.InputEnd))).ToArray();
+        _coverageEnds = CoverageEnds(_inputs, _outputs, ends, sortedFragments);
+        _exactEnds = ends ?? _coverageEnds;
+    }
+
+    /// <summary>The fragments, in output address order.</summary>
+    public IReadOnlyList<Fragment> Fragments { get; }
+
+    public int InstructionCount => _inputs.Length;
+
+    public bool MovesCode => _moved.Length > 0;
+
+    /// <summary>True when <paramref name="input"/> lies inside a function whose code moved.</summary>
+    public bool IsMoved(InputAddress input) => FindMoved(input.Value) >= 0;
+
+    /// <summary>True when some moved code lies inside [start, end).</summary>
+    public bool TouchesMovedCode(ulong start, ulong end)
+    {
+        int index = LowerBoundByEnd(_moved, start);
+        return index < _moved.Length && _moved[index].Start < end;
+    }
+
+    public bool TryTranslate(InputAddress input, out OutputAddress output)
+    {
+        int index = Array.BinarySearch(_inputs, input.Value);
+        if (index >= 0)
+        {
+            output = new OutputAddress(_outputs[index]);
+            return true;
+        }
+        output = input.Value.AsOutput();
+        return FindMoved(input.Value) < 0;
+    }
+
+    /// <summary>
+    /// The output address just past the instruction that ends at <paramref name="end"/> (a call's
+    /// return address, a scope's end): the end of that instruction's own bytes. Code that stayed
+    /// keeps its address. False when no instruction of moved code ends there.
+    /// </summary>
+    public bool TryTranslateEnd(InputAddress end, out OutputAddress output)
+    {
+        output = end.Value.AsOutput();
+        if (end.Value == 0 || FindMoved(end.Value - 1) is var function && function < 0)
+            return true;
+        int last = LowerBound(_inputs, end.Value) - 1;
+        if (last < 0 || _inputs[last] < _moved[function].Start)
+            return false;
+        // The instruction before `end` must run up to it: the next start, or the function's end.
+        int next = last + 1;
+        ulong inputEnd = next < _inputs.Length && _inputs[next] < _moved[function].End ? _inputs[next] : _moved[function].End;
+        if (inputEnd != end.Value)
+            return false;
+        output = new OutputAddress(_exactEnds[last]);
+        return true;
+    }
+
+    public bool TryTranslateRange(AddressRange inputRange, List<AddressRange> outputRanges)
+    {
+        TranslateRange(inputRange, outputRanges);
+        return true;
+    }
+
+    /// <summary>
+    /// Appends the output ranges of the code in <paramref name="inputRange"/>: unmoved parts as they
+    /// are, moved parts as the coverage of each instruction starting inside (adjacent pieces merged,
+    /// in input order).
+    /// </summary>
+    public void TranslateRange(AddressRange inputRange, List<AddressRange> outputRanges)
+    {
+        ulong position = inputRange.Start;
+        for (int m = LowerBoundByEnd(_moved, position); m < _moved.Length; m++)
+        {
+            var moved = _moved[m];
+            if (moved.Start >= inputRange.End)
+                break;
+            if (moved.Start > position)
+                Append(outputRanges, position, moved.Start); // code that stayed
+            ulong start = Math.Max(position, moved.Start), end = Math.Min(inputRange.End, moved.End);
+            for (int i = LowerBound(_inputs, start); i < _inputs.Length && _inputs[i] < end; i++)
+                if (_coverageEnds[i] > _outputs[i])
+                    Append(outputRanges, _outputs[i], _coverageEnds[i]);
+            position = end;
+        }
+        if (position < inputRange.End)
+            Append(outputRanges, position, inputRange.End);
+    }
+
+    /// <summary>The input ranges of the moved functions that overlap [start, end), in address order.</summary>
+    public IEnumerable<AddressRange> MovedRangesIn(ulong start, ulong end)
+    {
+        for (int m = LowerBoundByEnd(_moved, start); m < _moved.Length && _moved[m].Start < end; m++)
+            yield return _moved[m];
+    }
+
+    /// <summary>
+    /// Appends (input, output) of every moved instruction starting in [start, end) that still has
+    /// bytes in the output (dropped ones describe nothing), in input order.
+    /// </summary>
+    public void InstructionsIn(ulong start, ulong end, List<(ulong Input, ulong Output)> into)
+    {
+        for (int i = LowerBound(_inputs, start); i < _inputs.Length && _inputs[i] < end; i++)
+            if (_coverageEnds[i] > _outputs[i])
+                into.Add((_inputs[i], _outputs[i]));
+    }
+
+    private static void Append(List<AddressRange> ranges, ulong start, ulong end)
+    {
+        if (ranges.Count > 0 && ranges[^1].End == start)
+            ranges[^1] = ranges[^1] with { End = end };
+        else
+            ranges.Add(new AddressRange(start, end));
+    }
+
+    private int FindMoved(ulong address)
+    {
+        int index = LowerBoundByEnd(_moved, address);
+        return index < _moved.Length && _moved[index].Start <= address ? index : -1;
+    }
+
+    private static ulong[] CoverageEnds(ulong[] inputs, ulong[] outputs, ulong[]? exactEnds, Fragment[] fragments)
+    {
+        // A dropped instruction has no bytes: known exactly when the exact ends are; otherwise,
+        // of several inputs at one output address all but the last (in input order) were dropped.
+        bool Dropped(int i, int next) => exactEnds != null
+            ? exactEnds[i] == outputs[i]
+            : next >= 0 && outputs[next] == outputs[i];
+        // Instruction starts in output order, each covering up to the next one that has bytes.
+        var order = Enumerable.Range(0, outputs.Length).OrderBy(i => outputs[i]).ThenBy(i => inputs[i]).ToArray();
+        var ends = new ulong[outputs.Length];
+        ulong nextStart = ulong.MaxValue;
+        for (int k = order.Length - 1; k >= 0; k--)
+        {
+            int i = order[k];
+            int next = k + 1 < order.Length ? order[k + 1] : -1;
+            if (Dropped(i, next))
+            {
+                ends[i] = outputs[i];
+                continue;
+            }
+            ulong fragmentEnd = FragmentEnd(fragments, outputs[i]);
+            ends[i] = nextStart > outputs[i] && nextStart < fragmentEnd ? nextStart : Math.Max(outputs[i], fragmentEnd);
+            nextStart = outputs[i];
+        }
+        return ends;
+    }
+
+    private static ulong FragmentEnd(Fragment[] fragments, ulong output)
+    {
+        int found = UpperBound(fragments, output) - 1;
+        return found >= 0 && output <= fragments[found].OutputEnd ? fragments[found].OutputEnd : output;
+    }
+
+    private static int LowerBound(ulong[] values, ulong key)
+    {
+        int index = Array.BinarySearch(values, key);
+        return index >= 0 ? index : ~index;
+    }
+
+    /// <summary>The first range whose end lies after <paramref name="address"/>.</summary>
+    private static int LowerBoundByEnd(AddressRange[] ranges, ulong address)
+    {
+        int lo = 0, hi = ranges.Length;
+        while (lo < hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            if (ranges[mid].End <= address) lo = mid + 1;
+            else hi = mid;
+        }
+        return lo;
+    }
+
+    /// <summary>The first fragment starting after <paramref name="output"/>.</summary>
+    private static int UpperBound(Fragment[] fragments, ulong output)
+    {
+        int lo = 0, hi = fragments.Length;
+        while (lo < hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            if (fragments[mid].OutputStart <= output) lo = mid + 1;
+            else hi = mid;
+        }
+        return lo;
+    }
+}
+
+internal static class AddressConversions
+{
+    /// <summary>An address of code that did not move: the same number in the output.</summary>
+    public static OutputAddress AsOutput(this ulong address) => new(address);
+}

@@ -1,0 +1,126 @@
+using System.Buffers.Binary;
+
+namespace Rewriter.DebugUpdate.Building;
+
+/// <summary>
+/// A growable little-endian byte buffer with reserved slots patched later (unit lengths,
+/// references whose targets are placed afterwards). Single-threaded; one per output piece.
+/// </summary>
+public sealed class ByteWriter
+{
+    private byte[] _bytes;
+
+    public ByteWriter(int capacity = 256) => _bytes = new byte[Math.Max(16, capacity)];
+
+    public int Position { get; private set; }
+
+    /// <summary>Forgets what was written, keeping the storage (for scratch buffers).</summary>
+    public void Clear() => Position = 0;
+
+    public ReadOnlyMemory<byte> Written => _bytes.AsMemory(0, Position);
+    public ReadOnlySpan<byte> WrittenSpan => _bytes.AsSpan(0, Position);
+
+    private Span<byte> Grow(int count)
+    {
+        if (Position + count > _bytes.Length)
+            Array.Resize(ref _bytes, Math.Max(_bytes.Length * 2, Position + count));
+        var span = _bytes.AsSpan(Position, count);
+        Position += count;
+        return span;
+    }
+
+    public void WriteU8(byte value) => Grow(1)[0] = value;
+    public void WriteU16(ushort value) => BinaryPrimitives.WriteUInt16LittleEndian(Grow(2), value);
+    public void WriteU32(uint value) => BinaryPrimitives.WriteUInt32LittleEndian(Grow(4), value);
+    public void WriteU64(ulong value) => BinaryPrimitives.WriteUInt64LittleEndian(Grow(8), value);
+    public void WriteBytes(ReadOnlySpan<byte> bytes) => bytes.CopyTo(Grow(bytes.Length));
+
+    /// <summary>An unsigned value of 1, 2, 4 or 8 bytes.</summary>
+    public void WriteUnsigned(ulong value, int size)
+    {
+        switch (size)
+        {
+            case 1: WriteU8((byte)value); break;
+            case 2: WriteU16((ushort)value); break;
+            case 4: WriteU32((uint)value); break;
+            case 8: WriteU64(value); break;
+            default: throw new ArgumentOutOfRangeException(nameof(size), size, "not a field size");
+        }
+    }
+
+    public void WriteUleb(ulong value)
+    {
+        do
+        {
+            byte b = (byte)(value & 0x7f);
+            value >>= 7;
+            WriteU8(value != 0 ? (byte)(b | 0x80) : b);
+        } while (value != 0);
+    }
+
+    public void WriteSleb(long value)
+    {
+        while (true)
+        {
+            byte b = (byte)(value & 0x7f);
+            value >>= 7;
+            bool done = (value == 0 && (b & 0x40) == 0) || (value == -1 && (b & 0x40) != 0);
+            WriteU8(done ? b : (byte)(b | 0x80));
+            if (done)
+                return;
+        }
+    }
+
+    /// <summary>A ULEB128 of exactly <paramref name="width"/> bytes (redundant continuation bytes), patched later.</summary>
+    public void WritePaddedUleb(ulong value, int width) => PatchPaddedUleb(Reserve(width), value, width);
+
+    /// <summary>Reserves <paramref name="size"/> zero bytes and returns their position.</summary>
+    public int Reserve(int size)
+    {
+        int at = Position;
+        Grow(size).Clear();
+        return at;
+    }
+
+    public void Patch(int position, ulong value, int size)
+    {
+        var span = _bytes.AsSpan(position, size);
+        switch (size)
+        {
+            case 1: span[0] = (byte)value; break;
+            case 2: BinaryPrimitives.WriteUInt16LittleEndian(span, (ushort)value); break;
+            case 4: BinaryPrimitives.WriteUInt32LittleEndian(span, (uint)value); break;
+            case 8: BinaryPrimitives.WriteUInt64LittleEndian(span, value); break;
+            default: throw new ArgumentOutOfRangeException(nameof(size), size, "not a field size");
+        }
+    }
+
+    public ulong Read(int position, int size) => size switch
+    {
+        1 => _bytes[position],
+        2 => BinaryPrimitives.ReadUInt16LittleEndian(_bytes.AsSpan(position)),
+        4 => BinaryPrimitives.ReadUInt32LittleEndian(_bytes.AsSpan(position)),
+        8 => BinaryPrimitives.ReadUInt64LittleEndian(_bytes.AsSpan(position)),
+        _ => throw new ArgumentOutOfRangeException(nameof(size)),
+    };
+
+    public void PatchPaddedUleb(int position, ulong value, int width)
+    {
+        if (width < 8 && value >= 1UL << (7 * width))
+            throw new InvalidOperationException($"0x{value:x} does not fit a {width}-byte ULEB128");
+        for (int i = 0; i < width; i++)
+        {
+            byte b = (byte)(value & 0x7f);
+            value >>= 7;
+            _bytes[position + i] = i + 1 < width ? (byte)(b | 0x80) : b;
+        }
+    }
+
+    public static int UlebSize(ulong value)
+    {
+        int size = 1;
+        while ((value >>= 7) != 0)
+            size++;
+        return size;
+    }
+}

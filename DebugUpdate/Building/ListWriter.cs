@@ -1,0 +1,155 @@
+using Rewriter.DebugUpdate.Reading;
+
+namespace Rewriter.DebugUpdate.Building;
+
+/// <summary>
+/// Writes one unit's range lists and location lists: DWARF 2–4 into its .debug_ranges/.debug_loc
+/// contribution (entries relative to the unit's base address), DWARF 5 into the body of its
+/// .debug_rnglists/.debug_loclists contribution (start/length entries), with an offset table for
+/// the rnglistx/loclistx forms.
+/// </summary>
+public sealed class ListWriter(UnitRewriteContext context)
+{
+    private readonly bool _dwarf5 = context.Encoding.Version >= 5;
+    private readonly int _addressSize = context.Encoding.AddressSize;
+    private readonly List<int> _listOffsets = [];
+
+    /// <summary>List bytes: the whole contribution (DWARF 4) or the body after the offset table (DWARF 5).</summary>
+    public ByteWriter Body { get; } = new(256);
+
+    /// <summary>DIE references inside the location expressions of <see cref="Body"/>.</summary>
+    public List<DieReference> References { get; } = [];
+
+    public int ListCount => _listOffsets.Count;
+
+    /// <summary>Writes a range list; returns its offset in <see cref="Body"/> and its index in the offset table.</summary>
+    public (int Offset, int Index) WriteRanges(List<AddressRange> ranges, ulong baseAddress)
+    {
+        int offset = Begin();
+        if (_dwarf5)
+        {
+            foreach (var range in ranges)
+            {
+                Body.WriteU8((byte)DwRle.StartLength);
+                Body.WriteUnsigned(range.Start, _addressSize);
+                Body.WriteUleb(range.Length);
+            }
+            Body.WriteU8((byte)DwRle.EndOfList);
+        }
+        else
+        {
+            ulong usedBase = StartPairs(ranges, baseAddress);
+            foreach (var range in ranges)
+            {
+                Body.WriteUnsigned(range.Start - usedBase, _addressSize);
+                Body.WriteUnsigned(range.End - usedBase, _addressSize);
+            }
+            Body.WriteUnsigned(0, _addressSize);
+            Body.WriteUnsigned(0, _addressSize);
+        }
+        return (offset, _listOffsets.Count - 1);
+    }
+
+    /// <summary>Writes a location list whose entries are already translated; expressions are rewritten here.</summary>
+    public (int Offset, int Index) WriteLocations(List<(LocationListEntryKind Kind, AddressRange Range, ReadOnlyMemory<byte> Expression, long ExpressionOffset)> entries,
+        SectionView source, ulong baseAddress)
+    {
+        int offset = Begin();
+        var expression = new ByteWriter(64);
+        var expressionReferences = new List<DieReference>();
+        ulong usedBase = _dwarf5 ? 0 : StartPairs(entries.Where(e => e.Kind == LocationListEntryKind.Bounded).Select(e => e.Range).ToList(), baseAddress);
+        foreach (var entry in entries)
+        {
+            expression.Clear();
+            expressionReferences.Clear();
+            ExpressionRewriter.Rewrite(context, entry.Expression.Span, source, entry.ExpressionOffset, expression, expressionReferences);
+            if (_dwarf5)
+            {
+                if (entry.Kind == LocationListEntryKind.Default)
+                    Body.WriteU8((byte)DwLle.DefaultLocation);
+                else
+                {
+                    Body.WriteU8((byte)DwLle.StartLength);
+                    Body.WriteUnsigned(entry.Range.Start, _addressSize);
+                    Body.WriteUleb(entry.Range.Length);
+                }
+                Body.WriteUleb((ulong)expression.Position);
+            }
+            else
+            {
+                Body.WriteUnsigned(entry.Range.Start - usedBase, _addressSize);
+                Body.WriteUnsigned(entry.Range.End - usedBase, _addressSize);
+                if (expression.Position > ushort.MaxValue)
+                    throw new InvalidOperationException("a location expression grew past the 64 KiB a .debug_loc entry can hold");
+                Body.WriteU16((ushort)expression.Position);
+            }
+            int at = Body.Position;
+            Body.WriteBytes(expression.WrittenSpan);
+            foreach (var reference in expressionReferences)
+                References.Add(reference with { Position = reference.Position + at });
+        }
+        if (_dwarf5)
+            Body.WriteU8((byte)DwLle.EndOfList);
+        else
+        {
+            Body.WriteUnsigned(0, _addressSize);
+            Body.WriteUnsigned(0, _addressSize);
+        }
+        return (offset, _listOffsets.Count - 1);
+    }
+
+    private int Begin()
+    {
+        int offset = Body.Position;
+        _listOffsets.Add(offset);
+        return offset;
+    }
+
+    // DWARF 2–4 entries are offsets from the unit's base address; one below it needs a base
+    // address selection entry first.
+    private ulong StartPairs(List<AddressRange> ranges, ulong baseAddress)
+    {
+        bool fits = ranges.All(r => r.Start >= baseAddress && r.End >= baseAddress && !(r.Start == baseAddress && r.End == baseAddress));
+        if (fits)
+            return baseAddress;
+        Body.WriteUnsigned(_addressSize == 8 ? ulong.MaxValue : (1UL << (_addressSize * 8)) - 1, _addressSize);
+        Body.WriteUnsigned(0, _addressSize);
+        return 0;
+    }
+
+    /// <summary>
+    /// The DWARF 5 contribution: header, offset table, body. Returns the contribution and where its
+    /// body starts (what a body offset must be shifted by).
+    /// </summary>
+    public (ByteWriter Contribution, int BodyStart) FinishDwarf5(bool withOffsetTable)
+    {
+        int offsetSize = context.Encoding.OffsetSize;
+        var contribution = new ByteWriter(Body.Position + 32);
+        int lengthAt = WriteInitialLength(contribution, offsetSize);
+        contribution.WriteU16(5);
+        contribution.WriteU8((byte)_addressSize);
+        contribution.WriteU8(0);
+        int count = withOffsetTable ? _listOffsets.Count : 0;
+        contribution.WriteU32((uint)count);
+        int tableSize = count * offsetSize;
+        foreach (var offset in withOffsetTable ? _listOffsets : [])
+            contribution.WriteUnsigned((ulong)(offset + tableSize), offsetSize);
+        int bodyStart = contribution.Position;
+        contribution.WriteBytes(Body.WrittenSpan);
+        PatchInitialLength(contribution, lengthAt, offsetSize);
+        return (contribution, bodyStart);
+    }
+
+    public static int WriteInitialLength(ByteWriter writer, int offsetSize)
+    {
+        if (offsetSize == 8)
+        {
+            writer.WriteU32(0xffff_ffff);
+            return writer.Reserve(8);
+        }
+        return writer.Reserve(4);
+    }
+
+    public static void PatchInitialLength(ByteWriter writer, int lengthAt, int offsetSize) =>
+        writer.Patch(lengthAt, (ulong)(writer.Position - lengthAt - offsetSize), offsetSize);
+}

@@ -1,0 +1,62 @@
+namespace Rewriter.DebugUpdate.Building;
+
+/// <summary>The output sections a unit contributes to.</summary>
+public enum OutputSection : byte
+{
+    Info,
+    Types,
+    Abbrev,
+    Line,
+    Ranges,
+    Rnglists,
+    Loc,
+    Loclists,
+    Addr,
+}
+
+/// <summary>
+/// A field at <see cref="Position"/> of the unit's <see cref="In"/> contribution that must hold the
+/// final offset of unit <see cref="TargetUnit"/>'s contribution to <see cref="Target"/>, plus
+/// <see cref="Addend"/>. Applied at merge time, when every contribution's place is known.
+/// </summary>
+public readonly record struct SectionFixup(OutputSection In, int Position, int Size, OutputSection Target, int TargetUnit, ulong Addend);
+
+/// <summary>
+/// Everything one rebuilt unit contributes, with offsets local to its own contributions. Produced by
+/// one thread, read by the merge; never changed after it is built.
+/// </summary>
+public sealed class UnitOutput
+{
+    public required int UnitIndex { get; init; }
+    /// <summary>The unit's bytes, header included (in .debug_info, or .debug_types for DWARF 4 type units).</summary>
+    public required ByteWriter Info { get; init; }
+    public required bool InTypesSection { get; init; }
+    public required ReadOnlyMemory<byte> Abbrev { get; init; }
+    /// <summary>The line table this unit owns (the first unit naming it), or null.</summary>
+    public ByteWriter? Line { get; init; }
+    public ByteWriter? Ranges { get; init; }
+    public ByteWriter? Rnglists { get; init; }
+    public ByteWriter? Loc { get; init; }
+    public ByteWriter? Loclists { get; init; }
+    public ByteWriter? Addr { get; init; }
+    /// <summary>The unit's new code ranges, for .debug_aranges (compile units only).</summary>
+    public required List<Reading.AddressRange> CodeRanges { get; init; }
+    /// <summary>Unit-relative offset of each input DIE in the output unit.</summary>
+    public required uint[] DieOffsets { get; init; }
+    public required List<SectionFixup> Fixups { get; init; }
+    /// <summary>References to DIEs of other units (or to this one's by section offset), by buffer.</summary>
+    public required List<(OutputSection In, DieReference Reference)> InfoReferences { get; init; }
+    public bool IsCompileUnit { get; init; }
+
+    public ByteWriter? Buffer(OutputSection section) => section switch
+    {
+        OutputSection.Info or OutputSection.Types => Info,
+        OutputSection.Line => Line,
+        OutputSection.Ranges => Ranges,
+        OutputSection.Rnglists => Rnglists,
+        OutputSection.Loc => Loc,
+        OutputSection.Loclists => Loclists,
+        OutputSection.Addr => Addr,
+        _ => null,
+    };
+}

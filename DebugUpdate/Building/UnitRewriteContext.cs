@@ -1,0 +1,62 @@
+using Rewriter.DebugUpdate.Addresses;
+using Rewriter.DebugUpdate.Reading;
+
+namespace Rewriter.DebugUpdate.Building;
+
+/// <summary>
+/// What every writer of one unit shares: the input unit, the address map, the unit's new address
+/// pool, and the counters of what could not be translated. Private to the thread rebuilding the unit.
+/// </summary>
+public sealed class UnitRewriteContext(DwarfUnit unit, CodeAddressMap map, DebugUpdateWarnings warnings)
+{
+    public DwarfUnit Unit { get; } = unit;
+    public CodeAddressMap Map { get; } = map;
+    public DebugUpdateWarnings Warnings { get; } = warnings;
+    public AddressPool Addresses { get; } = new();
+    public UnitEncoding Encoding => Unit.Encoding;
+
+    /// <summary>A code address named by the debug information (a scope start, a DW_OP_addr): where it went, or null when moved code has no instruction there.</summary>
+    public ulong? TranslatePoint(ulong address)
+    {
+        if (Map.TryTranslate(new InputAddress(address), out var output))
+            return output.Value;
+        return null;
+    }
+
+    /// <summary>An address just past code (a return address, a scope end).</summary>
+    public ulong? TranslateEnd(ulong address)
+    {
+        if (Map.TryTranslateEnd(new InputAddress(address), out var output))
+            return output.Value;
+        return null;
+    }
+
+    /// <summary>The output ranges of input ranges: sorted, merged, empty ones dropped.</summary>
+    public List<AddressRange> TranslateRanges(List<AddressRange> inputRanges)
+    {
+        var output = new List<AddressRange>(inputRanges.Count + 2);
+        foreach (var range in inputRanges)
+            if (!range.IsEmpty)
+                Map.TranslateRange(range, output);
+        return AddressRange.Normalize(output);
+    }
+
+    /// <summary>The DIE of this unit at a unit-relative offset.</summary>
+    public int ResolveUnitOffset(ulong unitOffset, long at)
+    {
+        int die = Unit.Dies.FindByUnitOffset(unitOffset);
+        if (die < 0)
+            throw Unit.Info.Error(at, $"reference 0x{unitOffset:x} does not point at a DIE of unit 0x{Unit.Offset:x}");
+        return die;
+    }
+
+    /// <summary>The unit and DIE at a .debug_info offset.</summary>
+    public (int Unit, int Die) ResolveInfoOffset(ulong infoOffset, long at)
+    {
+        var target = Unit.File.FindUnitContaining((long)Math.Min(infoOffset, long.MaxValue), Unit.IsTypeSectionUnit);
+        int die = target is null ? -1 : target.Dies.FindByUnitOffset(infoOffset - (ulong)target.Offset);
+        if (target is null || die < 0)
+            throw Unit.Info.Error(at, $"reference 0x{infoOffset:x} does not point at a DIE");
+        return (target.Index, die);
+    }
+}

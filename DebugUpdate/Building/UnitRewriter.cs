@@ -1,0 +1,519 @@
+using Rewriter.DebugUpdate.Contract;
+using Rewriter.DebugUpdate.Reading;
+
+namespace Rewriter.DebugUpdate.Building;
+
+/// <summary>
+/// Rebuilds one unit for the new layout. Every DIE is written again in input order under an
+/// abbreviation of the unit's new table; attribute values are copied byte for byte except those
+/// that name code (translated), lists (rewritten), other sections (fixed up at merge) or other DIEs
+/// (placeholders patched once every DIE's new offset is known). A scope whose code stayed
+/// contiguous keeps low_pc/high_pc; one whose code is now in several places gets DW_AT_ranges; one
+/// whose code is gone loses its code attributes (never an invented empty range).
+/// </summary>
+public sealed class UnitRewriter
+{
+    private readonly UnitRewriteContext _context;
+    private readonly DwarfUnit _unit;
+    private readonly DebugUpdateOptions _options;
+    private readonly int _lineOwner;
+    private readonly ByteWriter? _line;
+    private readonly ByteWriter _info;
+    private readonly OutputAbbreviations _abbreviations = new();
+    private readonly ListWriter _ranges, _locations;
+    private readonly List<SectionFixup> _fixups = [];
+    private readonly List<DieReference> _references = [];
+    private readonly List<(bool Locations, int Position, int Size, int BodyOffset)> _listOffsetFields = [];
+    private readonly List<OutputAttribute> _shape = [];
+    private readonly ByteWriter _body = new(256);
+    private readonly ByteWriter _expression = new(64);
+    private readonly List<DieReference> _expressionReferences = [];
+    private readonly List<DieReference> _bodyReferences = [];
+    private readonly List<(int Position, int Size, OutputSection Target, ulong Addend)> _bodyFixups = [];
+    private readonly List<(bool Locations, int Position, int Size, int BodyOffset)> _bodyListFields = [];
+    private AttributeValue[] _values = new AttributeValue[16];
+    private int[] _valueEnds = new int[16];
+    private ulong _baseAddress;
+    private List<AddressRange> _unitRanges = [];
+
+    private UnitRewriter(UnitRewriteContext context, DebugUpdateOptions options, int lineOwner, ByteWriter? line)
+    {
+        _context = context;
+        _unit = context.Unit;
+        _options = options;
+        _lineOwner = lineOwner;
+        _line = line;
+        _info = new ByteWriter((int)Math.Min(_unit.Header.Size + 256, int.MaxValue / 2));
+        _ranges = new ListWriter(context);
+        _locations = new ListWriter(context);
+    }
+
+    private bool Dwarf5 => _unit.Header.Version >= 5;
+    private int OffsetSize => _unit.Header.OffsetSize;
+    private OutputSection InfoSection => _unit.IsTypeSectionUnit ? OutputSection.Types : OutputSection.Info;
+
+    /// <param name="lineOwner">the unit whose rewritten line table this unit's stmt_list names</param>
+    /// <param name="line">the rewritten line table, when this unit owns it</param>
+    public static UnitOutput Rewrite(UnitRewriteContext context, DebugUpdateOptions options, int lineOwner, ByteWriter? line) =>
+        new UnitRewriter(context, options, lineOwner, line).Run();
+
+    private UnitOutput Run()
+    {
+        var header = _unit.Header;
+        var dies = _unit.Dies;
+        // The header as it was; its length, abbreviation offset and type offset are patched below.
+        _info.WriteBytes(_unit.Info.Span[(int)header.Offset..(int)header.FirstDieOffset]);
+        int lengthSize = OffsetSize == 8 ? 12 : 4;
+        int abbrevAt = header.Version >= 5 ? lengthSize + 4 : lengthSize + 2;
+        _fixups.Add(new SectionFixup(InfoSection, abbrevAt, OffsetSize, OutputSection.Abbrev, _unit.Index, 0));
+        int typeOffsetAt = header.IsTypeUnit ? (header.Version >= 5 ? lengthSize + 4 + OffsetSize + 8 : lengthSize + 3 + OffsetSize + 8) : -1;
+
+        var offsets = new uint[dies.Count];
+        var open = new Stack<int>();
+        for (int die = 0; die < dies.Count; die++)
+        {
+            int parent = dies.Parent(die);
+            while (open.Count > 0 && open.Peek() != parent)
+            {
+                open.Pop();
+                _info.WriteU8(0);
+            }
+            offsets[die] = (uint)_info.Position;
+            WriteDie(die);
+            if (dies.AbbreviationOf(die).HasChildren)
+                open.Push(die);
+        }
+        while (open.Count > 0)
+        {
+            open.Pop();
+            _info.WriteU8(0);
+        }
+        ListWriter.PatchInitialLength(_info, OffsetSize == 8 ? 4 : 0, OffsetSize);
+        if (typeOffsetAt >= 0)
+        {
+            int typeDie = dies.FindByUnitOffset(header.TypeOffset);
+            if (typeDie < 0)
+                throw _unit.Info.Error(header.Offset, $"type offset 0x{header.TypeOffset:x} does not point at a DIE");
+            _info.Patch(typeOffsetAt, offsets[typeDie], OffsetSize);
+        }
+
+        var (ranges, rnglists) = FinishLists(_ranges, OutputSection.Ranges, OutputSection.Rnglists, _unit.RnglistsBase != null);
+        var (loc, loclists) = FinishLists(_locations, OutputSection.Loc, OutputSection.Loclists, _unit.LoclistsBase != null);
+        var infoReferences = new List<(OutputSection, DieReference)>();
+        PatchUnitReferences(_info, _references, offsets, InfoSection, infoReferences);
+        PatchUnitReferences(loc ?? loclists, _locations.References, offsets, loc != null ? OutputSection.Loc : OutputSection.Loclists, infoReferences,
+            loclists != null ? _locationBodyStart : 0);
+
+        return new UnitOutput
+        {
+            UnitIndex = _unit.Index,
+            Info = _info,
+            InTypesSection = _unit.IsTypeSectionUnit,
+            Abbrev = _abbreviations.Finish(),
+            Line = _line,
+            Ranges = ranges,
+            Rnglists = rnglists,
+            Loc = loc,
+            Loclists = loclists,
+            Addr = FinishAddressTable(),
+            CodeRanges = _unitRanges,
+            DieOffsets = offsets,
+            Fixups = _fixups,
+            InfoReferences = infoReferences,
+            IsCompileUnit = !header.IsTypeUnit,
+        };
+    }
+
+    private int _locationBodyStart;
+
+    private (ByteWriter? Dwarf4, ByteWriter? Dwarf5) FinishLists(ListWriter lists, OutputSection dwarf4, OutputSection dwarf5, bool hadBase)
+    {
+        bool isLocation = dwarf4 == OutputSection.Loc;
+        if (!Dwarf5)
+        {
+            foreach (var field in _listOffsetFields.Where(f => f.Locations == isLocation))
+                _fixups.Add(new SectionFixup(InfoSection, field.Position, field.Size, dwarf4, _unit.Index, (ulong)field.BodyOffset));
+            return (lists.ListCount > 0 ? lists.Body : null, null);
+        }
+        if (lists.ListCount == 0 && !hadBase)
+            return (null, null);
+        var (contribution, bodyStart) = lists.FinishDwarf5(withOffsetTable: true);
+        if (isLocation)
+            _locationBodyStart = bodyStart;
+        foreach (var field in _listOffsetFields.Where(f => f.Locations == isLocation))
+            _fixups.Add(new SectionFixup(InfoSection, field.Position, field.Size, dwarf5, _unit.Index, (ulong)(bodyStart + field.BodyOffset)));
+        return (null, contribution);
+    }
+
+    private ByteWriter? FinishAddressTable()
+    {
+        if (_unit.AddrBase is null && _context.Addresses.Count == 0)
+            return null;
+        var table = new ByteWriter(16 + _context.Addresses.Count * _unit.Header.AddressSize);
+        int lengthAt = ListWriter.WriteInitialLength(table, OffsetSize);
+        table.WriteU16(5);
+        table.WriteU8(_unit.Header.AddressSize);
+        table.WriteU8(0);
+        foreach (var value in _context.Addresses.Values)
+            table.WriteUnsigned(value, _unit.Header.AddressSize);
+        ListWriter.PatchInitialLength(table, lengthAt, OffsetSize);
+        return table;
+    }
+
+    // References inside the unit are patched now; the others (ref_addr, DW_OP_call_ref, implicit
+    // pointers) wait for the merge.
+    private static void PatchUnitReferences(ByteWriter? buffer, List<DieReference> references, uint[] offsets, OutputSection section,
+        List<(OutputSection, DieReference)> later, int shift = 0)
+    {
+        foreach (var reference in references)
+        {
+            var shifted = reference with { Position = reference.Position + shift };
+            if (!reference.IsUnitRelative)
+            {
+                later.Add((section, shifted));
+                continue;
+            }
+            uint target = offsets[reference.Die];
+            switch (reference.Encoding)
+            {
+                case ReferenceEncoding.Unit4: buffer!.Patch(shifted.Position, target, 4); break;
+                case ReferenceEncoding.Unit2:
+                    if (target > ushort.MaxValue)
+                        throw new InvalidOperationException($"DW_OP_call2 target 0x{target:x} no longer fits 2 bytes");
+                    buffer!.Patch(shifted.Position, target, 2);
+                    break;
+                case ReferenceEncoding.UnitUleb4: buffer!.PatchPaddedUleb(shifted.Position, target, 4); break;
+            }
+        }
+    }
+
+    private enum CodeMode : byte { None, LowHigh, Ranges, Gone }
+
+    private void WriteDie(int die)
+    {
+        var abbreviation = _unit.Dies.AbbreviationOf(die);
+        int count = CollectValues(die, abbreviation);
+        bool isRoot = die == 0;
+
+        // Where the DIE's code went.
+        var mode = CodeMode.None;
+        List<AddressRange>? output = null;
+        bool hadRanges = false, hadLowHigh = false;
+        ulong inputLow = 0;
+        for (int i = 0; i < count; i++)
+        {
+            if (_values[i].Name == DwAt.Ranges) hadRanges = true;
+            if (_values[i].Name == DwAt.HighPc) hadLowHigh = true;
+            if (_values[i].Name == DwAt.LowPc) inputLow = _unit.ResolveAddress(in _values[i]);
+        }
+        if (hadRanges || (hadLowHigh && abbreviation.IndexOf(DwAt.LowPc) >= 0))
+        {
+            var input = _unit.GetRanges(die) ?? [];
+            output = _context.TranslateRanges(input);
+            bool entryMoved = !isRoot && input.Count > 0 && PutEntryFirst(output, input[0].Start);
+            if (output.Count == 0)
+                mode = input.Count == 0 ? (hadRanges ? CodeMode.Ranges : CodeMode.None) : CodeMode.Gone;
+            else if (!hadRanges && output.Count == 1 && !entryMoved && !_options.AlwaysConvertToRanges)
+                mode = CodeMode.LowHigh;
+            else
+                mode = CodeMode.Ranges;
+        }
+        if (isRoot)
+        {
+            _unitRanges = output ?? [];
+            _baseAddress = mode == CodeMode.LowHigh ? output![0].Start : 0;
+        }
+
+        _shape.Clear();
+        _body.Clear();
+        _bodyReferences.Clear();
+        _bodyFixups.Clear();
+        _bodyListFields.Clear();
+        bool wroteRanges = false;
+        for (int i = 0; i < count; i++)
+        {
+            ref readonly var value = ref _values[i];
+            var spec = abbreviation.Attributes[i];
+            switch (value.Name)
+            {
+                case DwAt.LowPc when mode != CodeMode.None:
+                    if (mode == CodeMode.LowHigh)
+                        WriteAddress(value, output![0].Start);
+                    else if (isRoot && mode != CodeMode.Gone)
+                        WriteAddress(value, 0); // the base of the unit's lists
+                    continue;
+                case DwAt.HighPc when mode != CodeMode.None:
+                    if (mode == CodeMode.LowHigh)
+                        WriteHighPc(value, output![0]);
+                    else if (mode == CodeMode.Ranges && !hadRanges && !wroteRanges)
+                    {
+                        WriteRangeList(output!);
+                        wroteRanges = true;
+                    }
+                    continue;
+                case DwAt.Ranges when mode != CodeMode.None:
+                    if (mode == CodeMode.Ranges && !wroteRanges)
+                    {
+                        WriteRangeList(output!, value.Kind == AttributeValueKind.RangeListIndex);
+                        wroteRanges = true;
+                    }
+                    continue;
+                case DwAt.GnuLocviews:
+                    continue; // view numbers of lists that are re-split: left out rather than stale
+                case DwAt.StmtList:
+                    WriteSectionOffset(value, spec, OutputSection.Line, _lineOwner, 0);
+                    continue;
+                case DwAt.AddrBase or DwAt.GnuAddrBase:
+                    WriteSectionOffset(value, spec, OutputSection.Addr, _unit.Index, (ulong)(OffsetSize == 8 ? 16 : 8));
+                    continue;
+                case DwAt.RnglistsBase:
+                    WriteSectionOffset(value, spec, OutputSection.Rnglists, _unit.Index, (ulong)ListTableHeader.HeaderSize(OffsetSize));
+                    continue;
+                case DwAt.LoclistsBase:
+                    WriteSectionOffset(value, spec, OutputSection.Loclists, _unit.Index, (ulong)ListTableHeader.HeaderSize(OffsetSize));
+                    continue;
+                case DwAt.StartScope when value.Kind is AttributeValueKind.SectionOffset or AttributeValueKind.RangeListIndex:
+                    WriteRangeList(_context.TranslateRanges(_unit.ReadRangeList(in value)), value.Kind == AttributeValueKind.RangeListIndex, DwAt.StartScope);
+                    continue;
+            }
+            if (value.Kind is AttributeValueKind.Address or AttributeValueKind.AddressIndex)
+            {
+                WritePoint(die, value, inputLow);
+                continue;
+            }
+            if (value.Name == DwAt.EntryPc && value.Kind is AttributeValueKind.Constant)
+            {
+                WritePoint(die, value with { Kind = AttributeValueKind.Address, Value = inputLow + value.Value, Form = DwForm.Addr }, inputLow);
+                continue;
+            }
+            if (_unit.IsLocationList(in value))
+            {
+                WriteLocationList(value);
+                continue;
+            }
+            if (value.Kind == AttributeValueKind.Expression || (value.Kind == AttributeValueKind.Block && IsExpressionAttribute(value.Name)))
+            {
+                WriteExpression(value);
+                continue;
+            }
+            switch (value.Kind)
+            {
+                case AttributeValueKind.UnitReference:
+                    _shape.Add(new OutputAttribute(value.Name, DwForm.Ref4));
+                    _bodyReferences.Add(new DieReference(_body.Reserve(4), ReferenceEncoding.Unit4, _unit.Index,
+                        _context.ResolveUnitOffset(value.Value, value.ValueOffset)));
+                    continue;
+                case AttributeValueKind.InfoReference:
+                {
+                    var (unit, target) = _context.ResolveInfoOffset(value.Value, value.ValueOffset);
+                    _shape.Add(new OutputAttribute(value.Name, DwForm.RefAddr));
+                    var encoding = DieReference.InfoOffset(_unit.Encoding.RefAddrSize);
+                    _bodyReferences.Add(new DieReference(_body.Reserve(_unit.Encoding.RefAddrSize), encoding, unit, target));
+                    continue;
+                }
+            }
+            // Everything else means the same in the output: copied as it was.
+            _shape.Add(new OutputAttribute(value.Name, spec.Form, spec.ImplicitConst));
+            _body.WriteBytes(_unit.Info.Span[value.ValueOffset.._valueEnds[i]]);
+        }
+
+        _info.WriteUleb(_abbreviations.CodeFor(abbreviation.Tag, abbreviation.HasChildren, _shape));
+        int bodyAt = _info.Position;
+        _info.WriteBytes(_body.WrittenSpan);
+        foreach (var reference in _bodyReferences)
+            _references.Add(reference with { Position = reference.Position + bodyAt });
+        foreach (var (position, size, target, addend) in _bodyFixups)
+            _fixups.Add(new SectionFixup(InfoSection, position + bodyAt, size, target, target == OutputSection.Line ? _lineOwner : _unit.Index, addend));
+        foreach (var field in _bodyListFields)
+            _listOffsetFields.Add(field with { Position = field.Position + bodyAt });
+    }
+
+    /// <summary>
+    /// Debuggers take a scope's entry to be the start of its first range (of its only range when
+    /// contiguous): the range holding the translated input entry goes first, split at the entry
+    /// when reordering put other code of the scope before it. True when the order changed.
+    /// </summary>
+    private bool PutEntryFirst(List<AddressRange> ranges, ulong inputEntry)
+    {
+        if (ranges.Count == 0 || _context.TranslatePoint(inputEntry) is not { } entry)
+            return false;
+        int holder = ranges.FindIndex(r => r.Contains(entry));
+        if (holder < 0 || (holder == 0 && ranges[0].Start == entry))
+            return false;
+        var range = ranges[holder];
+        ranges.RemoveAt(holder);
+        if (range.Start < entry)
+            ranges.Insert(holder, new AddressRange(range.Start, entry));
+        ranges.Insert(0, new AddressRange(entry, range.End));
+        return true;
+    }
+
+    private int CollectValues(int die, Abbreviation abbreviation)
+    {
+        int count = abbreviation.Attributes.Length;
+        if (_values.Length < count)
+        {
+            _values = new AttributeValue[count * 2];
+            _valueEnds = new int[count * 2];
+        }
+        int i = 0;
+        var iterator = _unit.Attributes(die);
+        while (iterator.MoveNext())
+        {
+            _values[i] = iterator.Current;
+            _valueEnds[i] = iterator.Position;
+            i++;
+        }
+        return i;
+    }
+
+    private static bool IsExpressionAttribute(DwAt name) => DwarfUnit.IsLocationAttribute(name)
+        || name is DwAt.CallTarget or DwAt.CallTargetClobbered or DwAt.GnuCallSiteTarget or DwAt.GnuCallSiteTargetClobbered;
+
+    /// <summary>An address attribute that names one point: a label, an entry, a call, a return address.</summary>
+    private void WritePoint(int die, in AttributeValue value, ulong inputLow)
+    {
+        ulong address = _unit.ResolveAddress(in value);
+        // A call site's return address (GNU call sites keep it in DW_AT_low_pc) is the end of the call.
+        bool isEnd = value.Name == DwAt.CallReturnPc || (value.Name == DwAt.LowPc && _unit.TagOf(die) == DwTag.GnuCallSite)
+            || value.Name == DwAt.HighPc;
+        ulong? moved = isEnd ? _context.TranslateEnd(address) : _context.TranslatePoint(address);
+        if (moved is null)
+        {
+            _context.Warnings.Add($"{DwarfNames.Name(value.Name)} names moved code at no instruction boundary, so it is left out",
+                $"0x{address:x} in {_unit}");
+            return;
+        }
+        WriteAddress(value, moved.Value);
+    }
+
+    /// <summary>An address in the class of the input form: DW_FORM_addr, or an index into the unit's new address table.</summary>
+    private void WriteAddress(in AttributeValue value, ulong address)
+    {
+        if (value.Kind == AttributeValueKind.AddressIndex)
+        {
+            _shape.Add(new OutputAttribute(value.Name, DwForm.Addrx));
+            _body.WriteUleb((ulong)_context.Addresses.IndexOf(address));
+        }
+        else
+        {
+            _shape.Add(new OutputAttribute(value.Name, DwForm.Addr));
+            _body.WriteUnsigned(address, _unit.Header.AddressSize);
+        }
+    }
+
+    private void WriteHighPc(in AttributeValue value, AddressRange range)
+    {
+        if (value.Kind is AttributeValueKind.Address or AttributeValueKind.AddressIndex)
+        {
+            WriteAddress(value, range.End);
+            return;
+        }
+        ulong length = range.Length;
+        var form = value.Form switch
+        {
+            DwForm.Data1 when length <= byte.MaxValue => DwForm.Data1,
+            DwForm.Data2 when length <= ushort.MaxValue => DwForm.Data2,
+            DwForm.Udata => DwForm.Udata,
+            DwForm.Data8 => DwForm.Data8,
+            _ => length <= uint.MaxValue ? DwForm.Data4 : DwForm.Data8,
+        };
+        _shape.Add(new OutputAttribute(DwAt.HighPc, form));
+        if (form == DwForm.Udata)
+            _body.WriteUleb(length);
+        else
+            _body.WriteUnsigned(length, form switch { DwForm.Data1 => 1, DwForm.Data2 => 2, DwForm.Data4 => 4, _ => 8 });
+    }
+
+    private void WriteRangeList(List<AddressRange> ranges, bool asIndex = false, DwAt name = DwAt.Ranges)
+    {
+        var (offset, index) = _ranges.WriteRanges(ranges, _baseAddress);
+        WriteListReference(name, offset, index, asIndex || _unit.RnglistsBase != null, isLocation: false);
+    }
+
+    private void WriteListReference(DwAt name, int offset, int index, bool asIndex, bool isLocation)
+    {
+        if (Dwarf5 && asIndex)
+        {
+            _shape.Add(new OutputAttribute(name, isLocation ? DwForm.Loclistx : DwForm.Rnglistx));
+            _body.WriteUleb((ulong)index);
+            return;
+        }
+        var form = _unit.Header.Version >= 4 ? DwForm.SecOffset : OffsetSize == 8 ? DwForm.Data8 : DwForm.Data4;
+        _shape.Add(new OutputAttribute(name, form));
+        _bodyListFields.Add((isLocation, _body.Reserve(OffsetSize), OffsetSize, offset));
+    }
+
+    private void WriteSectionOffset(in AttributeValue value, in AttributeSpec spec, OutputSection target, int targetUnit, ulong addend)
+    {
+        var form = spec.Form is DwForm.Data4 or DwForm.Data8 or DwForm.SecOffset ? spec.Form : DwForm.SecOffset;
+        int size = form == DwForm.Data4 ? 4 : form == DwForm.Data8 ? 8 : OffsetSize;
+        _shape.Add(new OutputAttribute(value.Name, form));
+        _bodyFixups.Add((_body.Reserve(size), size, target, addend));
+    }
+
+    private void WriteExpression(in AttributeValue value)
+    {
+        _expression.Clear();
+        _expressionReferences.Clear();
+        ExpressionRewriter.Rewrite(_context, _unit.GetBlock(in value), _unit.Info, value.BlockOffset, _expression, _expressionReferences);
+        int length = _expression.Position;
+        DwForm form = value.Form switch
+        {
+            DwForm.Exprloc => DwForm.Exprloc,
+            DwForm.Block1 when length <= byte.MaxValue => DwForm.Block1,
+            DwForm.Block2 when length <= ushort.MaxValue => DwForm.Block2,
+            DwForm.Block4 => DwForm.Block4,
+            _ => DwForm.Block,
+        };
+        _shape.Add(new OutputAttribute(value.Name, form));
+        switch (form)
+        {
+            case DwForm.Block1: _body.WriteU8((byte)length); break;
+            case DwForm.Block2: _body.WriteU16((ushort)length); break;
+            case DwForm.Block4: _body.WriteU32((uint)length); break;
+            default: _body.WriteUleb((ulong)length); break;
+        }
+        int at = _body.Position;
+        _body.WriteBytes(_expression.WrittenSpan);
+        foreach (var reference in _expressionReferences)
+            _bodyReferences.Add(reference with { Position = reference.Position + at });
+    }
+
+    private void WriteLocationList(in AttributeValue value)
+    {
+        var section = LocationSection();
+        var entries = new List<(LocationListEntryKind, AddressRange, ReadOnlyMemory<byte>, long)>();
+        foreach (var entry in _unit.ReadLocationList(in value))
+        {
+            long expressionOffset = ExpressionOffset(section, entry.Expression);
+            switch (entry.Kind)
+            {
+                case LocationListEntryKind.Default:
+                    entries.Add((entry.Kind, default, entry.Expression, expressionOffset));
+                    break;
+                case LocationListEntryKind.Bounded:
+                    foreach (var piece in _context.TranslateRanges([entry.Range]))
+                        entries.Add((entry.Kind, piece, entry.Expression, expressionOffset));
+                    break;
+                // View pairs belong to the input's entries; the re-split list has none.
+            }
+        }
+        var (offset, index) = _locations.WriteLocations(entries, section, _baseAddress);
+        WriteListReference(value.Name, offset, index, value.Kind == AttributeValueKind.LocationListIndex || _unit.LoclistsBase != null, isLocation: true);
+    }
+
+    private SectionView LocationSection() => Dwarf5 ? _unit.Sections.Loclists : _unit.Sections.Loc;
+
+    private static long ExpressionOffset(SectionView section, ReadOnlyMemory<byte> expression)
+    {
+        if (expression.IsEmpty)
+            return 0;
+        // The reader hands out slices of the section: their distance from its start is the offset.
+        unsafe
+        {
+            fixed (byte* start = section.Span, at = expression.Span)
+                return at - start;
+        }
+    }
+}

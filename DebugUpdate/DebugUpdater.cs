@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using Rewriter.DebugUpdate.Addresses;
+using Rewriter.DebugUpdate.Building;
+using Rewriter.DebugUpdate.Contract;
+using Rewriter.DebugUpdate.Merging;
+using Rewriter.DebugUpdate.Partitioning;
+using Rewriter.DebugUpdate.Reading;
+
+namespace Rewriter.DebugUpdate;
+
+/// <summary>
+/// The debug update: input debug sections and the address map in, output sections out. Units are
+/// partitioned into independent buckets, the buckets rebuilt in parallel, each with private
+/// writers, and the results merged in unit order, so the output is the same for any thread count.
+/// </summary>
+public static class DebugUpdater
+{
+    /// <summary>Sections that index .debug_info by offset or describe old code, and are not rebuilt yet.</summary>
+    private static readonly string[] StaleIndexes =
+        [".debug_names", ".gdb_index", ".debug_pubnames", ".debug_pubtypes", ".debug_gnu_pubnames", ".debug_gnu_pubtypes"];
+
+    public static DebugUpdateResult Update(DebugSections input, CodeAddressMap map, DebugUpdateOptions options)
+    {
+        var clock = Stopwatch.StartNew();
+        var file = DwarfFile.Open(input);
+        foreach (var unit in file.Units)
+            if (unit.Header.UnitType is DwUnitType.Skeleton or DwUnitType.SplitCompile or DwUnitType.SplitType)
+                throw unit.Info.Error(unit.Offset, "split DWARF (a skeleton unit) is not supported by --update-debug-sections yet");
+        var buckets = UnitPartitioner.Partition(file);
+        var lineOwners = LineTableOwners(file);
+        var partition = clock.Elapsed;
+
+        var warnings = new DebugUpdateWarnings();
+        var outputs = new UnitOutput[file.Units.Count];
+        var bucketTimes = new TimeSpan[buckets.Count];
+        var failures = new Exception?[buckets.Count];
+        // PERF: the largest buckets start first, so a big one does not run alone at the end.
+        var order = Enumerable.Range(0, buckets.Count).OrderByDescending(b => BucketWork(file, buckets[b])).ThenBy(b => b).ToArray();
+        Parallel.ForEach(order, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.ThreadCount) }, b =>
+        {
+            var bucketClock = Stopwatch.StartNew();
+            try
+            {
+                foreach (int u in buckets[b])
+                {
+                    var unit = file.Units[u];
+                    var context = new UnitRewriteContext(unit, map, warnings);
+                    int owner = unit.StmtList is { } stmtList ? lineOwners[stmtList] : -1;
+                    var line = owner == u ? LineTableRewriter.Rewrite(unit, map) : null;
+                    outputs[u] = UnitRewriter.Rewrite(context, options, owner, line);
+                }
+            }
+            catch (Exception e)
+            {
+                failures[b] = e;
+            }
+            bucketTimes[b] = bucketClock.Elapsed;
+        });
+        // The first failure in bucket order, whatever thread met it first.
+        foreach (var failure in failures)
+            if (failure != null)
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
+        var build = clock.Elapsed - partition;
+
+        var sections = DebugMerger.Merge(file, outputs, keepAranges: options.KeepAranges || input.Contains(DebugSectionNames.Aranges));
+        var dropped = new List<string>();
+        var notes = new List<string>(warnings.Lines());
+        foreach (var name in StaleIndexes.Where(input.Contains))
+        {
+            dropped.Add(name);
+            notes.Add($"{name} is left out: it indexes the old .debug_info and is not rebuilt yet (debuggers index the DWARF themselves without it)");
+        }
+        if (input.Contains(".debug_frame"))
+        {
+            dropped.Add(".debug_frame");
+            notes.Add(".debug_frame is left out: it describes the old code and is not rebuilt yet (debuggers unwind with .eh_frame)");
+        }
+        var merge = clock.Elapsed - partition - build;
+
+        long total = file.Units.Sum(u => u.Header.Size);
+        var largest = buckets.Select(b => (Units: b.Length, Work: BucketWork(file, b))).OrderByDescending(b => b.Work).FirstOrDefault();
+        var statistics = new DebugUpdateStatistics(file.Units.Count, buckets.Count, largest.Units,
+            total == 0 ? 0 : (double)largest.Work / total, partition, build, merge, bucketTimes);
+        return new DebugUpdateResult(sections, dropped, notes, statistics);
+    }
+
+    private static long BucketWork(DwarfFile file, int[] bucket) => bucket.Sum(u => file.Units[u].Header.Size);
+
+    /// <summary>Each line table is rewritten once, by the first unit that names it.</summary>
+    private static Dictionary<ulong, int> LineTableOwners(DwarfFile file)
+    {
+        var owners = new Dictionary<ulong, int>();
+        foreach (var unit in file.Units)
+            if (unit.StmtList is { } stmtList)
+                owners.TryAdd(stmtList, unit.Index);
+        return owners;
+    }
+}

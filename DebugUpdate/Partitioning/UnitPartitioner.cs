@@ -1,0 +1,72 @@
+using Rewriter.DebugUpdate.Reading;
+
+namespace Rewriter.DebugUpdate.Partitioning;
+
+/// <summary>
+/// Splits a file's units into buckets that can be rebuilt independently: the connected components of
+/// "refers to a DIE of" (DW_FORM_ref_addr) and "shares a line table with". A unit whose
+/// abbreviations have no DW_FORM_ref_addr is not scanned. Buckets are ordered by their first unit.
+/// </summary>
+public static class UnitPartitioner
+{
+    public static List<int[]> Partition(DwarfFile file)
+    {
+        var units = file.Units;
+        var parent = new int[units.Count];
+        for (int i = 0; i < parent.Length; i++)
+            parent[i] = i;
+
+        int Find(int x)
+        {
+            while (parent[x] != x)
+                x = parent[x] = parent[parent[x]];
+            return x;
+        }
+        void Union(int a, int b)
+        {
+            int ra = Find(a), rb = Find(b);
+            // The lower unit index is the root: roots are stable whatever the union order.
+            if (ra != rb)
+                parent[Math.Max(ra, rb)] = Math.Min(ra, rb);
+        }
+
+        var lineTableUser = new Dictionary<ulong, int>();
+        foreach (var unit in units)
+        {
+            if (unit.StmtList is { } stmtList)
+            {
+                if (lineTableUser.TryGetValue(stmtList, out int other))
+                    Union(other, unit.Index);
+                else
+                    lineTableUser.Add(stmtList, unit.Index);
+            }
+            if (!unit.Abbreviations.HasRefAddr)
+                continue;
+            var scanner = unit.Scan();
+            while (scanner.NextDie())
+            {
+                if (!scanner.Abbreviation!.HasRefAddr)
+                    continue;
+                while (scanner.NextAttribute(out var attribute))
+                {
+                    if (attribute.Kind != AttributeValueKind.InfoReference)
+                        continue;
+                    var target = file.FindUnitContaining((long)Math.Min(attribute.Value, long.MaxValue), unit.IsTypeSectionUnit);
+                    if (target is null)
+                        throw unit.Info.Error(attribute.ValueOffset, $"reference 0x{attribute.Value:x} does not point into a unit");
+                    Union(unit.Index, target.Index);
+                }
+            }
+        }
+
+        var buckets = new SortedDictionary<int, List<int>>();
+        for (int i = 0; i < units.Count; i++)
+        {
+            int root = Find(i);
+            if (!buckets.TryGetValue(root, out var members))
+                buckets.Add(root, members = []);
+            members.Add(i);
+        }
+        return buckets.Values.Select(b => b.ToArray()).ToList();
+    }
+}

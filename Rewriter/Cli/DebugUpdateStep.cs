@@ -1,0 +1,70 @@
+using Rewriter.DebugUpdate;
+using Rewriter.DebugUpdate.Contract;
+using Rewriter.Diagnostics;
+using Rewriter.Elf;
+using Rewriter.Elf.Reading;
+using Rewriter.Elf.Writing;
+using Rewriter.Emission;
+
+namespace Rewriter.Cli;
+
+/// <summary>
+/// --update-debug-sections after code moved: hands the input's debug sections and the emitted
+/// code's address map to the debug update, and puts what it returns into the output request.
+/// </summary>
+public static class DebugUpdateStep
+{
+    public static ElfRewriteRequest Apply(ElfFile elf, ElfRewriteRequest request, EmittedCode code, DebugUpdateOptions options, Log log, PhaseTimer timer)
+    {
+        var input = timer.MeasureNested("read debug sections", () => DebugSectionLoader.Load(elf, log));
+        if (!input.Contains(Rewriter.DebugUpdate.Reading.DebugSectionNames.Info))
+            return request;
+        var map = AddressMapAdapter.FromEmittedCode(code);
+        var result = timer.MeasureNested("debug update", () => DebugUpdater.Update(input, map, options));
+        Report(result.Statistics, options, timer, log);
+        foreach (var warning in result.Warnings)
+            log.Warning(warning);
+
+        var replaced = new Dictionary<int, SectionReplacement>(request.ReplacedSections);
+        var removed = new HashSet<int>(request.RemovedSections);
+        var added = new List<NewSection>(request.NewNonAllocatedSections);
+        foreach (var (name, chunks) in result.Sections.OrderBy(s => s.Key, StringComparer.Ordinal))
+        {
+            if (elf.FindSection(name) is { } section)
+                // Written back plain: the bytes are no longer the compressed ones.
+                replaced[section.Index] = new SectionReplacement(chunks, section.Header.Flags & ~SectionFlags.Compressed);
+            else
+                added.Add(new NewSection(name, SectionType.ProgBits, SectionFlags.None, 0, 1, Join(chunks)));
+        }
+        foreach (var name in result.DroppedSections)
+            if (elf.FindSection(name) is { } section)
+                removed.Add(section.Index);
+        return request with { ReplacedSections = replaced, RemovedSections = removed, NewNonAllocatedSections = added };
+    }
+
+    private static void Report(DebugUpdateStatistics statistics, DebugUpdateOptions options, PhaseTimer timer, Log log)
+    {
+        timer.Record("debug: partition", statistics.Partition);
+        timer.Record("debug: build buckets", statistics.Build);
+        timer.Record("debug: merge", statistics.Merge);
+        log.Info($"debug update: {statistics.UnitCount} units in {statistics.BucketCount} buckets on {options.ThreadCount} threads; " +
+            $"largest bucket {statistics.LargestBucketUnits} units, {statistics.LargestBucketShare:P1} of .debug_info " +
+            $"(bounds the build's speedup at {(statistics.LargestBucketShare > 0 ? 1 / statistics.LargestBucketShare : 1):0.#}x); " +
+            $"partition {statistics.Partition.TotalMilliseconds:0.0} ms, build {statistics.Build.TotalMilliseconds:0.0} ms, merge {statistics.Merge.TotalMilliseconds:0.0} ms; " +
+            $"measured speedup bound at 4/8/16/64 threads: {statistics.SpeedupBound(4):0.0}/{statistics.SpeedupBound(8):0.0}/{statistics.SpeedupBound(16):0.0}/{statistics.SpeedupBound(64):0.0}x");
+    }
+
+    private static ReadOnlyMemory<byte> Join(IReadOnlyList<ReadOnlyMemory<byte>> chunks)
+    {
+        if (chunks.Count == 1)
+            return chunks[0];
+        var bytes = new byte[chunks.Sum(c => c.Length)];
+        int at = 0;
+        foreach (var chunk in chunks)
+        {
+            chunk.Span.CopyTo(bytes.AsSpan(at));
+            at += chunk.Length;
+        }
+        return bytes;
+    }
+}

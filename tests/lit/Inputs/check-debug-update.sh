@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# check-debug-update.sh — does --update-debug-sections keep the debug information true?
+#
+#   check-debug-update.sh [--no-relocs] [--full] [--uninitialised NAME] BINARY PROFILE|- [PROGRAM-ARGS...]
+#
+# Rewrites BINARY with each layout below and --update-debug-sections, and checks for each output:
+#   - it behaves like BINARY (stdout, stderr, exit status);
+#   - llvm-dwarfdump-22 --verify reports no kind of error that BINARY does not have;
+#   - `rewriter verify-debug BINARY OUTPUT` finds no difference;
+#   - the same gdb session (a breakpoint on every function; backtrace, args, locals at each stop)
+#     gives the same transcript; lldb-22 too for the first layout.
+# Once per binary: the output is byte-identical for --debug-thread-count 1, 2, 4, 8, 16 and for
+# two runs. --full adds cluster-shuffle seeds 3–10 (for tools/, not CI). Exit 1 on any finding.
+set -u
+no_relocs=0 full=0
+compare_options=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --no-relocs) no_relocs=1; shift ;;
+    --full) full=1; shift ;;
+    --uninitialised) compare_options+=(--uninitialised "$2"); shift 2 ;;
+    *) break ;;
+  esac
+done
+bin=$1 profile=$2
+shift 2
+rewriter=${RW_REWRITER:?RW_REWRITER is not set}
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+compare="$here/../../../tools/debug-compare.d/debug_compare.py"
+dwarfdump=$(command -v llvm-dwarfdump-22 || echo /usr/lib/llvm-22/bin/llvm-dwarfdump)
+work="$bin.debug"
+rm -rf "$work" && mkdir -p "$work"
+failures=0
+fail() { echo "check-debug-update: FAIL: $*"; failures=$((failures + 1)); }
+
+run() { # run PROGRAM TAG
+  (cd "$work" && timeout 60 env -i PATH=/usr/bin:/bin LC_ALL=C "$1" "${@:3}" </dev/null >"$work/$2.out" 2>"$work/$2.err"; echo $? >"$work/$2.status")
+}
+# The kinds of error llvm-dwarfdump --verify reports, offsets and values masked.
+verify_kinds() {
+  timeout 300 "$dwarfdump" --verify "$1" 2>&1 | grep -E '^error:' | grep -v 'Aggregated error counts\|occurred [0-9]* time' \
+    | sed -E 's/0x[0-9a-fA-F]+/0xN/g; s/[0-9]+/N/g' | sort -u
+}
+run "$bin" original "$@"
+verify_kinds "$bin" >"$work/input.verify"
+
+layouts=("--reorder-blocks=reverse --split-functions" "--reorder-blocks=cluster-shuffle --seed 1" "--reorder-blocks=cluster-shuffle --seed 2")
+if [ "$full" = 1 ]; then for seed in 3 4 5 6 7 8 9 10; do layouts+=("--reorder-blocks=cluster-shuffle --seed $seed"); done; fi
+if [ "$profile" != "-" ]; then
+  layouts+=("--reorder-blocks=ext-tsp --data $profile"
+            "--reorder-blocks=ext-tsp --split-functions --split-all-cold --data $profile"
+            "--reorder-blocks=ext-tsp --split-functions --reorder-functions=cdsort --data $profile --lite=0")
+fi
+
+i=0
+for options in "${layouts[@]}"; do
+  i=$((i + 1))
+  out="$work/out$i"
+  # shellcheck disable=SC2086 # options are words on purpose
+  if ! "$rewriter" "$bin" -o "$out" $options --update-debug-sections -v >"$work/rw$i.log" 2>&1; then
+    fail "$options: rewriter failed:"; sed 's/^/  | /' "$work/rw$i.log" | tail -5; continue
+  fi
+  if [ "$no_relocs" = 0 ]; then
+    grep -q 'RW-INFO: emitted [1-9]' "$work/rw$i.log" || fail "$options: no function was moved"
+  fi
+  grep -q 'RW-INFO: debug update:' "$work/rw$i.log" || grep -q 'rewrote 0 functions' "$work/rw$i.log" || fail "$options: no debug update ran"
+  run "$out" "out$i" "$@"
+  for stream in out err status; do
+    cmp -s "$work/original.$stream" "$work/out$i.$stream" || fail "$options: $stream differs from the original's"
+  done
+  verify_kinds "$out" >"$work/out$i.verify"
+  new=$(comm -13 "$work/input.verify" "$work/out$i.verify")
+  [ -z "$new" ] || { fail "$options: llvm-dwarfdump --verify reports errors the input lacks:"; sed 's/^/  | /' <<<"$new" | head -5; }
+  if ! "$rewriter" verify-debug "$bin" "$out" >"$work/verify$i.log" 2>&1; then
+    fail "$options: verify-debug finds differences:"; grep -m5 'RW-ERROR\|error' "$work/verify$i.log" | sed 's/^/  | /'
+  fi
+  debuggers=gdb
+  [ "$i" = 1 ] && debuggers=both
+  if ! python3 "$compare" "$bin" "$out" --debugger "$debuggers" "${compare_options[@]}" -- "$@" >"$work/debug$i.log" 2>&1; then
+    fail "$options: the debugger sessions differ:"; head -20 "$work/debug$i.log" | sed 's/^/  | /'
+  fi
+done
+
+# Byte-identical for every thread count and across runs.
+options=${layouts[${#layouts[@]}-1]}
+# shellcheck disable=SC2086
+"$rewriter" "$bin" -o "$work/det.ref" $options --update-debug-sections --debug-thread-count 1 >/dev/null 2>&1
+for threads in 2 4 8 16 16; do
+  # shellcheck disable=SC2086
+  "$rewriter" "$bin" -o "$work/det.$threads" $options --update-debug-sections --debug-thread-count $threads >/dev/null 2>&1
+  cmp -s "$work/det.ref" "$work/det.$threads" || fail "$options: --debug-thread-count $threads gives another output than 1"
+done
+
+if [ "$failures" -gt 0 ]; then
+  echo "check-debug-update: $failures failure(s) for $bin"
+  exit 1
+fi
+echo "check-debug-update: OK: ${#layouts[@]} layouts of $bin keep their debug information"

@@ -1,0 +1,185 @@
+#!/usr/bin/env python3
+"""Run the same gdb (and lldb) batch session on an original and a rewritten program and compare.
+
+For every function with debug information (or those named with --function), a one-shot
+breakpoint; at each stop the backtrace, the arguments and the locals. Addresses, the binary's
+path and process ids are masked, so the transcripts must be equal line for line.
+
+    debug_compare.py ORIGINAL REWRITTEN [--debugger gdb|lldb|both] [--function F ...]
+                     [--max-functions N] [--keep DIR] [-- PROGRAM ARGS...]
+
+Exit status 0 when the transcripts are equal (and the original's shows at least one stop),
+1 when they differ (a unified diff is printed), 2 on a usage or tool error.
+"""
+import argparse
+import difflib
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+HEX = re.compile(r"0x[0-9a-fA-F]+")
+PID = re.compile(r"(process|pid =?) ?[0-9]+")
+THREAD = re.compile(r"\[(New )?Thread 0x[0-9a-f]+ \(LWP [0-9]+\)[^\]]*\]")
+LWP = re.compile(r"LWP [0-9]+")
+
+
+def tool(*names):
+    for name in names:
+        found = shutil.which(name) or (os.path.exists(f"/usr/lib/llvm-22/bin/{name}") and f"/usr/lib/llvm-22/bin/{name}")
+        if found:
+            return found
+    return None
+
+
+def functions_with_debug_info(gdb, program):
+    """Names of the functions gdb knows from the DWARF, in gdb's (sorted) order."""
+    out = subprocess.run([gdb, "-nx", "-batch", "-ex", "set width 0", "-ex", "info functions", program],
+                         stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120).stdout
+    names = []
+    in_debug = False
+    for line in out.splitlines():
+        if line.startswith("File "):
+            in_debug = True
+            continue
+        if line.startswith("Non-debugging symbols"):
+            in_debug = False
+            continue
+        if not in_debug:
+            continue
+        m = re.search(r"(?:^|[\s*&])([A-Za-z_][\w:~<>]*)\(", line)
+        # Template and lambda names do not survive gdb's linespec parser as written: left out.
+        if m and "<" not in m.group(1) and ">" not in m.group(1) and m.group(1) not in names:
+            names.append(m.group(1))
+    return names
+
+
+def mask(text, program):
+    text = text.replace(program, "BINARY")
+    text = THREAD.sub("[Thread]", text)
+    text = LWP.sub("LWP N", text)
+    text = PID.sub(r"\1 N", text)
+    return HEX.sub("0xADDR", text)
+
+
+def gdb_session(gdb, program, functions, args):
+    script = ["set pagination off", "set confirm off", "set width 0", "set style enabled off",
+              "set print thread-events off", "set breakpoint pending off"]
+    for name in functions:
+        script += [f"tbreak {name}", "commands", "bt", "info args", "info locals", "continue", "end"]
+    script += ["run " + " ".join(args)]
+    with tempfile.NamedTemporaryFile("w", suffix=".gdb", delete=False) as f:
+        f.write("\n".join(script) + "\n")
+        path = f.name
+    try:
+        result = subprocess.run([gdb, "-nx", "-batch", "-x", path, program], stdin=subprocess.DEVNULL,
+                                capture_output=True, text=True, timeout=300)
+    finally:
+        os.unlink(path)
+    # Breakpoint numbers and addresses are masked; "Temporary breakpoint N at ...: file F, line L." stays.
+    return mask(result.stdout + result.stderr, program)
+
+
+def lldb_session(lldb, program, functions, args):
+    commands = ["settings set auto-confirm true", "settings set use-color false"]
+    for name in functions:
+        commands.append(f"breakpoint set --one-shot true --name {name} -C bt -C \"frame variable\" -C \"process continue\"")
+    commands += ["process launch -o /dev/null -e /dev/null -- " + " ".join(args)]
+    argv = [lldb, "--no-lldbinit", "-b"]
+    for c in commands:
+        argv += ["-o", c]
+    argv += [program]
+    result = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=300)
+    text = mask(result.stdout + result.stderr, program)
+    # lldb prints the executable's path and its load address in "Current executable" / "Process N launched".
+    return "\n".join(l for l in text.splitlines() if not l.startswith(("Current executable", "(lldb) target create")))
+
+
+def drop_unstable(before, again, after):
+    first, second, rewritten = before.splitlines(), again.splitlines(), after.splitlines()
+    if len(first) != len(second):
+        return before, after
+    unstable = {i for i, (a, b) in enumerate(zip(first, second)) if a != b}
+    if not unstable:
+        return before, after
+    keep = lambda lines: "\n".join("<unstable>" if i in unstable else l for i, l in enumerate(lines))
+    return keep(first), keep(rewritten) if len(rewritten) == len(first) else after
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("original")
+    parser.add_argument("rewritten")
+    parser.add_argument("--debugger", choices=["gdb", "lldb", "both"], default="both")
+    parser.add_argument("--function", action="append", default=[])
+    parser.add_argument("--max-functions", type=int, default=60)
+    parser.add_argument("--keep", help="write the transcripts into this directory")
+    parser.add_argument("--uninitialised", action="append", default=[], metavar="NAME",
+                        help="a local that is read before it is set (its value is whatever the stack held, code bytes included): its value is not compared")
+    parser.add_argument("program_args", nargs="*")
+    argv = sys.argv[1:]
+    program_args = []
+    if "--" in argv:
+        at = argv.index("--")
+        argv, program_args = argv[:at], argv[at + 1:]
+    options = parser.parse_args(argv)
+    options.program_args += program_args
+
+    gdb, lldb = tool("gdb"), tool("lldb-22", "lldb")
+    if gdb is None:
+        print("debug_compare: gdb not found", file=sys.stderr)
+        return 2
+    functions = options.function or functions_with_debug_info(gdb, options.original)[: options.max_functions]
+    if not functions:
+        print("debug_compare: the original has no functions with debug information", file=sys.stderr)
+        return 2
+    debuggers = ["gdb", "lldb"] if options.debugger == "both" else [options.debugger]
+    status = 0
+    for debugger in debuggers:
+        if debugger == "lldb" and lldb is None:
+            print("debug_compare: lldb-22 not found", file=sys.stderr)
+            return 2
+        run = (lambda p: gdb_session(gdb, p, functions, options.program_args)) if debugger == "gdb" \
+            else (lambda p: lldb_session(lldb, p, functions, options.program_args))
+        # Both run as "<dir>/a/prog" and "<dir>/b/prog": the same argv[0] and environment size,
+        # so even uninitialised stack contents print the same.
+        with tempfile.TemporaryDirectory() as work:
+            copies = []
+            for side, path in (("a", options.original), ("b", options.rewritten)):
+                os.makedirs(os.path.join(work, side))
+                copy = os.path.join(work, side, "prog")
+                shutil.copy2(path, copy)
+                for suffix in (".dwp",):
+                    if os.path.exists(path + suffix):
+                        shutil.copy2(path + suffix, copy + suffix)
+                copies.append(copy)
+            before, again, after = run(copies[0]), run(copies[0]), run(copies[1])
+        # A line that differs between two sessions of the original (an uninitialised local holding
+        # the stack canary, say) says nothing about the debug information: it is left out.
+        before, after = drop_unstable(before, again, after)
+        for name in options.uninitialised:
+            pattern = re.compile(rf"^({re.escape(name)} = ).*$", re.M)
+            before, after = pattern.sub(r"\1<uninitialised>", before), pattern.sub(r"\1<uninitialised>", after)
+        if options.keep:
+            os.makedirs(options.keep, exist_ok=True)
+            for name, text in (("original", before), ("rewritten", after)):
+                with open(os.path.join(options.keep, f"{debugger}.{name}.txt"), "w") as f:
+                    f.write(text)
+        stops = before.count("#0 ") if debugger == "gdb" else before.count("* thread #")
+        if stops == 0:
+            print(f"debug_compare: {debugger}: the original's session stopped nowhere", file=sys.stderr)
+            print(before[-2000:], file=sys.stderr)
+            return 2
+        if before != after:
+            status = 1
+            sys.stdout.writelines(difflib.unified_diff(before.splitlines(True), after.splitlines(True),
+                                                       f"{debugger}: original", f"{debugger}: rewritten"))
+        else:
+            print(f"debug_compare: {debugger}: {len(functions)} breakpoints, {stops} stops, transcripts equal")
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -54,7 +54,7 @@ public static class VerifyDebugCommand
                 opened.Add(elf);
                 return elf;
             }
-            var splitFiles = splitPaths.Select(path => DebugSectionLoader.Load(Open(path, isSplitFile: true), log)).ToList();
+            var splitFiles = splitPaths.Select(path => LoadSplitFile(Open(path, isSplitFile: true), log)).ToList();
             var before = new DebugInput(DebugSectionLoader.Load(Open(originalPath), log), splitFiles);
             var rewrittenElf = Open(rewrittenPath);
             var after = new DebugInput(DebugSectionLoader.Load(rewrittenElf, log), splitFiles);
@@ -84,6 +84,24 @@ public static class VerifyDebugCommand
             ?? throw new InputFormatException(AddressMap.SectionName, "not an address map this version of the rewriter can read", rewritten.Path);
         log.Info($"{rewritten.Path}: comparing through its address map ({map.Count} instructions in {map.Fragments.Count} fragments)");
         return AddressMapAdapter.FromStoredMap(map);
+    }
+
+    /// <summary>
+    /// A .dwo or .dwp named on the command line, its units read once here so that a malformed one
+    /// is blamed on itself rather than on the program.
+    /// </summary>
+    private static DebugSections LoadSplitFile(ElfFile elf, Log log)
+    {
+        var sections = DebugSectionLoader.Load(elf, log);
+        try
+        {
+            DwarfFile.Open(sections);
+        }
+        catch (DwarfFormatException e)
+        {
+            throw new InputFormatException($"{e.Section}+0x{e.Offset:x}", e.Problem, elf.Path);
+        }
+        return sections;
     }
 
     /// <summary>Opens an ELF file; errors in a file other than the first argument name that file.</summary>

@@ -93,15 +93,4 @@ public class CommandLineSpellingTests
             "RW-WARNING: -peepholes=none is ignored: peephole optimizations are not implemented",
         ]);
     }
-
-    [Fact]
-    public void Verify_debug_usage_error_is_one_line_on_stderr()
-    {
-        var (exitCode, stdout, stderr) = CliRunner.Run("verify-debug", Input);
-        exitCode.ShouldBe(1);
-        stdout.ShouldBeEmpty();
-        stderr.ShouldStartWith("rewriter: error: ");
-        stderr.ShouldContain("verify-debug needs ORIGINAL and REWRITTEN");
-        stderr.TrimEnd('\n').ShouldNotContain('\n');
-    }
 }

@@ -13,7 +13,7 @@ namespace Rewriter.Tests.Cli;
 /// </summary>
 public class WholeRewriteMutationTests
 {
-    private const string Program = """
+    internal const string Program = """
         #include <cstdio>
         #include <stdexcept>
         #include <vector>

@@ -29,10 +29,10 @@ public static class CommandLine
 
         var input = app.Argument("INPUT", "the linked ELF x86-64 program or shared object to rewrite");
         var output = app.Option("-o|--output <FILE>", "the output file (written to a temporary file and renamed on success)", CommandOptionType.SingleValue);
-        var updateDebug = app.Option("--update-debug-sections", "keep the DWARF debug information valid for the output (carried over unchanged when no code moves; refused with a layout option until the debug update exists)", CommandOptionType.NoValue);
+        var updateDebug = app.Option("--update-debug-sections", "keep the DWARF debug information valid for the output (carried over unchanged when no code moves, rebuilt for the new layout when it does)", CommandOptionType.NoValue);
         var verbose = app.Option("-v|--verbose[:<LEVEL>]", "print RW-INFO lines, and a stack trace for internal errors (-v, -v N or -v=N: any level from 1 prints them all; 0 prints none)", CommandOptionType.SingleOrNoValue);
         var timeRewrite = app.Option("--time-rewrite", "print time, allocation and peak memory for each phase", CommandOptionType.NoValue);
-        var forceNewSegment = app.Option("--force-new-segment", "testing: add a new empty PT_LOAD segment with a relocated program-header table", CommandOptionType.NoValue);
+        var forceNewSegment = app.Option("--force-new-segment", "testing: add a new empty PT_LOAD segment (and a program header for it)", CommandOptionType.NoValue);
 
         var data = app.Option("-b|--data <FILE>", "the profile: .fdata from llvm-bolt -instrument or perf2bolt (branch or no_lbr samples)", CommandOptionType.SingleValue);
         var threadCount = app.Option("--thread-count <N>", "threads for disassembly, CFG building and code emission (default: the number of cores); results do not depend on it", CommandOptionType.SingleValue);
@@ -46,7 +46,7 @@ public static class CommandLine
         var splitAllCold = app.Option("--split-all-cold", "with --split-functions: every never-executed block goes cold (what splitting does here anyway)", CommandOptionType.NoValue);
         var reorderFunctions = app.Option("--reorder-functions <ALGORITHM>", "function order in the new .text: none, exec-count, hfsort, cdsort, user", CommandOptionType.SingleValue);
         var functionOrder = app.Option("--function-order <FILE>", "with --reorder-functions=user: one function name per line", CommandOptionType.SingleValue);
-        var alignFunctions = app.Option("--align-functions <N>", "alignment of each function in the new .text (default 64)", CommandOptionType.SingleValue);
+        var alignFunctions = app.Option("--align-functions <N>", "alignment of each function in the new .text, a power of two (default 64)", CommandOptionType.SingleValue);
         var alignMaxBytes = app.Option("--align-functions-max-bytes <N>", "skip the alignment when it needs more padding than this (default 32)", CommandOptionType.SingleValue);
         var lite = app.Option("--lite[:<BOOL>]", "with a profile and a layout option: analyse and move only the functions the profile names (default 1, as llvm-bolt); --lite=0 processes every function", CommandOptionType.SingleOrNoValue);
         var printAfter = app.Option("--print-after <PASS>", "print the layout after a pass: reorder-blocks, split-functions, reorder-functions, validate-layout", CommandOptionType.SingleValue);

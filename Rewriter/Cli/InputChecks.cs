@@ -66,10 +66,13 @@ public static class InputChecks
     {
         if (EhFrameReader.Read(elf) is not { } frames)
             return;
-        // x86-64 instructions are byte-aligned: a CIE claiming otherwise cannot describe them.
         foreach (var cie in frames.Cies)
-            if (cie.CodeAlignment != 1)
-                throw InputFormatException.At(".eh_frame", (ulong)cie.Offset, $"CIE code alignment factor {cie.CodeAlignment} is not 1");
+        {
+            CheckCie(cie);
+            // The personality pointer (or its GOT slot, when indirect) is re-encoded for the new .eh_frame.
+            if (cie.Augmentation.Contains('P') && !elf.Sections.Any(s => s.Header.IsAllocated && cie.Personality >= s.Header.Address && cie.Personality - s.Header.Address < s.Header.Size))
+                throw InputFormatException.At(".eh_frame", (ulong)cie.Offset, $"CIE: personality 0x{cie.Personality:x} is in no section");
+        }
         var code = elf.Sections.Where(s => (s.Header.Flags & SectionFlags.ExecInstr) != 0 && s.Header.IsAllocated).Select(s => s.Header).ToList();
         foreach (var fde in frames.Fdes)
         {
@@ -80,4 +83,32 @@ public static class InputChecks
                     $"FDE for [0x{fde.PcBegin:x}, +0x{fde.PcRange:x}) lies outside the program's code");
         }
     }
+
+    /// <summary>
+    /// What the .eh_frame writer must reproduce for moved code: byte-aligned code, the augmentation
+    /// letters of GCC and LLVM, and pointers stored absolute or pc-relative (LSDA pointers in a
+    /// fixed size).
+    /// </summary>
+    private static void CheckCie(Cie cie)
+    {
+        string? problem = null;
+        if (cie.CodeAlignment != 1)
+            problem = $"code alignment factor {cie.CodeAlignment} is not 1";
+        else if (cie.Augmentation.Length > 0 && (cie.Augmentation[0] != 'z' || cie.Augmentation.Skip(1).Any(c => c is not ('R' or 'P' or 'L' or 'S' or 'B' or 'G'))))
+            problem = $"augmentation \"{cie.Augmentation}\" is not supported";
+        else if (cie.Augmentation.Contains('R') && !Writable(cie.FdeEncoding))
+            problem = $"FDE pointer encoding 0x{cie.FdeEncoding:x2} is not supported";
+        else if (cie.Augmentation.Contains('L') && cie.LsdaEncoding != PointerEncoding.Omit && (!Writable(cie.LsdaEncoding) || PointerEncoding.FixedSize(cie.LsdaEncoding) == 0))
+            problem = $"LSDA pointer encoding 0x{cie.LsdaEncoding:x2} is not supported";
+        else if (cie.Augmentation.Contains('P') && !Writable((byte)(cie.PersonalityEncoding & ~PointerEncoding.Indirect)))
+            problem = $"personality pointer encoding 0x{cie.PersonalityEncoding:x2} is not supported";
+        if (problem != null)
+            throw InputFormatException.At(".eh_frame", (ulong)cie.Offset, $"CIE: {problem}");
+    }
+
+    /// <summary>Stored absolute or pc-relative, in one of the DWARF value formats.</summary>
+    private static bool Writable(byte encoding) =>
+        (encoding & 0x70) is 0 or PointerEncoding.PcRelative
+        && (encoding & 0x0f) is PointerEncoding.Absolute or PointerEncoding.UData2 or PointerEncoding.UData4 or PointerEncoding.UData8
+            or PointerEncoding.SData2 or PointerEncoding.SData4 or PointerEncoding.SData8 or PointerEncoding.Uleb128 or PointerEncoding.Sleb128;
 }

@@ -11,13 +11,9 @@ work=$1
 programs=$2
 rewriter=${RW_REWRITER:?RW_REWRITER is not set}
 bolt=$(command -v llvm-bolt-22 || command -v llvm-bolt)
-failures=0
-fail() { echo "check-bolt-command-line: FAIL: $*"; failures=$((failures + 1)); }
-mkdir -p "$work"
-
-run() { # run PROGRAM TAG ARGS...: stdout, stderr and exit status into $work/TAG.*
-  (cd "$work" && timeout 60 env -i PATH=/usr/bin:/bin LC_ALL=C "$1" "${@:3}" </dev/null >"$work/$2.out" 2>"$work/$2.err"; echo $? >"$work/$2.status")
-}
+# shellcheck source=program-harness.sh
+source "$(dirname "${BASH_SOURCE[0]}")/program-harness.sh"
+start_harness check-bolt-command-line "$work"
 
 # name | compiler and flags | source | program arguments
 while IFS='|' read -r name build source args; do

@@ -9,10 +9,9 @@ set -u
 bin=$1
 shift
 rewriter=${RW_REWRITER:?RW_REWRITER is not set}
-work="$bin.build-id"
-rm -rf "$work" && mkdir -p "$work"
-failures=0
-fail() { echo "check-build-id: FAIL: $*"; failures=$((failures + 1)); }
+# shellcheck source=program-harness.sh
+source "$(dirname "${BASH_SOURCE[0]}")/program-harness.sh"
+start_harness check-build-id "$bin.build-id"
 build_id() { readelf -n "$1" | awk '/Build ID:/ { print $3 }'; }
 
 "$rewriter" "$bin" -o "$work/out" -v "$@" 2>"$work/rw.log" || { fail "rewriter failed"; cat "$work/rw.log"; exit 1; }

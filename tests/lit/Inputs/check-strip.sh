@@ -13,14 +13,9 @@ bin=$1
 profile=$2
 shift 2
 rewriter=${RW_REWRITER:?RW_REWRITER is not set}
-work="$bin.strip"
-rm -rf "$work" && mkdir -p "$work"
-failures=0
-fail() { echo "check-strip: FAIL: $*"; failures=$((failures + 1)); }
-
-run() { # run PROGRAM TAG: stdout, stderr and exit status into $work/TAG.*
-  (cd "$work" && timeout 60 env -i PATH=/usr/bin:/bin LC_ALL=C "$1" "${@:3}" </dev/null >"$work/$2.out" 2>"$work/$2.err"; echo $? >"$work/$2.status")
-}
+# shellcheck source=program-harness.sh
+source "$(dirname "${BASH_SOURCE[0]}")/program-harness.sh"
+start_harness check-strip "$bin.strip"
 same_as_original() { # same_as_original TAG WHAT
   for part in out err status; do
     cmp -s "$work/original.$part" "$work/$1.$part" || fail "$2: $part differs from the original"

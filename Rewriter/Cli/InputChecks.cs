@@ -70,12 +70,14 @@ public static class InputChecks
         {
             CheckCie(cie);
             // The personality pointer (or its GOT slot, when indirect) is re-encoded for the new .eh_frame.
-            if (cie.Augmentation.Contains('P') && !elf.Sections.Any(s => s.Header.IsAllocated && cie.Personality >= s.Header.Address && cie.Personality - s.Header.Address < s.Header.Size))
+            if (cie.Augmentation.Contains('P') && !InImage(elf, cie.Personality))
                 throw InputFormatException.At(".eh_frame", (ulong)cie.Offset, $"CIE: personality 0x{cie.Personality:x} is in no section");
         }
         var code = elf.Sections.Where(s => (s.Header.Flags & SectionFlags.ExecInstr) != 0 && s.Header.IsAllocated).Select(s => s.Header).ToList();
         foreach (var fde in frames.Fdes)
         {
+            if (fde.Lsda is { } lsda && lsda != 0 && !InImage(elf, lsda))
+                throw InputFormatException.At(".eh_frame", (ulong)fde.Offset, $"FDE's LSDA pointer 0x{lsda:x} is in no section");
             if (fde.PcBegin == 0)
                 continue;
             if (!code.Any(c => fde.PcBegin >= c.Address && fde.PcBegin < c.Address + c.Size && fde.PcRange <= c.Address + c.Size - fde.PcBegin))
@@ -105,6 +107,9 @@ public static class InputChecks
         if (problem != null)
             throw InputFormatException.At(".eh_frame", (ulong)cie.Offset, $"CIE: {problem}");
     }
+
+    private static bool InImage(ElfFile elf, ulong address) =>
+        elf.Sections.Any(s => s.Header.IsAllocated && address >= s.Header.Address && address - s.Header.Address < s.Header.Size);
 
     /// <summary>Stored absolute or pc-relative, in one of the DWARF value formats.</summary>
     private static bool Writable(byte encoding) =>

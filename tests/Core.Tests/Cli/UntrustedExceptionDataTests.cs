@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using Rewriter.Elf.EhFrame;
 using Rewriter.Elf.Reading;
 using Rewriter.Tests.Support;
@@ -24,9 +23,9 @@ public class UntrustedExceptionDataTests
             var symbols = SymbolTable.Find(elf, ".symtab")!;
             var symbol = Enumerable.Range(0, symbols.Count).Select(i => symbols[i]).First(s => s.Type == Rewriter.Elf.SymbolType.Func && s.Value == fde.PcBegin);
             (name, address, size) = (symbols.GetName(symbol), symbol.Value, symbol.Size);
-            // The FDE: length, CIE pointer, pc_begin and pc_range (sdata4 each), augmentation length, LSDA pointer.
-            int lsdaField = (int)elf.FindSection(".eh_frame")!.Header.Offset + fde.Offset + 17;
-            BinaryPrimitives.WriteInt32LittleEndian(image.AsSpan(lsdaField), 0x4000_0000); // points at nothing
+            // The LSDA's first byte, its LPStart encoding, made indirect: a form the reader does not take.
+            var exceptTable = elf.Sections.First(s => s.Header.IsAllocated && fde.Lsda >= s.Header.Address && fde.Lsda < s.Header.Address + s.Header.Size);
+            image[exceptTable.Header.Offset + (fde.Lsda!.Value - exceptTable.Header.Address)] = PointerEncoding.Indirect | PointerEncoding.PcRelative | PointerEncoding.SData4;
         }
         string input = ElfMutation.Save(image, "unreadable-lsda");
         string output = TestPrograms.TempPath("unreadable-lsda.out");

@@ -27,6 +27,8 @@ public sealed class CodeAddressMap : IRangeTranslator
     private readonly ulong[] _coverageEnds;    // end of each instruction's output coverage (= start when dropped)
     private readonly ulong[] _exactEnds;       // end of each instruction's own output bytes
     private readonly AddressRange[] _moved;    // input ranges of the moved functions, normalized
+    private readonly Fragment[] _byInput;      // the fragments by input function start
+    private readonly Lazy<int[]> _byOutput;    // instructions with bytes, by output address (for the verifier)
 
     /// <summary>The map of a rewrite that moved no code: every address stays.</summary>
     public static CodeAddressMap Identity { get; } = new([], [], null, []);
@@ -58,8 +60,16 @@ public sealed class CodeAddressMap : IRangeTranslator
         var sortedFragments = fragments.OrderBy(f => f.OutputStart).ToArray();
         Fragments = sortedFragments;
         _moved = AddressRange.Normalize(sortedFragments.Select(f => new AddressRange(f.InputStart, f.InputEnd))).ToArray();
+        _byInput = sortedFragments.OrderBy(f => f.InputStart).ThenBy(f => f.OutputStart).ToArray();
         _coverageEnds = CoverageEnds(_inputs, _outputs, ends, sortedFragments);
         _exactEnds = ends ?? _coverageEnds;
+        _byOutput = new Lazy<int[]>(() =>
+        {
+            var withBytes = Enumerable.Range(0, _inputs.Length).Where(i => _coverageEnds[i] > _outputs[i]).ToArray();
+            var keys = withBytes.Select(i => _outputs[i]).ToArray();
+            Array.Sort(keys, withBytes);
+            return withBytes;
+        });
     }
 
     /// <summary>The fragments, in output address order.</summary>
@@ -142,6 +152,53 @@ public sealed class CodeAddressMap : IRangeTranslator
         }
         if (position < inputRange.End)
             Append(outputRanges, position, inputRange.End);
+    }
+
+    /// <summary>True when <paramref name="input"/> is a moved instruction the rewriter dropped (it has no output bytes).</summary>
+    public bool IsDropped(InputAddress input)
+    {
+        int index = Array.BinarySearch(_inputs, input.Value);
+        return index >= 0 && _coverageEnds[index] == _outputs[index];
+    }
+
+    /// <summary>
+    /// The input instruction whose bytes start at <paramref name="output"/> (dropped instructions
+    /// have none); false when no moved instruction starts there.
+    /// </summary>
+    public bool TryTranslateBack(OutputAddress output, out InputAddress input)
+    {
+        var byOutput = _byOutput.Value;
+        int lo = 0, hi = byOutput.Length - 1;
+        while (lo <= hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            ulong at = _outputs[byOutput[mid]];
+            if (at < output.Value) lo = mid + 1;
+            else if (at > output.Value) hi = mid - 1;
+            else
+            {
+                input = new InputAddress(_inputs[byOutput[mid]]);
+                return true;
+            }
+        }
+        input = default;
+        return false;
+    }
+
+    /// <summary>The fragments of the functions starting in [start, end), by input start, hot before cold.</summary>
+    public ReadOnlySpan<Fragment> FragmentsOfFunctionsIn(ulong start, ulong end)
+    {
+        int lo = 0, hi = _byInput.Length;
+        while (lo < hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            if (_byInput[mid].InputStart < start) lo = mid + 1;
+            else hi = mid;
+        }
+        int first = lo;
+        while (lo < _byInput.Length && _byInput[lo].InputStart < end)
+            lo++;
+        return _byInput.AsSpan(first, lo - first);
     }
 
     /// <summary>The input ranges of the moved functions that overlap [start, end), in address order.</summary>

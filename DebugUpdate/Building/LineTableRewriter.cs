@@ -65,7 +65,8 @@ public static class LineTableRewriter
         foreach (var range in moved)
         {
             ulong from = Math.Max(range.Start, sequenceStart), to = Math.Min(range.End, sequenceEnd);
-            foreach (var fragment in map.Fragments)
+            // A moved range may start before the sequence: the fragments of functions overlapping it.
+            foreach (var fragment in map.FragmentsOfFunctionsIn(range.Start, to))
             {
                 if (fragment.InputStart >= to || fragment.InputEnd <= from || fragment.OutputSize == 0)
                     continue;

@@ -13,6 +13,9 @@ public sealed class ListWriter(UnitRewriteContext context)
     private readonly bool _dwarf5 = context.Encoding.Version >= 5;
     private readonly int _addressSize = context.Encoding.AddressSize;
     private readonly List<int> _listOffsets = [];
+    private readonly ByteWriter _expression = new(64);
+    private readonly List<DieReference> _expressionReferences = [];
+    private readonly List<AddressRange> _bounded = [];
 
     /// <summary>List bytes: the whole contribution (DWARF 4) or the body after the offset table (DWARF 5).</summary>
     public ByteWriter Body { get; } = new(256);
@@ -55,9 +58,17 @@ public sealed class ListWriter(UnitRewriteContext context)
         SectionView source, ulong baseAddress)
     {
         int offset = Begin();
-        var expression = new ByteWriter(64);
-        var expressionReferences = new List<DieReference>();
-        ulong usedBase = _dwarf5 ? 0 : StartPairs(entries.Where(e => e.Kind == LocationListEntryKind.Bounded).Select(e => e.Range).ToList(), baseAddress);
+        var expression = _expression;
+        var expressionReferences = _expressionReferences;
+        ulong usedBase = 0;
+        if (!_dwarf5)
+        {
+            _bounded.Clear();
+            foreach (var entry in entries)
+                if (entry.Kind == LocationListEntryKind.Bounded)
+                    _bounded.Add(entry.Range);
+            usedBase = StartPairs(_bounded, baseAddress);
+        }
         foreach (var entry in entries)
         {
             expression.Clear();
@@ -109,7 +120,9 @@ public sealed class ListWriter(UnitRewriteContext context)
     // address selection entry first.
     private ulong StartPairs(List<AddressRange> ranges, ulong baseAddress)
     {
-        bool fits = ranges.All(r => r.Start >= baseAddress && r.End >= baseAddress && !(r.Start == baseAddress && r.End == baseAddress));
+        bool fits = true;
+        foreach (var r in ranges)
+            fits &= r.Start >= baseAddress && r.End >= baseAddress && !(r.Start == baseAddress && r.End == baseAddress);
         if (fits)
             return baseAddress;
         Body.WriteUnsigned(_addressSize == 8 ? ulong.MaxValue : (1UL << (_addressSize * 8)) - 1, _addressSize);

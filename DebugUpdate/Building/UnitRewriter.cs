@@ -493,7 +493,7 @@ public sealed class UnitRewriter
                     entries.Add((entry.Kind, default, entry.Expression, expressionOffset));
                     break;
                 case LocationListEntryKind.Bounded:
-                    foreach (var piece in _context.TranslateRanges([entry.Range]))
+                    foreach (var piece in _context.TranslateRange(entry.Range))
                         entries.Add((entry.Kind, piece, entry.Expression, expressionOffset));
                     break;
                 // View pairs belong to the input's entries; the re-split list has none.

@@ -177,9 +177,16 @@ public static class LineTableReader
     /// <summary>Runs the line-number program and returns its rows.</summary>
     public static LineRow[] RunProgram(SectionView section, LineProgramHeader header, int defaultAddressSize)
     {
+        var rows = new List<LineRow>(Math.Max(4, ((int)header.End - (int)header.ProgramOffset) / 2));
+        RunProgram(section, header, defaultAddressSize, rows);
+        return rows.ToArray();
+    }
+
+    /// <summary>Runs the line-number program, appending its rows to <paramref name="rows"/> (a caller's reused list).</summary>
+    public static void RunProgram(SectionView section, LineProgramHeader header, int defaultAddressSize, List<LineRow> rows)
+    {
         var cursor = section.CursorAt(header.ProgramOffset);
         int end = (int)header.End;
-        var rows = new List<LineRow>(Math.Max(4, (end - (int)header.ProgramOffset) / 2));
         byte opcodeBase = header.OpcodeBase;
         uint maxOps = header.MaximumOperationsPerInstruction == 0 ? 1u : header.MaximumOperationsPerInstruction;
         ulong minInst = header.MinimumInstructionLength;
@@ -290,7 +297,6 @@ public static class LineTableReader
             if (cursor.Position > end)
                 throw cursor.ErrorAt(opStart, "line program opcode runs past the end of the line table");
         }
-        return rows.ToArray();
     }
 
     private static int ValidSize(int size) => size is 1 or 2 or 4 or 8 ? size : 8;

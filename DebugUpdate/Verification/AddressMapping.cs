@@ -4,97 +4,84 @@ using Rewriter.DebugUpdate.Reading;
 namespace Rewriter.DebugUpdate.Verification;
 
 /// <summary>
-/// Translates original code addresses and range sets, and checks output ranges against them. Exact
-/// when the translator knows ranges; otherwise by membership of the known instruction addresses
-/// (sample points: original line rows and range starts).
+/// The verifier's view of <see cref="CodeAddressMap"/>: what an original code address, end or range
+/// must have become, and the messages that say how an output value differs from that.
 /// </summary>
-internal sealed class AddressMapping
+internal sealed class AddressMapping(CodeAddressMap map)
 {
-    private readonly IAddressTranslator _translator;
-    private readonly IRangeTranslator? _rangeTranslator;
-    private ulong[] _samples = [];
-    private (ulong Output, ulong Input)[] _translatedSamples = [];
-
-    public AddressMapping(IAddressTranslator translator)
-    {
-        _translator = translator;
-        _rangeTranslator = translator as IRangeTranslator;
-    }
-
     /// <summary>Address 0 and the -1/-2 tombstones mark code the linker discarded; it has no translation.</summary>
     public static bool IsDead(ulong address) => address == 0 || address >= 0xffff_ffff_ffff_fffeUL;
 
     public bool TryTranslate(ulong address, out ulong output)
     {
-        bool known = _translator.TryTranslate(new InputAddress(address), out var translated);
+        bool known = map.TryTranslate(new InputAddress(address), out var translated);
         output = translated.Value;
         return known;
     }
 
-    public void SetSamplePoints(IEnumerable<ulong> addresses)
+    /// <summary>True when the instruction at <paramref name="input"/> was dropped: nothing in the output describes it.</summary>
+    public bool IsDropped(ulong input) => map.IsDropped(new InputAddress(input));
+
+    /// <summary>The input instruction whose output bytes start at <paramref name="output"/>.</summary>
+    public bool TryTranslateBack(ulong output, out ulong input)
     {
-        _samples = addresses.Where(a => !IsDead(a)).Distinct().Order().ToArray();
-        var translated = new List<(ulong, ulong)>(_samples.Length);
-        foreach (var address in _samples)
-            if (TryTranslate(address, out var output))
-                translated.Add((output, address));
-        translated.Sort();
-        _translatedSamples = translated.ToArray();
+        bool known = map.TryTranslateBack(new OutputAddress(output), out var translated);
+        input = translated.Value;
+        return known;
     }
 
-    public static List<AddressRange> Live(IEnumerable<AddressRange> ranges) => ranges.Where(r => !IsDead(r.Start)).ToList();
+    /// <summary>The output address just past the instruction ending at <paramref name="end"/> (a return address).</summary>
+    public bool TryTranslateEnd(ulong end, out ulong output)
+    {
+        bool known = map.TryTranslateEnd(new InputAddress(end), out var translated);
+        output = translated.Value;
+        return known;
+    }
 
-    /// <summary>Null when <paramref name="rewritten"/> covers exactly the translation of <paramref name="original"/>; else why not.</summary>
+    /// <summary>The live ranges (not of discarded code), normalized.</summary>
+    public static List<AddressRange> Live(IEnumerable<AddressRange> ranges)
+    {
+        var live = new List<AddressRange>();
+        foreach (var range in ranges)
+            if (!IsDead(range.Start))
+                live.Add(range);
+        RangeSets.Normalize(live);
+        return live;
+    }
+
+    /// <summary>Appends the output coverage of a live, non-empty original range (unnormalized).</summary>
+    public void AppendTranslation(AddressRange original, List<AddressRange> into) => map.TranslateRange(original, into);
+
+    /// <summary>The normalized output coverage of the live parts of <paramref name="original"/>.</summary>
+    public List<AddressRange> TranslateRanges(IEnumerable<AddressRange> original)
+    {
+        var expected = new List<AddressRange>();
+        foreach (var range in original)
+            if (!IsDead(range.Start) && !range.IsEmpty)
+                map.TranslateRange(range, expected);
+        RangeSets.Normalize(expected);
+        return expected;
+    }
+
+    /// <summary>Null when <paramref name="rewritten"/> covers exactly the translation of <paramref name="original"/>; else both values.</summary>
     public string? CompareRanges(List<AddressRange> original, List<AddressRange> rewritten)
     {
-        var liveOriginal = AddressRange.Normalize(Live(original));
-        var liveRewritten = AddressRange.Normalize(Live(rewritten));
-        if (_rangeTranslator is not null)
-        {
-            var expected = new List<AddressRange>();
-            foreach (var range in liveOriginal)
-                if (!_rangeTranslator.TryTranslateRange(range, expected))
-                    return $"original range {range} has no translation";
-            expected = AddressRange.Normalize(expected);
-            if (!expected.SequenceEqual(liveRewritten))
-                return $"ranges {Format(liveRewritten)}, expected {Format(expected)} (original {Format(liveOriginal)})";
+        var expected = TranslateRanges(original);
+        var actual = Live(rewritten);
+        if (RangeSets.Equal(expected, actual))
             return null;
-        }
-
-        foreach (var range in liveOriginal)
-        {
-            if (!TryTranslate(range.Start, out var start))
-                return $"original range start 0x{range.Start:x} has no translation";
-            if (!Contains(liveRewritten, start))
-                return $"original range {range} starts at 0x{start:x} in the output, outside {Format(liveRewritten)}";
-            int first = LowerBound(_samples, range.Start);
-            for (int i = first; i < _samples.Length && _samples[i] < range.End; i++)
-            {
-                if (TryTranslate(_samples[i], out var output) && !Contains(liveRewritten, output))
-                    return $"code at 0x{_samples[i]:x} (now 0x{output:x}) is inside the original ranges but outside {Format(liveRewritten)}";
-            }
-        }
-        foreach (var range in liveRewritten)
-        {
-            int first = LowerBound(_translatedSamples, range.Start);
-            for (int i = first; i < _translatedSamples.Length && _translatedSamples[i].Output < range.End; i++)
-            {
-                var (output, input) = _translatedSamples[i];
-                if (!Contains(liveOriginal, input))
-                    return $"output range {range} covers 0x{output:x}, which comes from 0x{input:x} outside the original ranges {Format(liveOriginal)}";
-            }
-        }
-        return null;
+        return $"ranges {Format(actual)} in the output, expected {Format(expected)} (original {Format(Live(original))})";
     }
 
-    /// <summary>Null when <paramref name="rewritten"/> is the translation of <paramref name="original"/>.</summary>
-    public string? ComparePoint(ulong original, ulong rewritten)
+    /// <summary>Null when <paramref name="rewritten"/> is the translation of the code address <paramref name="original"/>.</summary>
+    public string? ComparePoint(ulong original, ulong rewritten, bool isEnd = false)
     {
         if (IsDead(original))
             return null;
-        if (!TryTranslate(original, out var expected))
-            return $"0x{original:x} has no translation";
-        return expected == rewritten ? null : $"0x{rewritten:x}, expected 0x{expected:x} (original 0x{original:x})";
+        bool known = isEnd ? TryTranslateEnd(original, out var expected) : TryTranslate(original, out expected);
+        if (!known)
+            return $"0x{rewritten:x} in the output, but the original 0x{original:x} is not an instruction {(isEnd ? "end" : "start")} of moved code";
+        return expected == rewritten ? null : $"0x{rewritten:x} in the output, expected 0x{expected:x} (original 0x{original:x})";
     }
 
     public static bool Contains(List<AddressRange> normalized, ulong address)
@@ -115,32 +102,4 @@ internal sealed class AddressMapping
 
     public static string Format(List<AddressRange> ranges) =>
         ranges.Count == 0 ? "{}" : ranges.Count <= 4 ? string.Join(" ", ranges) : $"{string.Join(" ", ranges.Take(4))} ... ({ranges.Count} ranges)";
-
-    private static int LowerBound(ulong[] values, ulong key)
-    {
-        int lo = 0, hi = values.Length;
-        while (lo < hi)
-        {
-            int mid = (lo + hi) >>> 1;
-            if (values[mid] < key)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        return lo;
-    }
-
-    private static int LowerBound((ulong Output, ulong Input)[] values, ulong key)
-    {
-        int lo = 0, hi = values.Length;
-        while (lo < hi)
-        {
-            int mid = (lo + hi) >>> 1;
-            if (values[mid].Output < key)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        return lo;
-    }
 }

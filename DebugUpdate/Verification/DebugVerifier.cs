@@ -5,30 +5,81 @@ namespace Rewriter.DebugUpdate.Verification;
 
 /// <summary>
 /// The core of `rewriter verify-debug ORIGINAL REWRITTEN`: checks that the rewritten program's
-/// debug information describes the translated original faithfully. Malformed DWARF on either side
-/// raises <see cref="DwarfFormatException"/>.
+/// debug information says what the original's said, translated through the address map — every
+/// DIE of every unit (main, type and split) attribute by attribute, every line row, and the index
+/// sections (.debug_aranges, .debug_names, .gdb_index) against the DIEs. Unit pairs are compared in
+/// parallel, each into a report of its own, merged in unit order: the result does not depend on the
+/// thread count. Malformed DWARF on either side raises <see cref="DwarfFormatException"/>;
+/// <see cref="FindBadInput"/> then says which file it came from.
 /// </summary>
 public static class DebugVerifier
 {
-    public static VerificationReport Compare(DebugInput original, DebugInput rewritten, IAddressTranslator translator)
+    public static VerificationReport Compare(DebugInput original, DebugInput rewritten, CodeAddressMap map, int threadCount = 0)
     {
         var originalFile = DwarfFile.Open(original.Main, original.SplitFiles);
         var rewrittenFile = DwarfFile.Open(rewritten.Main, rewritten.SplitFiles);
-        return Compare(originalFile, rewrittenFile, translator);
+        return Compare(originalFile, rewrittenFile, map, threadCount);
     }
 
-    public static VerificationReport Compare(DwarfFile original, DwarfFile rewritten, IAddressTranslator translator)
+    public static VerificationReport Compare(DwarfFile original, DwarfFile rewritten, CodeAddressMap map, int threadCount = 0)
     {
+        var mapping = new AddressMapping(map);
         var report = new VerificationReport();
-        var mapping = new AddressMapping(translator);
-
-        // Line rows first: their addresses are the instruction starts the range checks sample.
-        var samples = LineTableComparer.Compare(original, rewritten, mapping, report);
-        mapping.SetSamplePoints(samples);
-
-        var comparer = new DieTreeComparer(mapping, report);
         if (original.Units.Count != rewritten.Units.Count)
             report.Add(DifferenceKind.Structure, "(file)", $"{rewritten.Units.Count} units in the output, {original.Units.Count} in the original");
+
+        var pairs = Pairs(original, rewritten, report);
+        int mainCount = Math.Min(original.Units.Count, rewritten.Units.Count);
+        var originalUnitRanges = new List<AddressRange>?[original.Units.Count];
+        var rewrittenUnitRanges = new List<AddressRange>?[rewritten.Units.Count];
+        var reports = new VerificationReport[pairs.Count];
+        var failures = new Exception?[pairs.Count];
+
+        var options = new ParallelOptions { MaxDegreeOfParallelism = threadCount > 0 ? threadCount : Environment.ProcessorCount };
+        Parallel.For(0, pairs.Count, options,
+            () => (Dies: new DieTreeComparer(mapping), Lines: new LineTableComparer(mapping)),
+            (i, loop, comparers) =>
+            {
+                var (before, after) = pairs[i];
+                var pairReport = new VerificationReport();
+                try
+                {
+                    comparers.Lines.Compare(before, after, pairReport);
+                    comparers.Dies.CompareUnits(before, after, pairReport);
+                    if (!before.IsSplit)
+                    {
+                        originalUnitRanges[before.Index] = before.GetRanges(0);
+                        rewrittenUnitRanges[after.Index] = after.GetRanges(0);
+                    }
+                }
+                catch (Exception e)
+                {
+                    failures[i] = e;
+                    loop.Break(); // every lower pair still runs, so the lowest failure is the one reported
+                    return (new DieTreeComparer(mapping), new LineTableComparer(mapping)); // its buffers may be half way
+                }
+                // PERF: a unit's DIE index is dropped as soon as its pair is done: memory stays bounded by the threads' units.
+                before.ReleaseDies();
+                after.ReleaseDies();
+                HeapBound.Check();
+                reports[i] = pairReport;
+                return comparers;
+            },
+            _ => { });
+        // The first unit's error, whatever the thread count.
+        if (failures.FirstOrDefault(e => e is not null) is { } failure)
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+        foreach (var pairReport in reports)
+            report.Merge(pairReport);
+
+        CompareIndexSections(original, rewritten, originalUnitRanges, rewrittenUnitRanges, mapping, report);
+        return report;
+    }
+
+    /// <summary>Unit pairs: main units by position, split compile units through their skeletons, split type units by signature.</summary>
+    private static List<(DwarfUnit Original, DwarfUnit Rewritten)> Pairs(DwarfFile original, DwarfFile rewritten, VerificationReport report)
+    {
+        var pairs = new List<(DwarfUnit, DwarfUnit)>();
         int count = Math.Min(original.Units.Count, rewritten.Units.Count);
         for (int i = 0; i < count; i++)
         {
@@ -39,37 +90,89 @@ public static class DebugVerifier
                 report.Add(DifferenceKind.Structure, DiePaths.Of(before, 0), $"unit {i} is a {after.Header.UnitType} unit in the output, {before.Header.UnitType} in the original");
                 continue;
             }
-            comparer.CompareUnits(before, after);
+            pairs.Add((before, after));
             if (before.SplitUnit is { } splitBefore)
             {
                 if (after.SplitUnit is { } splitAfter)
-                    comparer.CompareUnits(splitBefore, splitAfter);
+                    pairs.Add((splitBefore, splitAfter));
                 else
                     report.Add(DifferenceKind.Structure, DiePaths.Of(before, 0), "the output's split unit was not found (missing .dwo/.dwp or dwo_id changed)");
             }
-            // Units are compared one at a time; drop their indexes to bound memory.
-            before.ReleaseDies();
-            after.ReleaseDies();
         }
-        CompareSplitTypeUnits(original, rewritten, comparer, report);
-        return report;
-    }
-
-    // Type units that live in .dwo files/packages have no skeleton; pair them by signature.
-    private static void CompareSplitTypeUnits(DwarfFile original, DwarfFile rewritten, DieTreeComparer comparer, VerificationReport report)
-    {
         foreach (var split in original.SplitFiles)
         {
             foreach (var unit in split.Units)
             {
                 if (!unit.Header.IsTypeUnit)
                     continue;
-                var counterpart = rewritten.FindTypeUnit(unit.Header.TypeSignature);
-                if (counterpart is null)
-                    report.Add(DifferenceKind.Structure, DiePaths.Of(unit, 0), $"type unit 0x{unit.Header.TypeSignature:x16} is missing from the output");
+                if (rewritten.FindTypeUnit(unit.Header.TypeSignature) is { } counterpart)
+                    pairs.Add((unit, counterpart));
                 else
-                    comparer.CompareUnits(unit, counterpart);
+                    report.Add(DifferenceKind.Structure, DiePaths.Of(unit, 0), $"type unit 0x{unit.Header.TypeSignature:x16} is missing from the output");
             }
+        }
+        return pairs;
+    }
+
+    private static void CompareIndexSections(DwarfFile original, DwarfFile rewritten, List<AddressRange>?[] originalUnitRanges,
+        List<AddressRange>?[] rewrittenUnitRanges, AddressMapping mapping, VerificationReport report)
+    {
+        bool hadAranges = original.Sections.Contains(DebugSectionNames.Aranges);
+        bool hasAranges = rewritten.Sections.Contains(DebugSectionNames.Aranges);
+        if (hadAranges || hasAranges)
+        {
+            if (hadAranges && !hasAranges)
+                report.Add(DifferenceKind.Aranges, DebugSectionNames.Aranges, "the output has no .debug_aranges; the original had one");
+            else
+                CuAddressTableComparer.Compare(DifferenceKind.Aranges, DebugSectionNames.Aranges,
+                    CuAddressTableComparer.ArangesByUnit(original, "original", report), CuAddressTableComparer.ArangesByUnit(rewritten, "output", report),
+                    originalUnitRanges, rewrittenUnitRanges, rewritten, mapping, report);
+        }
+        NameIndexComparer.Compare(original, rewritten, report);
+        GdbIndexComparer.Compare(original, rewritten, originalUnitRanges, rewrittenUnitRanges, mapping, report);
+        foreach (var unit in original.Units) unit.ReleaseDies();
+        foreach (var unit in rewritten.Units) unit.ReleaseDies();
+    }
+
+    /// <summary>
+    /// After <see cref="Compare(DebugInput, DebugInput, CodeAddressMap, int)"/> threw
+    /// <paramref name="error"/>: the sections of the file that cannot be read. An error in a .dwo
+    /// section or a package index is in a split file (the one that does not open alone, when there
+    /// are several); otherwise the original is read alone the way the comparison reads it (compared
+    /// with itself), and when it reads cleanly the rewritten program is to blame.
+    /// </summary>
+    public static DebugSections FindBadInput(DebugInput original, DebugInput rewritten, DwarfFormatException error)
+    {
+        bool inSplitFile = error.Section.EndsWith(DebugSectionNames.DwoSuffix, StringComparison.Ordinal)
+            || error.Section is DebugSectionNames.CuIndex or DebugSectionNames.TuIndex;
+        if (inSplitFile && original.SplitFiles.Count > 0)
+            return original.SplitFiles.FirstOrDefault(split => !Opens(split)) ?? original.SplitFiles[0];
+        return ReadsCleanly(original) ? rewritten.Main : original.Main;
+    }
+
+    private static bool Opens(DebugSections split)
+    {
+        try
+        {
+            DwarfFile.Open(split);
+            return true;
+        }
+        catch (DwarfFormatException)
+        {
+            return false;
+        }
+    }
+
+    private static bool ReadsCleanly(DebugInput input)
+    {
+        try
+        {
+            Compare(input, input, CodeAddressMap.Identity, threadCount: 1);
+            return true;
+        }
+        catch (DwarfFormatException)
+        {
+            return false;
         }
     }
 }

@@ -3,93 +3,194 @@ using Rewriter.DebugUpdate.Reading;
 namespace Rewriter.DebugUpdate.Verification;
 
 /// <summary>
-/// Checks that every original line row has an equal row (file path, line, column, flags,
-/// discriminator) at its translated address, and that the output has no rows for code the original
-/// did not describe. Rows are compared across the whole program because a rewriter may re-cut
-/// sequences and tables.
+/// Compares a unit's line table with its counterpart's: every original row must have an equal row
+/// (file path, line, column, flags, discriminator) at its translated address, and the output may
+/// have no row for code the original did not describe. Sequences may be cut differently (a moved
+/// function becomes a sequence of its own). One instance per thread: its row lists are reused.
 /// </summary>
-internal static class LineTableComparer
+internal sealed class LineTableComparer(AddressMapping mapping)
 {
-    private readonly record struct RowKey(string? File, uint Line, uint Column, LineRowFlags Flags, uint Discriminator)
+    private readonly record struct RowKey(int File, uint Line, uint Column, LineRowFlags Flags, uint Discriminator);
+
+    /// <summary>A row at an address (the translated one, for an original row), and where it came from.</summary>
+    private readonly record struct Row(ulong Address, RowKey Key, ulong OriginalAddress);
+
+    private static readonly Comparison<Row> ByAddress = (a, b) => a.Address.CompareTo(b.Address);
+
+    private readonly Dictionary<string, int> _pathIds = new(StringComparer.Ordinal);
+    private readonly List<string?> _paths = [];
+    private readonly List<LineRow> _lineRows = [];
+    private readonly List<Row> _originalRows = [];
+    private readonly List<Row> _rewrittenRows = [];
+    private readonly List<Row> _originalByInput = [];
+    private int[] _fileIds = new int[64];
+
+    public void Compare(DwarfUnit original, DwarfUnit rewritten, VerificationReport report)
     {
-        public override string ToString() =>
-            $"{File ?? "?"}:{Line}:{Column}{(Discriminator != 0 ? $" discriminator {Discriminator}" : "")} [{Flags}]";
+        if (original.IsSplit || original.StmtList is not { } offset)
+            return;
+        string? label = null;
+        string Label() => label ??= $"line table 0x{offset:x} of {DiePaths.Segment(original, 0)}";
+        if (rewritten.IsSplit || rewritten.StmtList is null)
+        {
+            report.Add(DifferenceKind.LineTable, Label(), "the output unit has no line table");
+            return;
+        }
+        _pathIds.Clear();
+        _paths.Clear();
+        _originalByInput.Clear();
+        Collect(original, _originalRows, translate: true, report, Label);
+        Collect(rewritten, _rewrittenRows, translate: false, report, Label);
+        SortByAddress(_originalRows);
+        SortByAddress(_rewrittenRows);
+
+        // PERF: both sides sorted by (translated) address, then one merge pass; no searching.
+        int o = 0, r = 0;
+        while (o < _originalRows.Count || r < _rewrittenRows.Count)
+        {
+            ulong address = o < _originalRows.Count && (r >= _rewrittenRows.Count || _originalRows[o].Address <= _rewrittenRows[r].Address)
+                ? _originalRows[o].Address : _rewrittenRows[r].Address;
+            int originalEnd = o, rewrittenEnd = r;
+            while (originalEnd < _originalRows.Count && _originalRows[originalEnd].Address == address) originalEnd++;
+            while (rewrittenEnd < _rewrittenRows.Count && _rewrittenRows[rewrittenEnd].Address == address) rewrittenEnd++;
+            if (originalEnd == o)
+            {
+                for (int i = r; i < rewrittenEnd; i++)
+                    if (!IsContinuation(address, _rewrittenRows[i].Key))
+                        report.Add(DifferenceKind.Extra, Label(), $"output row at 0x{address:x} ({Describe(_rewrittenRows[i].Key)}) describes code with no original row");
+            }
+            else
+            {
+                for (int i = o; i < originalEnd; i++)
+                {
+                    var row = _originalRows[i];
+                    if (!Contains(_rewrittenRows, r, rewrittenEnd, row.Key))
+                        report.Add(DifferenceKind.LineTable, Label(), rewrittenEnd == r
+                            ? $"row at 0x{row.OriginalAddress:x} ({Describe(row.Key)}) is missing at 0x{address:x}: the output has no row there"
+                            : $"row at 0x{row.OriginalAddress:x} ({Describe(row.Key)}) is missing at 0x{address:x}; the output has {Describe(_rewrittenRows[r].Key)} there");
+                }
+            }
+            o = originalEnd;
+            r = rewrittenEnd;
+        }
     }
 
-    private readonly record struct Row(ulong Address, RowKey Key, string Table);
-
-    /// <summary>Compares, and returns the live original row addresses (instruction starts) for range checks.</summary>
-    public static List<ulong> Compare(DwarfFile original, DwarfFile rewritten, AddressMapping mapping, VerificationReport report)
+    /// <summary>
+    /// A row that only restates the original row covering its instruction (where a new block order
+    /// made the middle of an original row start a run of output code): no statement start, and the
+    /// same file, line, column and discriminator as that original row.
+    /// </summary>
+    private bool IsContinuation(ulong output, RowKey key)
     {
-        var originalRows = CollectRows(original);
-        var rewrittenRows = CollectRows(rewritten);
-
-        var byAddress = new Dictionary<ulong, List<RowKey>>();
-        foreach (var row in rewrittenRows)
+        const LineRowFlags starts = LineRowFlags.IsStmt | LineRowFlags.PrologueEnd | LineRowFlags.EpilogueBegin | LineRowFlags.BasicBlock;
+        if ((key.Flags & starts) != 0 || !mapping.TryTranslateBack(output, out ulong input))
+            return false;
+        if (_originalByInput.Count == 0)
         {
-            if (!byAddress.TryGetValue(row.Address, out var keys))
-                byAddress[row.Address] = keys = [];
-            keys.Add(row.Key);
+            _originalByInput.AddRange(_originalRows);
+            _originalByInput.Sort((a, b) => a.OriginalAddress.CompareTo(b.OriginalAddress));
         }
-
-        var translatedAddresses = new HashSet<ulong>();
-        foreach (var row in originalRows)
+        int lo = 0, hi = _originalByInput.Count - 1, covering = -1;
+        while (lo <= hi)
         {
-            report.LineRowsCompared++;
-            if (!mapping.TryTranslate(row.Address, out var output))
+            int mid = (lo + hi) >>> 1;
+            if (_originalByInput[mid].OriginalAddress <= input) { covering = mid; lo = mid + 1; }
+            else hi = mid - 1;
+        }
+        if (covering < 0)
+            return false;
+        var original = _originalByInput[covering].Key;
+        return original.File == key.File && original.Line == key.Line && original.Column == key.Column && original.Discriminator == key.Discriminator;
+    }
+
+    private static bool Contains(List<Row> rows, int from, int to, RowKey key)
+    {
+        for (int i = from; i < to; i++)
+            if (rows[i].Key == key)
+                return true;
+        return false;
+    }
+
+    private static void SortByAddress(List<Row> rows)
+    {
+        for (int i = 1; i < rows.Count; i++)
+        {
+            if (rows[i].Address < rows[i - 1].Address)
             {
-                report.Add(DifferenceKind.LineTable, row.Table, $"row at 0x{row.Address:x} ({row.Key}) has no translation");
+                rows.Sort(ByAddress);
+                return;
+            }
+        }
+    }
+
+    /// <summary>The unit's rows outside discarded sequences; an original row's address is translated (a row with no translation is reported).</summary>
+    private void Collect(DwarfUnit unit, List<Row> rows, bool translate, VerificationReport report, Func<string> label)
+    {
+        rows.Clear();
+        _lineRows.Clear();
+        var strings = new LineStringSources(unit.Sections.Str, unit.Sections.LineStr, unit.Header.Version >= 5 ? unit.StringOffsets : null);
+        var header = LineTableReader.ReadHeader(unit.Sections.Line, unit.StmtList!.Value, strings);
+        LineTableReader.RunProgram(unit.Sections.Line, header, unit.Header.AddressSize, _lineRows);
+        string? compilationDirectory = unit.CompilationDirectory;
+        Array.Fill(_fileIds, -1);
+        bool deadSequence = false, sequenceStart = true;
+        foreach (var row in _lineRows)
+        {
+            if (sequenceStart)
+            {
+                deadSequence = AddressMapping.IsDead(row.Address);
+                sequenceStart = false;
+            }
+            if (row.IsEndSequence)
+            {
+                sequenceStart = true;
                 continue;
             }
-            translatedAddresses.Add(output);
-            if (!byAddress.TryGetValue(output, out var candidates))
-                report.Add(DifferenceKind.LineTable, row.Table, $"row at 0x{row.Address:x} ({row.Key}) is missing at 0x{output:x}: the output has no row there");
-            else if (!candidates.Contains(row.Key))
-                report.Add(DifferenceKind.LineTable, row.Table,
-                    $"row at 0x{row.Address:x} ({row.Key}) is missing at 0x{output:x}; rows there: {string.Join("; ", candidates.Take(3))}");
+            if (deadSequence)
+                continue;
+            var key = new RowKey(FileId(header, row.File, compilationDirectory), row.Line, row.Column, row.Flags, row.Discriminator);
+            if (translate)
+            {
+                report.LineRowsCompared++;
+                if (mapping.IsDropped(row.Address))
+                    continue; // the instruction was dropped: its rows describe no output bytes
+                if (!mapping.TryTranslate(row.Address, out var output))
+                {
+                    report.Add(DifferenceKind.LineTable, label(), $"row at 0x{row.Address:x} ({Describe(key)}) has no translation");
+                    continue;
+                }
+                rows.Add(new Row(output, key, row.Address));
+            }
+            else
+                rows.Add(new Row(row.Address, key, row.Address));
         }
-        foreach (var row in rewrittenRows)
-        {
-            if (!translatedAddresses.Contains(row.Address))
-                report.Add(DifferenceKind.Extra, row.Table, $"output row at 0x{row.Address:x} ({row.Key}) describes code with no original row");
-        }
-        return originalRows.Select(r => r.Address).ToList();
     }
 
-    private static List<Row> CollectRows(DwarfFile file)
+    /// <summary>A number per distinct path; PERF: a row's file number maps to it through an array, each path joined once.</summary>
+    private int FileId(LineProgramHeader header, uint file, string? compilationDirectory)
     {
-        var rows = new List<Row>();
-        var seen = new HashSet<ulong>();
-        foreach (var unit in file.Units)
+        if (file < (uint)_fileIds.Length && _fileIds[file] >= 0)
+            return _fileIds[file];
+        string? path = header.FilePath(file, compilationDirectory);
+        string key = path ?? "\0?";
+        if (!_pathIds.TryGetValue(key, out int id))
         {
-            if (unit.IsSplit || unit.StmtList is not { } offset || !seen.Add(offset))
-                continue;
-            var table = unit.ReadLineTable();
-            if (table is null)
-                continue;
-            string label = $"line table 0x{offset:x} of {DiePaths.Segment(unit, 0)}";
-            string? compilationDirectory = unit.CompilationDirectory;
-            var paths = new Dictionary<uint, string?>();
-            bool deadSequence = false, sequenceStart = true;
-            foreach (var row in table.Rows)
-            {
-                if (sequenceStart)
-                {
-                    deadSequence = AddressMapping.IsDead(row.Address);
-                    sequenceStart = false;
-                }
-                if (row.IsEndSequence)
-                {
-                    sequenceStart = true;
-                    continue;
-                }
-                if (deadSequence)
-                    continue;
-                if (!paths.TryGetValue(row.File, out var path))
-                    paths[row.File] = path = table.Header.FilePath(row.File, compilationDirectory);
-                rows.Add(new Row(row.Address, new RowKey(path, row.Line, row.Column, row.Flags, row.Discriminator), label));
-            }
+            _pathIds[key] = id = _paths.Count;
+            _paths.Add(path);
         }
-        return rows;
+        if (file < 1u << 16)
+        {
+            if (file >= (uint)_fileIds.Length)
+            {
+                int old = _fileIds.Length;
+                Array.Resize(ref _fileIds, (int)Math.Max(file + 1, (uint)old * 2));
+                Array.Fill(_fileIds, -1, old, _fileIds.Length - old);
+            }
+            _fileIds[file] = id;
+        }
+        return id;
     }
+
+    private string Describe(RowKey key) =>
+        $"{_paths[key.File] ?? "?"}:{key.Line}:{key.Column}{(key.Discriminator != 0 ? $" discriminator {key.Discriminator}" : "")} [{key.Flags}]";
 }

@@ -11,7 +11,8 @@ namespace Rewriter.Cli;
 /// </summary>
 public static class DebugSectionLoader
 {
-    public static DebugSections Load(ElfFile elf, Log log)
+    /// <param name="unreadable">when given, receives the names of debug sections that could not be read</param>
+    public static DebugSections Load(ElfFile elf, Log log, List<string>? unreadable = null)
     {
         var sections = new DebugSections { Label = Path.GetFileName(elf.Path) };
         foreach (var section in elf.Sections)
@@ -22,7 +23,10 @@ public static class DebugSectionLoader
             if (SectionContents.TryRead(elf, section, out var contents, out var problem))
                 sections.Set(section.Name, contents);
             else
+            {
                 log.Warning($"{elf.Path}: section {section}: {problem}");
+                unreadable?.Add(section.Name);
+            }
         }
         return sections;
     }

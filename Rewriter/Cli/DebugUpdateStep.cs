@@ -16,10 +16,17 @@ public static class DebugUpdateStep
 {
     public static ElfRewriteRequest Apply(ElfFile elf, ElfRewriteRequest request, EmittedCode code, DebugUpdateOptions options, Log log, PhaseTimer timer)
     {
-        var input = timer.MeasureNested("read debug sections", () => DebugSectionLoader.Load(elf, log));
+        var unreadable = new List<string>();
+        var input = timer.MeasureNested("read debug sections", () => DebugSectionLoader.Load(elf, log, unreadable));
+        if (unreadable.Count > 0)
+        {
+            // Updating the rest would leave these describing the old code: none is kept.
+            log.Warning($"cannot update {string.Join(", ", unreadable)}, so the debug sections are dropped (they would describe the old code)");
+            return request with { RemovedSections = new HashSet<int>(request.RemovedSections.Concat(DebugSectionIndexes(elf))) };
+        }
         if (!input.Contains(Rewriter.DebugUpdate.Reading.DebugSectionNames.Info))
             return request;
-        var map = AddressMapAdapter.FromEmittedCode(code);
+        var map = timer.MeasureNested("debug address map", () => AddressMapAdapter.FromEmittedCode(code));
         var result = timer.MeasureNested("debug update", () => DebugUpdater.Update(input, map, options));
         Report(result.Statistics, options, timer, log);
         foreach (var warning in result.Warnings)
@@ -31,8 +38,7 @@ public static class DebugUpdateStep
         foreach (var (name, chunks) in result.Sections.OrderBy(s => s.Key, StringComparer.Ordinal))
         {
             if (elf.FindSection(name) is { } section)
-                // Written back plain: the bytes are no longer the compressed ones.
-                replaced[section.Index] = new SectionReplacement(chunks, section.Header.Flags & ~SectionFlags.Compressed);
+                replaced[section.Index] = Replacement(elf, section, chunks);
             else
                 added.Add(new NewSection(name, SectionType.ProgBits, SectionFlags.None, 0, 1, Join(chunks)));
         }
@@ -40,6 +46,18 @@ public static class DebugUpdateStep
             if (elf.FindSection(name) is { } section)
                 removed.Add(section.Index);
         return request with { ReplacedSections = replaced, RemovedSections = removed, NewNonAllocatedSections = added };
+    }
+
+    private static IEnumerable<int> DebugSectionIndexes(ElfFile elf) => elf.Sections
+        .Where(s => s.Name.StartsWith(".debug_", StringComparison.Ordinal) || s.Name == ".gdb_index").Select(s => s.Index);
+
+    /// <summary>A compressed input section is written back compressed the same way (zlib).</summary>
+    private static SectionReplacement Replacement(ElfFile elf, ElfSection section, IReadOnlyList<ReadOnlyMemory<byte>> chunks)
+    {
+        if ((section.Header.Flags & SectionFlags.Compressed) != 0
+            && SectionCompression.ReadHeader(elf.GetRawContents(section)) is { Type: CompressionType.Zlib } header)
+            return new SectionReplacement(SectionCompression.Zlib(chunks, header.Alignment), section.Header.Flags);
+        return new SectionReplacement(chunks, section.Header.Flags & ~SectionFlags.Compressed);
     }
 
     private static void Report(DebugUpdateStatistics statistics, DebugUpdateOptions options, PhaseTimer timer, Log log)

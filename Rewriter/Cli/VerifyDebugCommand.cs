@@ -11,8 +11,8 @@ namespace Rewriter.Cli;
 /// <summary>
 /// `rewriter verify-debug ORIGINAL REWRITTEN`: proves that the rewritten program's debug
 /// information says what the original's said, translated through the address map REWRITTEN
-/// carries (the identity when it has none). Exit 0 when equal, 1 when anything differs (or the
-/// input is bad).
+/// carries (the identity when it has none). Exit 0 when equal, 1 when anything differs, 2 when an
+/// input cannot be read (one `rewriter: error:` line naming the file that is bad).
 /// </summary>
 public static class VerifyDebugCommand
 {
@@ -25,21 +25,31 @@ public static class VerifyDebugCommand
             var original = command.Argument("ORIGINAL", "the program before rewriting");
             var rewritten = command.Argument("REWRITTEN", "the program after rewriting");
             var split = command.Option("--split <FILE>", "a .dwo file or .dwp package of the program (repeatable; FILE.dwp beside ORIGINAL is found by itself)", CommandOptionType.MultipleValue);
+            var threads = command.Option<int>("--thread-count <N>", "threads comparing units in parallel (default: the number of cores); the result never depends on it", CommandOptionType.SingleValue);
             var verbose = command.Option("-v|--verbose", "print RW-INFO lines, and a stack trace for internal errors", CommandOptionType.NoValue);
             command.OnExecute(() =>
             {
                 if (original.Value is null || rewritten.Value is null)
                     throw new CommandLineException("verify-debug needs ORIGINAL and REWRITTEN (rewriter verify-debug ORIGINAL REWRITTEN [--split FILE ...])");
                 var log = new Log(stderr, verbose.HasValue());
+                int threadCount = threads.HasValue() ? threads.ParsedValue : 0;
+                if (threads.HasValue() && threadCount < 1)
+                {
+                    stderr.WriteLine("rewriter: error: --thread-count must be at least 1");
+                    return UnreadableInput;
+                }
                 bool differs = false;
                 int status = ErrorReporting.Run(original.Value, verbose.HasValue(), stderr, () =>
-                    differs = Verify(original.Value, rewritten.Value, split.Values.OfType<string>().ToList(), log, stdout));
-                return status != 0 ? status : differs ? 1 : 0;
+                    differs = Verify(original.Value, rewritten.Value, split.Values.OfType<string>().ToList(), threadCount, log, stdout));
+                return status != 0 ? UnreadableInput : differs ? 1 : 0;
             });
         });
     }
 
-    private static bool Verify(string originalPath, string rewrittenPath, List<string> splitPaths, Log log, TextWriter stdout)
+    /// <summary>The exit status for an input that cannot be read (1 means "differs").</summary>
+    public const int UnreadableInput = 2;
+
+    private static bool Verify(string originalPath, string rewrittenPath, List<string> splitPaths, int threadCount, Log log, TextWriter stdout)
     {
         string besideDwp = originalPath + ".dwp";
         if (splitPaths.Count == 0 && File.Exists(besideDwp))
@@ -54,11 +64,28 @@ public static class VerifyDebugCommand
                 opened.Add(elf);
                 return elf;
             }
-            var splitFiles = splitPaths.Select(path => LoadSplitFile(Open(path, isSplitFile: true), log)).ToList();
-            var before = new DebugInput(DebugSectionLoader.Load(Open(originalPath), log), splitFiles);
+            var paths = new Dictionary<DebugSections, string>(ReferenceEqualityComparer.Instance);
+            DebugSections Load(ElfFile elf, string path)
+            {
+                var sections = DebugSectionLoader.Load(elf, log);
+                paths[sections] = path;
+                return sections;
+            }
+            var splitFiles = splitPaths.Select(path => Load(Open(path, isSplitFile: true), path)).ToList();
+            var before = new DebugInput(Load(Open(originalPath), originalPath), splitFiles);
             var rewrittenElf = Open(rewrittenPath);
-            var after = new DebugInput(DebugSectionLoader.Load(rewrittenElf, log), splitFiles);
-            var report = DebugVerifier.Compare(before, after, Translator(rewrittenElf, log));
+            var after = new DebugInput(Load(rewrittenElf, rewrittenPath), splitFiles);
+            var map = Translator(rewrittenElf, log);
+            VerificationReport report;
+            try
+            {
+                report = DebugVerifier.Compare(before, after, map, threadCount);
+            }
+            catch (DwarfFormatException e)
+            {
+                // Name the file that is bad, not always the first argument.
+                throw new InputFormatException(e.Section + $"+0x{e.Offset:x}", e.Problem, paths[DebugVerifier.FindBadInput(before, after, e)]);
+            }
             report.WriteTo(stdout);
             return report.HasDifferences;
         }
@@ -73,7 +100,7 @@ public static class VerifyDebugCommand
     /// The address map a code-moving rewrite stored in its output; the identity when there is none
     /// (nothing moved).
     /// </summary>
-    private static IAddressTranslator Translator(ElfFile rewritten, Log log)
+    private static CodeAddressMap Translator(ElfFile rewritten, Log log)
     {
         if (rewritten.FindSection(AddressMap.SectionName) is not { } section)
         {
@@ -84,24 +111,6 @@ public static class VerifyDebugCommand
             ?? throw new InputFormatException(AddressMap.SectionName, "not an address map this version of the rewriter can read", rewritten.Path);
         log.Info($"{rewritten.Path}: comparing through its address map ({map.Count} instructions in {map.Fragments.Count} fragments)");
         return AddressMapAdapter.FromStoredMap(map);
-    }
-
-    /// <summary>
-    /// A .dwo or .dwp named on the command line, its units read once here so that a malformed one
-    /// is blamed on itself rather than on the program.
-    /// </summary>
-    private static DebugSections LoadSplitFile(ElfFile elf, Log log)
-    {
-        var sections = DebugSectionLoader.Load(elf, log);
-        try
-        {
-            DwarfFile.Open(sections);
-        }
-        catch (DwarfFormatException e)
-        {
-            throw new InputFormatException($"{e.Section}+0x{e.Offset:x}", e.Problem, elf.Path);
-        }
-        return sections;
     }
 
     /// <summary>Opens an ELF file; errors in a file other than the first argument name that file.</summary>

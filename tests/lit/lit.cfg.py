@@ -9,6 +9,8 @@
 #   errors/     malformed or unusable inputs: one message class per test
 #   cli/        --version, --help, usage errors
 #   debug/      gdb smoke test on a rewritten binary
+#   debug-update/  --update-debug-sections on every test program and layout: behaviour,
+#               llvm-dwarfdump --verify, verify-debug, gdb/lldb sessions, determinism
 #   harness/    self-tests proving that Inputs/check-identity.sh can fail
 #   layout/     code layouts (reverse, shuffles, ext-tsp, splitting, function orders) keep
 #               each test program's behaviour (Inputs/check-layouts.sh)
@@ -75,6 +77,9 @@ gdb = find_tool("gdb")
 bolt = find_tool("llvm-bolt-22", "llvm-bolt")
 
 config.environment["RW_REWRITER"] = rewriter
+# tools/check-debug-update runs the debug-update tests with every layout mode.
+if os.environ.get("RW_DEBUG_UPDATE_FULL"):
+    config.environment["RW_DEBUG_UPDATE_FULL"] = "1"
 config.environment["RW_READELF"] = readelf or "llvm-readelf-22"
 config.environment["RW_DWARFDUMP"] = dwarfdump or "llvm-dwarfdump-22"
 
@@ -83,6 +88,7 @@ config.environment["RW_DWARFDUMP"] = dwarfdump or "llvm-dwarfdump-22"
 # be eaten by %clang.
 config.substitutions.append(("%check-identity", "bash " + os.path.join(inputs_dir, "check-identity.sh")))
 config.substitutions.append(("%check-layouts", "bash " + os.path.join(inputs_dir, "check-layouts.sh")))
+config.substitutions.append(("%check-debug-update", "bash " + os.path.join(inputs_dir, "check-debug-update.sh")))
 config.substitutions.append(("%elfpatch", (python or "python3") + " " + os.path.join(inputs_dir, "elfpatch.py")))
 config.substitutions.append(("%rewriter", rewriter))
 config.substitutions.append(("%clangxx", clangxx or "clang++-22"))
@@ -153,6 +159,8 @@ if compiles(clang, freestanding, "c", "--target=i386-linux-gnu", "-nostdlib",
     config.available_features.add("target-i386")
 if gdb:
     config.available_features.add("gdb")
+if find_tool("lldb-22", "lldb"):
+    config.available_features.add("lldb")
 if bolt:
     config.available_features.add("bolt")
 if python:

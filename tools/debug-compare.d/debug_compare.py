@@ -20,8 +20,13 @@ import subprocess
 import sys
 import tempfile
 
+HARNESS_VERSION = 4  # part of the cache key of the original's sessions: bump when the masking changes
 HEX = re.compile(r"0x[0-9a-fA-F]+")
-PID = re.compile(r"(process|pid =?) ?[0-9]+")
+PID = re.compile(r"(process|pid =?) ?[0-9]+", re.I)
+# Which inlined copy of a function a breakpoint location is numbered by depends on addresses.
+LOCATION = re.compile(r"(breakpoint [0-9]+)\.[0-9]+", re.I)
+# lldb names code as function + byte offset, which a new block order or dropped padding changes.
+OFFSET = re.compile(r"(`[^ ]+) \+ [0-9]+")
 THREAD = re.compile(r"\[(New )?Thread 0x[0-9a-f]+ \(LWP [0-9]+\)[^\]]*\]")
 LWP = re.compile(r"LWP [0-9]+")
 
@@ -61,6 +66,8 @@ def mask(text, program):
     text = THREAD.sub("[Thread]", text)
     text = LWP.sub("LWP N", text)
     text = PID.sub(r"\1 N", text)
+    text = LOCATION.sub(r"\1.N", text)
+    text = OFFSET.sub(r"\1 + N", text)
     return HEX.sub("0xADDR", text)
 
 
@@ -83,18 +90,42 @@ def gdb_session(gdb, program, functions, args):
 
 
 def lldb_session(lldb, program, functions, args):
-    commands = ["settings set auto-confirm true", "settings set use-color false"]
-    for name in functions:
-        commands.append(f"breakpoint set --one-shot true --name {name} -C bt -C \"frame variable\" -C \"process continue\"")
-    commands += ["process launch -o /dev/null -e /dev/null -- " + " ".join(args)]
-    argv = [lldb, "--no-lldbinit", "-b"]
-    for c in commands:
-        argv += ["-o", c]
-    argv += [program]
-    result = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=300)
-    text = mask(result.stdout + result.stderr, program)
-    # lldb prints the executable's path and its load address in "Current executable" / "Process N launched".
-    return "\n".join(l for l in text.splitlines() if not l.startswith(("Current executable", "(lldb) target create")))
+    """The lldb session, driven through lldb's Python API (lldb_session.py beside this file)."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    python_path = subprocess.run([lldb, "-P"], capture_output=True, text=True).stdout.strip()
+    with tempfile.NamedTemporaryFile("w", suffix=".functions", delete=False) as f:
+        f.write("\n".join(functions) + "\n")
+        names = f.name
+    try:
+        # The Python module finds lldb-server through PATH (the lldb binary finds it beside itself).
+        env = dict(os.environ, PYTHONPATH=python_path, LLDB_DEBUGSERVER_PATH=shutil.which("lldb-server-22") or "/usr/lib/llvm-22/bin/lldb-server",
+                   PATH="/usr/lib/llvm-22/bin" + os.pathsep + os.environ.get("PATH", ""))
+        result = subprocess.run([sys.executable, os.path.join(here, "lldb_session.py"), program, names, *args],
+                                stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=300, env=env)
+    finally:
+        os.unlink(names)
+    return mask(result.stdout + result.stderr, program)
+
+
+def original_sessions(debugger, options, copy, run):
+    """Two sessions of the original, kept beside it (ORIGINAL.debug-sessions/) for the next
+    comparison against the same original, functions and arguments."""
+    import hashlib
+    key = hashlib.sha256(repr((HARNESS_VERSION, debugger, os.path.getsize(options.original), os.path.getmtime(options.original),
+                               options.function, options.max_functions, options.program_args)).encode()).hexdigest()[:16]
+    cache = os.path.abspath(options.original) + ".debug-sessions"
+    paths = [os.path.join(cache, f"{debugger}.{key}.{n}.txt") for n in (1, 2)]
+    if all(os.path.exists(p) for p in paths):
+        return tuple(open(p).read() for p in paths)
+    sessions = (run(copy), run(copy))
+    try:
+        os.makedirs(cache, exist_ok=True)
+        for p, text in zip(paths, sessions):
+            with open(p, "w") as f:
+                f.write(text)
+    except OSError:
+        pass  # a read-only place: no cache, same answer
+    return sessions
 
 
 def drop_unstable(before, again, after):
@@ -155,7 +186,8 @@ def main():
                     if os.path.exists(path + suffix):
                         shutil.copy2(path + suffix, copy + suffix)
                 copies.append(copy)
-            before, again, after = run(copies[0]), run(copies[0]), run(copies[1])
+            before, again = original_sessions(debugger, options, copies[0], run)
+            after = run(copies[1])
         # A line that differs between two sessions of the original (an uninitialised local holding
         # the stack canary, say) says nothing about the debug information: it is left out.
         before, after = drop_unstable(before, again, after)
@@ -167,7 +199,7 @@ def main():
             for name, text in (("original", before), ("rewritten", after)):
                 with open(os.path.join(options.keep, f"{debugger}.{name}.txt"), "w") as f:
                     f.write(text)
-        stops = before.count("#0 ") if debugger == "gdb" else before.count("* thread #")
+        stops = before.count("#0 ") if debugger == "gdb" else before.count("\nstop ")
         if stops == 0:
             print(f"debug_compare: {debugger}: the original's session stopped nowhere", file=sys.stderr)
             print(before[-2000:], file=sys.stderr)

@@ -130,7 +130,7 @@ public static class CodeRewrite
             droppedDebug |= debug && !keepDebugSections;
         }
         if (droppedDebug)
-            log.Warning("code moved, so the debug sections are dropped (they would describe the old code); --update-debug-sections will keep them once the debug update exists");
+            log.Warning("code moved, so the debug sections are dropped (they would describe the old code); --update-debug-sections keeps them true");
         return removed;
     }
 }

@@ -31,7 +31,7 @@ public class VerifyDebugArgumentsTests
 
         var (exitCode, stdout, stderr) = CliRunner.Run("verify-debug", program, program, "--split", bad);
 
-        exitCode.ShouldBe(1);
+        exitCode.ShouldBe(Rewriter.Cli.VerifyDebugCommand.UnreadableInput);
         stdout.ShouldBeEmpty();
         stderr.Trim().ShouldBe($"rewriter: error: {bad}: .debug_info.dwo+0x0: unsupported DWARF version 9");
     }

@@ -4,8 +4,11 @@
     corrupt-debug.py IN OUT rename OLD NEW    # the .debug_str string OLD (same length as NEW)
     corrupt-debug.py IN OUT shorten FUNCTION  # DW_AT_high_pc (a data4 length) of FUNCTION, minus 1
     corrupt-debug.py IN OUT move-row          # one row of the first line program, one unit later
+    corrupt-debug.py IN OUT shift-addr VAR    # the DW_OP_addr of variable VAR's DW_AT_location, plus 8
+    corrupt-debug.py IN OUT decl-line NAME    # DW_AT_decl_line (data1/data2) of the DIE named NAME, plus 1
+    corrupt-debug.py IN OUT bad-abbrev-offset # the first unit's abbreviation offset points past .debug_abbrev
 
-Only DWARF 4 with DWARF32 is handled; positions inside .debug_info come from llvm-dwarfdump -v."""
+Only DWARF 4 with DWARF32 is handled (the issue's two misses, DW_OP_addr and decl_line, included); positions inside .debug_info come from llvm-dwarfdump -v."""
 import re
 import struct
 import subprocess
@@ -49,23 +52,55 @@ def rename(data, old, new):
     data[at:at + len(old)] = new
 
 
-def shorten(data, path, function):
+def find_attribute(data, path, tag, name, attribute):
+    """The .debug_info file position and form of ATTRIBUTE in the first TAG DIE named NAME."""
     dump = subprocess.run(["llvm-dwarfdump", "-v", "--debug-info", path], check=True, capture_output=True, text=True).stdout
+    info, _ = sections(data)[".debug_info"]
     for die in re.split(r"\n(?=0x[0-9a-f]+: )", dump):
-        if not re.match(r"0x[0-9a-f]+:\s+DW_TAG_subprogram ", die) or f'= "{function}")' not in die:
+        header = re.match(r"0x[0-9a-f]+:\s+(DW_TAG_\w+) \[(\d+)\]", die)
+        if not header or header.group(1) != tag or f'= "{name}")' not in die:
             continue
-        die_offset = int(die.split(":")[0], 16)
-        code = int(re.match(r"0x[0-9a-f]+:\s+DW_TAG_subprogram \[(\d+)\]", die).group(1))
-        position = die_offset + len(bytes(uleb_encode(code)))
-        for name, form in re.findall(r"^\s+(DW_AT_\w+) \[(DW_FORM_\w+)\]", die, re.M):
-            if name == "DW_AT_high_pc":
-                assert form == "DW_FORM_data4", form
-                info, _ = sections(data)[".debug_info"]
-                length, = struct.unpack_from("<I", data, info + position)
-                struct.pack_into("<I", data, info + position, length - 1)
-                return
-            position += FIXED_SIZES[form]
-    sys.exit(f"no subprogram {function} with a data4 DW_AT_high_pc")
+        position = info + int(die.split(":")[0], 16) + len(bytes(uleb_encode(int(header.group(2)))))
+        for attr, form in re.findall(r"^\s+(DW_AT_\w+) \[(DW_FORM_\w+)\]", die, re.M):
+            if attr == attribute:
+                return position, form
+            if form == "DW_FORM_exprloc":
+                length, at = uleb(data, position)
+                position = at + length
+            elif form in ("DW_FORM_udata", "DW_FORM_sdata"):
+                _, position = uleb(data, position)
+            else:
+                position += FIXED_SIZES[form]
+    sys.exit(f"no {tag} {name} with {attribute}")
+
+
+def shorten(data, path, function):
+    position, form = find_attribute(data, path, "DW_TAG_subprogram", function, "DW_AT_high_pc")
+    assert form == "DW_FORM_data4", form
+    length, = struct.unpack_from("<I", data, position)
+    struct.pack_into("<I", data, position, length - 1)
+
+
+def shift_addr(data, path, variable):
+    position, form = find_attribute(data, path, "DW_TAG_variable", variable, "DW_AT_location")
+    assert form == "DW_FORM_exprloc", form
+    _, at = uleb(data, position)
+    assert data[at] == 0x03, "the location is not a DW_OP_addr"
+    address, = struct.unpack_from("<Q", data, at + 1)
+    struct.pack_into("<Q", data, at + 1, address + 8)
+
+
+def decl_line(data, path, name):
+    for tag in ("DW_TAG_subprogram", "DW_TAG_variable"):
+        try:
+            position, form = find_attribute(data, path, tag, name, "DW_AT_decl_line")
+            break
+        except SystemExit:
+            continue
+    else:
+        sys.exit(f"no DIE {name} with DW_AT_decl_line")
+    assert form in ("DW_FORM_data1", "DW_FORM_data2"), form
+    data[position] += 1
 
 
 def uleb_encode(value):
@@ -116,6 +151,13 @@ elif action == "shorten":
     shorten(data, source, *arguments)
 elif action == "move-row":
     move_row(data)
+elif action == "shift-addr":
+    shift_addr(data, source, *arguments)
+elif action == "bad-abbrev-offset":
+    info, _ = sections(data)[".debug_info"]
+    struct.pack_into("<I", data, info + 6, 0x7ffffff0)
+elif action == "decl-line":
+    decl_line(data, source, *arguments)
 else:
     sys.exit(f"unknown action {action}")
 open(target, "wb").write(data)

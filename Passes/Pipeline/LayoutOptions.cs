@@ -37,6 +37,8 @@ public sealed record LayoutOptions
     public bool SplitFunctions { get; init; }
     /// <summary>`--split-all-cold`: accepted for BOLT compatibility; splitting already moves every zero-count block.</summary>
     public bool SplitAllCold { get; init; }
+    /// <summary>`--split-eh`: landing pads that never ran may go cold, and with them the blocks that throw to them.</summary>
+    public bool SplitLandingPads { get; init; }
     public FunctionReorderAlgorithm ReorderFunctions { get; init; } = FunctionReorderAlgorithm.None;
     /// <summary>`--function-order=FILE` for <see cref="FunctionReorderAlgorithm.User"/>: one function name per line.</summary>
     public string? FunctionOrderFile { get; init; }

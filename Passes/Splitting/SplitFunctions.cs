@@ -11,8 +11,10 @@ namespace Rewriter.Passes.Splitting;
 /// <list type="bullet">
 /// <item>ran (execution count &gt; 0);</item>
 /// <item>is an entry (the function start or a secondary entry point: callers jump there);</item>
-/// <item>is a landing pad, or calls something that can unwind to one. Landing pads stay with their
-/// throwers, so a cold fragment never has landing pads and its LSDA needs no LPStart of its own.</item>
+/// <item>is a landing pad, or calls something that can unwind to one — unless `--split-eh` is given.
+/// Without it landing pads stay with their throwers; with it a never-executed landing pad goes cold
+/// like any other block, and each fragment's LSDA then names landing pads in either fragment from
+/// one LPStart at the hot fragment's start (the cold fragment always lies above it).</item>
 /// </list>
 /// A function whose blocks all have count zero is not split (nothing in it is hot), and a split
 /// that would not shrink the hot part (the cold bytes do not pay for the jumps into the cold part)
@@ -34,7 +36,7 @@ public sealed class SplitFunctions : IBinaryPass
         foreach (var layout in context.Layout.Functions)
         {
             var function = context.FunctionOf(layout);
-            if (Split(function, layout) is { } bytes)
+            if (Split(function, layout, context.Options.SplitLandingPads) is { } bytes)
             {
                 split++;
                 coldBytes += bytes;
@@ -44,7 +46,7 @@ public sealed class SplitFunctions : IBinaryPass
     }
 
     /// <summary>Splits one function; returns the bytes moved to the cold fragment, or null when it stays whole.</summary>
-    public static ulong? Split(BinaryFunction function, FunctionLayout layout)
+    public static ulong? Split(BinaryFunction function, FunctionLayout layout, bool splitLandingPads = false)
     {
         if (!function.HasProfile || function.BlockCountsUnknown || function.Body is not { Blocks: var blocks } || blocks.All(b => b.ExecutionCount == 0))
             return null;
@@ -53,7 +55,7 @@ public sealed class SplitFunctions : IBinaryPass
         ulong coldSize = 0;
         foreach (var block in blocks)
         {
-            cold[block.Index] = CanGoCold(block) && block.Index != layout.BlockOrder[0];
+            cold[block.Index] = CanGoCold(block, splitLandingPads) && block.Index != layout.BlockOrder[0];
             if (cold[block.Index])
                 coldSize += block.Size;
         }
@@ -75,6 +77,6 @@ public sealed class SplitFunctions : IBinaryPass
         return coldSize;
     }
 
-    private static bool CanGoCold(BasicBlock block) =>
-        block.ExecutionCount == 0 && !block.IsEntry && !block.IsLandingPad && block.LandingPads.Count == 0;
+    private static bool CanGoCold(BasicBlock block, bool splitLandingPads) =>
+        block.ExecutionCount == 0 && !block.IsEntry && (splitLandingPads || (!block.IsLandingPad && block.LandingPads.Count == 0));
 }

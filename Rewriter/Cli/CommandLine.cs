@@ -7,8 +7,10 @@ using Rewriter.Passes;
 namespace Rewriter.Cli;
 
 /// <summary>
-/// The options, spelled like llvm-bolt's where the meaning is the same. Options that are accepted
-/// for compatibility but do nothing yet are hidden from --help and warn when used.
+/// The options, named like llvm-bolt's where the meaning is the same; <see cref="LlvmStyleArguments"/>
+/// lets them be spelled as llvm-bolt's are. Options that are accepted for compatibility but do
+/// nothing yet are hidden from --help and warn when used. Every mistake is a
+/// <see cref="CommandLineException"/>, which <see cref="Program"/> prints as one line.
 /// </summary>
 public static class CommandLine
 {
@@ -28,11 +30,11 @@ public static class CommandLine
         var input = app.Argument("INPUT", "the linked ELF x86-64 program or shared object to rewrite");
         var output = app.Option("-o|--output <FILE>", "the output file (written to a temporary file and renamed on success)", CommandOptionType.SingleValue);
         var updateDebug = app.Option("--update-debug-sections", "keep the DWARF debug information true for the output: rebuilt for the new layout when code moves, carried over unchanged when nothing moves", CommandOptionType.NoValue);
-        var verbose = app.Option("-v|--verbose", "print RW-INFO lines, and a stack trace for internal errors", CommandOptionType.NoValue);
+        var verbose = app.Option("-v|--verbose[:<LEVEL>]", "print RW-INFO lines, and a stack trace for internal errors (-v, -v N or -v=N: any level from 1 prints them all; 0 prints none)", CommandOptionType.SingleOrNoValue);
         var timeRewrite = app.Option("--time-rewrite", "print time, allocation and peak memory for each phase", CommandOptionType.NoValue);
-        var forceNewSegment = app.Option("--force-new-segment", "testing: add a new empty PT_LOAD segment with a relocated program-header table", CommandOptionType.NoValue);
+        var forceNewSegment = app.Option("--force-new-segment", "testing: add a new empty PT_LOAD segment (and a program header for it)", CommandOptionType.NoValue);
 
-        var data = app.Option("--data <FILE>", "the profile: .fdata from llvm-bolt -instrument or perf2bolt (branch or no_lbr samples)", CommandOptionType.SingleValue);
+        var data = app.Option("-b|--data <FILE>", "the profile: .fdata from llvm-bolt -instrument or perf2bolt (branch or no_lbr samples)", CommandOptionType.SingleValue);
         var threadCount = app.Option("--thread-count <N>", "threads for disassembly, CFG building and code emission (default: the number of cores); results do not depend on it", CommandOptionType.SingleValue);
         var printCfg = app.Option("--print-cfg", "print every function's blocks, instructions, edges and counts", CommandOptionType.NoValue);
         var dynoStats = app.Option("--dyno-stats", "print llvm-bolt's dynamic statistics (executed instructions, branches, calls) from the profile", CommandOptionType.NoValue);
@@ -40,10 +42,11 @@ public static class CommandLine
         var reorderBlocks = app.Option("--reorder-blocks <ALGORITHM>", "block order in each function: none, reverse, ext-tsp (cache+), cluster-shuffle", CommandOptionType.SingleValue);
         var seed = app.Option("--seed <N>", "seed for --reorder-blocks=cluster-shuffle", CommandOptionType.SingleValue);
         var splitFunctions = app.Option("--split-functions", "move never-executed blocks to a cold fragment (name.cold.0 in .text.cold)", CommandOptionType.NoValue);
+        var splitEh = app.Option("--split-eh", "with --split-functions: landing pads that never ran may go to the cold fragment too, with the blocks that throw to them", CommandOptionType.NoValue);
         var splitAllCold = app.Option("--split-all-cold", "with --split-functions: every never-executed block goes cold (what splitting does here anyway)", CommandOptionType.NoValue);
         var reorderFunctions = app.Option("--reorder-functions <ALGORITHM>", "function order in the new .text: none, exec-count, hfsort, cdsort, user", CommandOptionType.SingleValue);
         var functionOrder = app.Option("--function-order <FILE>", "with --reorder-functions=user: one function name per line", CommandOptionType.SingleValue);
-        var alignFunctions = app.Option("--align-functions <N>", "alignment of each function in the new .text (default 64)", CommandOptionType.SingleValue);
+        var alignFunctions = app.Option("--align-functions <N>", "alignment of each function in the new .text, a power of two (default 64)", CommandOptionType.SingleValue);
         var alignMaxBytes = app.Option("--align-functions-max-bytes <N>", "skip the alignment when it needs more padding than this (default 32)", CommandOptionType.SingleValue);
         var lite = app.Option("--lite[:<BOOL>]", "with a profile and a layout option: analyse and move only the functions the profile names (default 1, as llvm-bolt); --lite=0 processes every function", CommandOptionType.SingleOrNoValue);
         var printAfter = app.Option("--print-after <PASS>", "print the layout after a pass: reorder-blocks, split-functions, reorder-functions, validate-layout", CommandOptionType.SingleValue);
@@ -64,72 +67,39 @@ public static class CommandLine
                 return 1;
             }
             if (!output.HasValue())
-            {
-                stderr.WriteLine($"rewriter: error: {input.Value}: command line: no output file given (-o FILE)");
-                return 1;
-            }
-            var log = new Log(stderr, verbose.HasValue());
+                throw new CommandLineException("no output file given (-o FILE)");
+            int verbosity = verbose.HasValue() ? verbose.Value() is { } level ? Count(verbose, level, 0) : 1 : 0;
+            var log = new Log(stderr, verbosity > 0);
             if (cuBatchSize.HasValue())
                 log.Warning("--cu-processing-batch-size has no effect: the debug update rebuilds buckets of related compile units in parallel (--debug-thread-count) instead of batches");
-            int threads = Environment.ProcessorCount;
-            if (threadCount.HasValue() && (!int.TryParse(threadCount.Value(), out threads) || threads < 1))
-            {
-                stderr.WriteLine($"rewriter: error: {input.Value}: command line: --thread-count needs a positive number, not '{threadCount.Value()}'");
-                return 1;
-            }
-            string? problem = null;
-            int Number(CommandOption option, int fallback)
-            {
-                if (!option.HasValue()) return fallback;
-                if (int.TryParse(option.Value(), out int value) && value >= 0) return value;
-                problem ??= $"--{option.LongName} needs a number, not '{option.Value()}'";
-                return fallback;
-            }
-            var blocks = reorderBlocks.HasValue() ? LayoutOptions.ParseBlockAlgorithm(reorderBlocks.Value()!) : BlockReorderAlgorithm.None;
-            if (blocks == null)
-                problem = $"--reorder-blocks: unknown algorithm '{reorderBlocks.Value()}' (one of {string.Join(", ", LayoutOptions.BlockAlgorithmNames.Select(n => n.Name))})";
-            var functions = reorderFunctions.HasValue() ? LayoutOptions.ParseFunctionAlgorithm(reorderFunctions.Value()!) : FunctionReorderAlgorithm.None;
-            if (functions == null)
-                problem = $"--reorder-functions: unknown algorithm '{reorderFunctions.Value()}' (one of {string.Join(", ", LayoutOptions.FunctionAlgorithmNames.Select(n => n.Name))})";
+            int threads = threadCount.HasValue() ? Count(threadCount, threadCount.Value()!, 1) : Environment.ProcessorCount;
             var layout = new LayoutOptions
             {
-                ReorderBlocks = blocks ?? BlockReorderAlgorithm.None,
-                Seed = Number(seed, 0),
+                ReorderBlocks = reorderBlocks.HasValue() ? ParseBlocks(reorderBlocks.Value()!) : BlockReorderAlgorithm.None,
+                Seed = seed.HasValue() ? Count(seed, seed.Value()!, 0) : 0,
                 SplitFunctions = splitFunctions.HasValue() || splitAllCold.HasValue(),
                 SplitAllCold = splitAllCold.HasValue(),
-                ReorderFunctions = functions ?? FunctionReorderAlgorithm.None,
+                SplitLandingPads = splitEh.HasValue(),
+                ReorderFunctions = reorderFunctions.HasValue() ? ParseFunctions(reorderFunctions.Value()!) : FunctionReorderAlgorithm.None,
                 FunctionOrderFile = functionOrder.Value(),
-                AlignFunctions = Number(alignFunctions, 64),
-                AlignFunctionsMaxBytes = Number(alignMaxBytes, 32),
-                PrintAfter = printAfter.Value(),
+                AlignFunctions = alignFunctions.HasValue() ? PowerOfTwo(alignFunctions, alignFunctions.Value()!) : 64,
+                AlignFunctionsMaxBytes = alignMaxBytes.HasValue() ? Count(alignMaxBytes, alignMaxBytes.Value()!, 0) : 32,
+                PrintAfter = printAfter.HasValue() ? PassName(printAfter.Value()!) : null,
                 ThreadCount = threads,
             };
-            bool liteMode = true;
-            if (lite.HasValue() && lite.Value() is { } liteValue)
-            {
-                if (liteValue is "1" or "true") liteMode = true;
-                else if (liteValue is "0" or "false") liteMode = false;
-                else problem ??= $"--lite takes 0 or 1, not '{liteValue}'";
-            }
+            bool liteMode = !lite.HasValue() || lite.Value() is not { } liteValue || LlvmStyleArguments.ParseBoolean(liteValue, "--lite");
             int debugThreads = Math.Min(threads, Environment.ProcessorCount);
             if (debugThreadCount.HasValue())
             {
-                if (int.TryParse(debugThreadCount.Value(), out int value) && value >= 1)
-                    debugThreads = threadCount.HasValue() ? Math.Min(value, threads) : value;
-                else
-                    problem ??= $"--debug-thread-count needs a positive number, not '{debugThreadCount.Value()}'";
+                int value = Count(debugThreadCount, debugThreadCount.Value()!, 1);
+                debugThreads = threadCount.HasValue() ? Math.Min(value, threads) : value;
             }
             var debug = new DebugUpdateOptions
             {
                 ThreadCount = debugThreads, AlwaysConvertToRanges = alwaysConvertToRanges.HasValue(), KeepAranges = keepAranges.HasValue(),
             };
-            if (problem != null)
-            {
-                stderr.WriteLine($"rewriter: error: {input.Value}: command line: {problem}");
-                return 1;
-            }
             var options = new RewriteOptions(input.Value, output.Value()!, forceNewSegment.HasValue(),
-                updateDebug.HasValue(), verbose.HasValue(), timeRewrite.HasValue(), data.Value(), threads,
+                updateDebug.HasValue(), verbosity > 0, timeRewrite.HasValue(), data.Value(), threads,
                 printCfg.HasValue(), dynoStats.HasValue(), printNonSimple.HasValue(), layout, liteMode, debug);
             return ErrorReporting.Run(options.Input, options.Verbose, stderr, () => new RewriteDriver(options, log, stdout, stderr).Run());
         });
@@ -138,6 +108,29 @@ public static class CommandLine
 
     public static string Version =>
         typeof(CommandLine).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+
+    /// <summary>A whole number of at least <paramref name="minimum"/>.</summary>
+    private static int Count(CommandOption option, string text, int minimum) =>
+        int.TryParse(text, System.Globalization.NumberStyles.None, null, out int value) && value >= minimum ? value
+            : throw new CommandLineException($"--{option.LongName} needs a whole number{(minimum > 0 ? $" of at least {minimum}" : "")}, not '{text}'");
+
+    private static int PowerOfTwo(CommandOption option, string text)
+    {
+        int value = Count(option, text, 1);
+        return (value & (value - 1)) == 0 ? value : throw new CommandLineException($"--{option.LongName} needs a power of two, not {value}");
+    }
+
+    private static BlockReorderAlgorithm ParseBlocks(string text) => LayoutOptions.ParseBlockAlgorithm(text)
+        ?? throw new CommandLineException($"--reorder-blocks: unknown algorithm '{text}' (one of {string.Join(", ", LayoutOptions.BlockAlgorithmNames.Select(n => n.Name))})");
+
+    private static FunctionReorderAlgorithm ParseFunctions(string text) => LayoutOptions.ParseFunctionAlgorithm(text)
+        ?? throw new CommandLineException($"--reorder-functions: unknown algorithm '{text}' (one of {string.Join(", ", LayoutOptions.FunctionAlgorithmNames.Select(n => n.Name))})");
+
+    private static string PassName(string text)
+    {
+        var names = PassPipeline.Create(new LayoutOptions()).Passes.Select(p => p.Name).ToList();
+        return names.Contains(text) ? text : throw new CommandLineException($"--print-after: no pass named '{text}' (one of {string.Join(", ", names)})");
+    }
 
     private static CommandOption HiddenOption(CommandLineApplication app, string template, string description)
     {

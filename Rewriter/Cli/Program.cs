@@ -11,14 +11,29 @@ public static class Program
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
         var app = CommandLine.Build(stdout, stderr);
+        string? input = null;
         try
         {
-            return app.Execute(args);
+            var parsed = LlvmStyleArguments.Normalize(app, args);
+            input = parsed.Input;
+            var log = new Log(stderr, verbose: false);
+            foreach (var warning in parsed.Warnings)
+                log.Warning(warning);
+            return app.Execute(parsed.Arguments);
+        }
+        catch (CommandLineException e)
+        {
+            return Refuse(stderr, e.Input ?? input, e.What);
         }
         catch (CommandParsingException e)
         {
-            stderr.WriteLine($"rewriter: error: {e.Message}");
-            return 1;
+            return Refuse(stderr, input, e.Message);
         }
+    }
+
+    private static int Refuse(TextWriter stderr, string? input, string what)
+    {
+        stderr.WriteLine(input is null ? $"rewriter: error: command line: {what}" : $"rewriter: error: {input}: command line: {what}");
+        return ErrorReporting.BadInput;
     }
 }

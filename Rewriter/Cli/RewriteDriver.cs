@@ -39,8 +39,10 @@ public sealed class RewriteDriver(RewriteOptions options, Log log, TextWriter st
         timer.Measure("write output", () =>
         {
             using var output = OutputFile.Create(options.Output, options.Input);
-            new ElfWriter(elf, request).Write(output.Stream);
+            var written = new ElfWriter(elf, request).Write(output.Stream);
             output.Commit(File.GetUnixFileMode(options.Input));
+            if (written.NewBuildId != null)
+                log.Info($"build-id {written.OldBuildId} -> {written.NewBuildId}");
         });
 
         log.Info($"wrote {options.Output}");

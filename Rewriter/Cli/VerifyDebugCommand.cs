@@ -30,10 +30,7 @@ public static class VerifyDebugCommand
             command.OnExecute(() =>
             {
                 if (original.Value is null || rewritten.Value is null)
-                {
-                    command.ShowHelp();
-                    return 1;
-                }
+                    throw new CommandLineException("verify-debug needs ORIGINAL and REWRITTEN (rewriter verify-debug ORIGINAL REWRITTEN [--split FILE ...])");
                 var log = new Log(stderr, verbose.HasValue());
                 int threadCount = threads.HasValue() ? threads.ParsedValue : 0;
                 if (threads.HasValue() && threadCount < 1)

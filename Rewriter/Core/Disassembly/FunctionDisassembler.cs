@@ -14,7 +14,8 @@ public static class FunctionDisassembler
     {
         var section = function.Section.Header;
         ulong fileOffset = section.Offset + (function.Address - section.Address);
-        if (function.End > section.Address + section.Size)
+        // Compared without forming Address + Size, which a corrupt symbol size can make wrap.
+        if (function.Address < section.Address || function.Size > section.Address + section.Size - function.Address)
         {
             function.MarkNonSimple("extends past the end of its section");
             return null;

@@ -27,6 +27,8 @@ public static class WholeFunctionMover
             return false;
         if (function.Body is not { Instructions.Length: > 0 } body || function.Section.Name != ".text")
             why = "not decoded, or not in .text";
+        else if (function.Fde is { Lsda: not null } && function.Lsda == null)
+            why = "its LSDA cannot be read, so a copy could not be given call sites that unwind the same way";
         else if (body.Instructions[^1].NextIP != function.End)
             why = "its instructions do not cover it to its end";
         else if (function.Fde is { } fde && (fde.PcBegin != function.Address || fde.PcEnd != function.End || HasAbsoluteLocation(context, fde)))

@@ -112,6 +112,11 @@ count_loads() {
   "$readelf" -l -W "$1" 2>/dev/null | grep -c '^ *LOAD '
 }
 
+# phcount FILE — e_phnum as printed by readelf.
+phcount() {
+  "$readelf" -h "$1" 2>/dev/null | sed -n 's/^ *Number of program headers: *\([0-9]*\).*/\1/p'
+}
+
 # phoff FILE — e_phoff as printed by readelf.
 phoff() {
   "$readelf" -h "$1" 2>/dev/null | sed -n 's/^ *Start of program headers: *\([0-9]*\).*/\1/p'
@@ -151,8 +156,20 @@ if [ -f "$work/out2" ] && [ -x "$work/out2" ]; then
   if [ "$out_loads" -ne $((in_loads + 1)) ]; then
     fail "--force-new-segment: expected $((in_loads + 1)) PT_LOAD, found $out_loads"
   fi
-  if [ "$(phoff "$bin")" = "$(phoff "$work/out2")" ]; then
-    fail "--force-new-segment: program-header table not relocated (e_phoff $(phoff "$bin"))"
+  # The table grows by one entry, in place (e_phoff kept) or at the start of the new segment;
+  # PT_PHDR, when there is one, describes it.
+  in_count=$(phcount "$bin")
+  out_count=$(phcount "$work/out2")
+  if [ "$out_count" -ne $((in_count + 1)) ]; then
+    fail "--force-new-segment: expected $((in_count + 1)) program headers, found $out_count"
+  fi
+  phdr_size=$("$readelf" -l -W "$work/out2" 2>/dev/null | awk '$1 == "PHDR" { print $5 }')
+  if [ -n "$phdr_size" ] && [ $((phdr_size)) -ne $((out_count * 56)) ]; then
+    fail "--force-new-segment: PT_PHDR covers $phdr_size bytes, not the $out_count entries of the table"
+  fi
+  phdr_offset=$("$readelf" -l -W "$work/out2" 2>/dev/null | awk '$1 == "PHDR" { print $2 }')
+  if [ -n "$phdr_offset" ] && [ $((phdr_offset)) -ne "$(phoff "$work/out2")" ]; then
+    fail "--force-new-segment: PT_PHDR at $phdr_offset but e_phoff is $(phoff "$work/out2")"
   fi
 fi
 

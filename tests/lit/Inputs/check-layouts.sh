@@ -24,14 +24,9 @@ rewriter=${RW_REWRITER:?RW_REWRITER is not set}
 readelf=${RW_READELF:-llvm-readelf-22}
 nm=$(command -v llvm-nm-22 || command -v llvm-nm)
 inputs=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-work="$bin.layouts"
-rm -rf "$work" && mkdir -p "$work"
-failures=0
-fail() { echo "check-layouts: FAIL: $*"; failures=$((failures + 1)); }
-
-run() { # run PROGRAM TAG: stdout, stderr and exit status into $work/TAG.*
-  (cd "$work" && timeout 60 env -i PATH=/usr/bin:/bin LC_ALL=C "$1" "${@:3}" </dev/null >"$work/$2.out" 2>"$work/$2.err"; echo $? >"$work/$2.status")
-}
+# shellcheck source=program-harness.sh
+source "$(dirname "${BASH_SOURCE[0]}")/program-harness.sh"
+start_harness check-layouts "$bin.layouts"
 run "$bin" original "$@"
 "$readelf" -a -W "$bin" 2>&1 | grep -i 'warning:' | sed "s|'$bin'|FILE|g" | sort -u >"$work/input.warnings"
 

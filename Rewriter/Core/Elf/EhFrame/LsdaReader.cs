@@ -18,7 +18,18 @@ public static class LsdaReader
         {
             var header = section.Header;
             if (header.IsAllocated && header.HasFileContents && address >= header.Address && address - header.Address < header.Size)
-                return Read(elf.GetRawContents(section), header.Address, section.Name, address, fde.PcBegin, fde.PcEnd);
+            {
+                var lsda = Read(elf.GetRawContents(section), header.Address, section.Name, address, fde.PcBegin, fde.PcEnd);
+                // Type entries are re-encoded where the LSDA moves: pc-relative ones need a signed
+                // format, and every entry must name something in the image.
+                if (lsda.HasTypeTable && (lsda.TypeTableEncoding & 0x70) == PointerEncoding.PcRelative
+                    && (lsda.TypeTableEncoding & 0x0f) is PointerEncoding.UData2 or PointerEncoding.UData4)
+                    throw InputFormatException.At(section.Name, address - header.Address, $"type table encoding 0x{lsda.TypeTableEncoding:x2} stores pc-relative pointers unsigned");
+                for (int i = 0; i < lsda.Types.Count; i++)
+                    if (lsda.Types[i].Address is not 0 and var type && !elf.Sections.Any(s => s.Header.IsAllocated && type >= s.Header.Address && type - s.Header.Address < s.Header.Size))
+                        throw InputFormatException.At(section.Name, address - header.Address, $"LSDA type entry {i + 1} names 0x{type:x}, which is in no section");
+                return lsda;
+            }
         }
         throw InputFormatException.At(".eh_frame", (ulong)fde.Offset, $"LSDA address 0x{address:x} is in no section");
     }

@@ -110,6 +110,9 @@ public sealed class ElfFile : IDisposable
         return new ElfFile(file, header, segments, sections, shstrndx);
     }
 
+    /// <summary>Every loaded address of an x86-64 program lies below 2^47 (the lower canonical half).</summary>
+    public const ulong UserAddressLimit = 1UL << 47;
+
     private static ProgramHeader[] ReadSegments(ReadOnlySpan<byte> image, ElfHeader header, ulong length)
     {
         if (header.ProgramHeaderCount == 0)
@@ -128,8 +131,16 @@ public sealed class ElfFile : IDisposable
                 throw new InputFormatException(where, $"file size 0x{segment.FileSize:x} exceeds memory size 0x{segment.MemorySize:x}");
             if (segment.VirtualAddress + segment.MemorySize < segment.VirtualAddress)
                 throw new InputFormatException(where, "memory range wraps around the address space");
+            if (segment.Type == SegmentType.Load && segment.VirtualAddress + segment.MemorySize > UserAddressLimit)
+                throw new InputFormatException(where, $"memory range [0x{segment.VirtualAddress:x}, 0x{segment.VirtualAddress + segment.MemorySize:x}) is beyond the x86-64 user address space (0x{UserAddressLimit:x})");
             if (segment.Type == SegmentType.Load)
+            {
                 CheckAlignment(where, segment.Alignment);
+                // The gABI orders loadable segments by address; everything placed after the highest relies on it.
+                if (Array.FindLast(segments[..i], s => s.Type == SegmentType.Load) is { Type: SegmentType.Load } previous
+                    && segment.VirtualAddress < previous.VirtualAddress)
+                    throw new InputFormatException(where, $"PT_LOAD at 0x{segment.VirtualAddress:x} comes after one at 0x{previous.VirtualAddress:x}: loadable segments must be in address order");
+            }
             segments[i] = segment;
         }
         return segments;
@@ -157,6 +168,8 @@ public sealed class ElfFile : IDisposable
             var section = SectionHeader.Read(image[(int)(header.SectionHeaderOffset + (ulong)i * SectionHeader.Size64)..]);
             if (section.HasFileContents)
                 CheckRange($"section header {i}", section.Offset, section.Size, length);
+            if (section.IsAllocated && (section.Address + section.Size < section.Address || section.Address + section.Size > UserAddressLimit))
+                throw new InputFormatException($"section header {i}", $"address range [0x{section.Address:x}, +0x{section.Size:x}) is beyond the x86-64 user address space (0x{UserAddressLimit:x})");
             CheckAlignment($"section header {i}", section.Alignment);
             headers[i] = section;
         }

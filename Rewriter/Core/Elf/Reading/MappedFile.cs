@@ -27,8 +27,10 @@ public sealed unsafe class MappedFile : IDisposable
 
     public static MappedFile Open(string path)
     {
-        if (Directory.Exists(path))
-            throw new FileAccessException(path, "input", "is a directory, not a file");
+        // Checked before opening: opening a FIFO would wait for a writer forever.
+        var status = FileStatus.Of(path);
+        if (status.Kind is not (FileKind.Regular or FileKind.Missing))
+            throw new FileAccessException(path, "input", $"is {FileStatus.Describe(status.Kind)}, not a regular file");
         FileStream stream;
         try
         {

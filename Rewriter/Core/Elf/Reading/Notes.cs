@@ -3,7 +3,11 @@ using Rewriter.Diagnostics;
 
 namespace Rewriter.Elf.Reading;
 
-public sealed record ElfNote(string Owner, uint Type, byte[] Descriptor);
+public sealed record ElfNote(string Owner, uint Type, byte[] Descriptor)
+{
+    /// <summary>Where the descriptor lies in the file.</summary>
+    public ulong DescriptorOffset { get; init; }
+}
 
 /// <summary>SHT_NOTE sections: owner, type and descriptor, 4-byte aligned.</summary>
 public static class Notes
@@ -14,9 +18,13 @@ public static class Notes
     {
         var notes = new List<ElfNote>();
         foreach (var section in elf.Sections.Where(s => s.Header.Type == SectionType.Note))
-            ReadSection(elf.GetRawContents(section), $"section {section}", notes);
+            ReadSection(elf.GetRawContents(section), $"section {section}", section.Header.Offset, notes);
         return notes;
     }
+
+    /// <summary>The first GNU build-id note (its descriptor and where that lies in the file), or null.</summary>
+    public static ElfNote? FindBuildId(ElfFile elf) =>
+        Read(elf).FirstOrDefault(n => n.Owner == "GNU" && n.Type == GnuBuildIdType && n.Descriptor.Length > 0);
 
     /// <summary>The GNU build-id as lowercase hex, or null.</summary>
     public static string? BuildId(ElfFile elf) =>
@@ -24,7 +32,7 @@ public static class Notes
             ? Convert.ToHexStringLower(note.Descriptor)
             : null;
 
-    private static void ReadSection(ReadOnlySpan<byte> bytes, string where, List<ElfNote> notes)
+    private static void ReadSection(ReadOnlySpan<byte> bytes, string where, ulong fileOffset, List<ElfNote> notes)
     {
         int position = 0;
         while (position + 12 <= bytes.Length)
@@ -40,7 +48,7 @@ public static class Notes
             var name = bytes.Slice((int)nameStart, (int)nameSize);
             int nul = name.IndexOf((byte)0);
             notes.Add(new ElfNote(System.Text.Encoding.ASCII.GetString(nul < 0 ? name : name[..nul]), type,
-                bytes.Slice((int)descStart, (int)descSize).ToArray()));
+                bytes.Slice((int)descStart, (int)descSize).ToArray()) { DescriptorOffset = fileOffset + (ulong)descStart });
             position = (int)Math.Min(end, bytes.Length);
         }
     }

@@ -36,7 +36,12 @@ public sealed record ElfRewriteRequest
     /// <summary>Add a new PT_LOAD (with a relocated program-header table) even if it has no sections.</summary>
     public bool ForceNewSegment { get; init; }
 
-    /// <summary>Sections for the new segment, addresses assigned from <see cref="NewSegmentLayout"/>.</summary>
+    /// <summary>
+    /// Sections for the new segment, addresses assigned from <see cref="NewSegmentLayout"/>. Section
+    /// indexes in the request (symbols' st_shndx in a replaced .symtab, say) name these as
+    /// input section count + position here, and new non-allocated sections after them; the writer
+    /// renumbers everything to the output's order.
+    /// </summary>
     public IReadOnlyList<NewSection> NewSections { get; init; } = [];
 
     /// <summary>New contents (with their flags and sh_info) for non-allocated sections, by input section index.</summary>
@@ -53,7 +58,7 @@ public sealed record ElfRewriteRequest
     /// <summary>Existing sections given a new name (the original .eh_frame once a new one replaces it).</summary>
     public IReadOnlyDictionary<int, string> RenamedSections { get; init; } = new Dictionary<int, string>();
 
-    /// <summary>Non-allocated sections dropped from the output (their index stays, as an empty SHT_NULL).</summary>
+    /// <summary>Non-allocated sections dropped from the output: they get no entry, and the indexes after them close up.</summary>
     public IReadOnlySet<int> RemovedSections { get; init; } = new HashSet<int>();
 
     /// <summary>New values for existing program headers, by index in the input table (PT_GNU_EH_FRAME, say).</summary>

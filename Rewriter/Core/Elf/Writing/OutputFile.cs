@@ -23,11 +23,18 @@ public sealed class OutputFile : IDisposable
 
     public static OutputFile Create(string path, string inputPath)
     {
+        if (path.Length == 0)
+            throw new FileAccessException(path, "output", "an empty file name");
         string fullPath = System.IO.Path.GetFullPath(path);
-        if (string.Equals(fullPath, System.IO.Path.GetFullPath(inputPath), StringComparison.Ordinal))
+        // Compared as files, not as spellings: a symbolic link, a hard link or /proc/self/fd/N
+        // naming the input is the input.
+        var status = Elf.Reading.FileStatus.Of(fullPath);
+        if (status.IsSameFileAs(Elf.Reading.FileStatus.Of(inputPath))
+            || string.Equals(fullPath, System.IO.Path.GetFullPath(inputPath), StringComparison.Ordinal))
             throw new FileAccessException(path, "output", "cannot write the output over the input");
-        if (Directory.Exists(fullPath))
-            throw new FileAccessException(path, "output", "cannot write: it is a directory");
+        // Renaming over a device, a FIFO or a socket would replace it with a regular file.
+        if (status.Kind is not (Elf.Reading.FileKind.Regular or Elf.Reading.FileKind.Missing))
+            throw new FileAccessException(path, "output", $"cannot write: it is {Elf.Reading.FileStatus.Describe(status.Kind)} (only a regular file or a new name)");
         string directory = System.IO.Path.GetDirectoryName(fullPath) ?? ".";
         string temporary = System.IO.Path.Combine(directory, $".{System.IO.Path.GetFileName(fullPath)}.rewriter-{Environment.ProcessId}.tmp");
         try

@@ -249,7 +249,11 @@ internal sealed class DieAttributeComparer
         if (originalRanges is null)
             _report.Add(DifferenceKind.Extra, Path(), $"code ranges {AddressMapping.Format(rewrittenRanges!)} in the output, none in the original");
         else if (rewrittenRanges is null)
-            _report.Add(DifferenceKind.Ranges, Path(), $"no code ranges in the output, {AddressMapping.Format(originalRanges)} in the original");
+        {
+            // A scope whose code the layout deleted (its only instructions were dropped) has none.
+            if (_mapping.CompareRanges(originalRanges, []) is not null)
+                _report.Add(DifferenceKind.Ranges, Path(), $"no code ranges in the output, {AddressMapping.Format(originalRanges)} in the original");
+        }
         else if (_mapping.CompareRanges(originalRanges, rewrittenRanges) is { } problem)
             _report.Add(DifferenceKind.Ranges, Path(), problem);
 

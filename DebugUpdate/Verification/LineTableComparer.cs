@@ -23,6 +23,7 @@ internal sealed class LineTableComparer(AddressMapping mapping)
     private readonly List<Row> _originalRows = [];
     private readonly List<Row> _rewrittenRows = [];
     private readonly List<Row> _originalByInput = [];
+    private readonly List<Row> _everyOriginalRow = [];
     private int[] _fileIds = new int[64];
 
     public void Compare(DwarfUnit original, DwarfUnit rewritten, VerificationReport report)
@@ -39,6 +40,7 @@ internal sealed class LineTableComparer(AddressMapping mapping)
         _pathIds.Clear();
         _paths.Clear();
         _originalByInput.Clear();
+        _everyOriginalRow.Clear();
         Collect(original, _originalRows, translate: true, report, Label);
         Collect(rewritten, _rewrittenRows, translate: false, report, Label);
         SortByAddress(_originalRows);
@@ -85,9 +87,11 @@ internal sealed class LineTableComparer(AddressMapping mapping)
         const LineRowFlags starts = LineRowFlags.IsStmt | LineRowFlags.PrologueEnd | LineRowFlags.EpilogueBegin | LineRowFlags.BasicBlock;
         if ((key.Flags & starts) != 0 || !mapping.TryTranslateBack(output, out ulong input))
             return false;
+        // Every original row counts here, a dropped instruction's too: its row goes on covering
+        // the instructions after it.
         if (_originalByInput.Count == 0)
         {
-            _originalByInput.AddRange(_originalRows);
+            _originalByInput.AddRange(_everyOriginalRow);
             _originalByInput.Sort((a, b) => a.OriginalAddress.CompareTo(b.OriginalAddress));
         }
         int lo = 0, hi = _originalByInput.Count - 1, covering = -1;
@@ -152,6 +156,7 @@ internal sealed class LineTableComparer(AddressMapping mapping)
             if (translate)
             {
                 report.LineRowsCompared++;
+                _everyOriginalRow.Add(new Row(row.Address, key, row.Address));
                 if (mapping.IsDropped(row.Address))
                     continue; // the instruction was dropped: its rows describe no output bytes
                 if (!mapping.TryTranslate(row.Address, out var output))

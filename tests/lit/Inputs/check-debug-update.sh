@@ -40,9 +40,12 @@ fail() { echo "check-debug-update: FAIL: $*"; failures=$((failures + 1)); }
 run() { # run PROGRAM TAG
   (cd "$work" && timeout 60 env -i PATH=/usr/bin:/bin LC_ALL=C "$1" "${@:3}" </dev/null >"$work/$2.out" 2>"$work/$2.err"; echo $? >"$work/$2.status")
 }
-# The kinds of error llvm-dwarfdump --verify reports, offsets and values masked.
+# The kinds of error llvm-dwarfdump --verify reports, offsets and values masked. It can run for
+# many minutes on gcc -O2 DWARF (a known quirk of llvm-dwarfdump-22): bounded, and said so.
 verify_kinds() {
-  timeout 300 "$dwarfdump" --verify "$1" 2>&1 | grep -E '^error:' | grep -v 'Aggregated error counts\|occurred [0-9]* time' \
+  timeout 90 "$dwarfdump" --verify "$1" >"$work/verify.raw" 2>&1
+  [ $? = 124 ] && echo "check-debug-update: NOTE: llvm-dwarfdump --verify did not finish in 90 s on $1; not compared" >&2
+  grep -E '^error:' "$work/verify.raw" | grep -v 'Aggregated error counts\|occurred [0-9]* time' \
     | sed -E 's/0x[0-9a-fA-F]+/0xN/g; s/[0-9]+/N/g' | sort -u
 }
 run "$bin" original "$@"

@@ -91,8 +91,8 @@ internal sealed class LineTableComparer(AddressMapping mapping)
         // the instructions after it.
         if (_originalByInput.Count == 0)
         {
-            _originalByInput.AddRange(_everyOriginalRow);
-            _originalByInput.Sort((a, b) => a.OriginalAddress.CompareTo(b.OriginalAddress));
+            // Stable: of several rows at one address the last in the program is the one in force.
+            _originalByInput.AddRange(_everyOriginalRow.OrderBy(r => r.OriginalAddress));
         }
         int lo = 0, hi = _originalByInput.Count - 1, covering = -1;
         while (lo <= hi)

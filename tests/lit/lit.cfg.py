@@ -80,6 +80,7 @@ config.environment["RW_REWRITER"] = rewriter
 # tools/check-debug-update runs the debug-update tests with every layout mode.
 if os.environ.get("RW_DEBUG_UPDATE_FULL"):
     config.environment["RW_DEBUG_UPDATE_FULL"] = "1"
+    config.available_features.add("debug-update-full")
 config.environment["RW_READELF"] = readelf or "llvm-readelf-22"
 config.environment["RW_DWARFDUMP"] = dwarfdump or "llvm-dwarfdump-22"
 

@@ -42,11 +42,20 @@ public sealed class UnitRewriteContext(DwarfUnit unit, CodeAddressMap map, Debug
     }
 
     /// <summary>The output ranges of one input range, sorted and merged.</summary>
-    public List<AddressRange> TranslateRange(AddressRange inputRange)
+    public List<AddressRange> TranslateRange(AddressRange inputRange) => TranslateRange(inputRange, out _);
+
+    /// <summary>
+    /// The output ranges of one input range, sorted and merged; <paramref name="endOfLastCode"/> is
+    /// where the output of the range's last (kept) instruction ends — the point the input range's
+    /// end became, which a location view at that end belongs to (0 when no code is kept).
+    /// </summary>
+    public List<AddressRange> TranslateRange(AddressRange inputRange, out ulong endOfLastCode)
     {
         var output = new List<AddressRange>(2);
         if (!inputRange.IsEmpty)
             Map.TranslateRange(inputRange, output);
+        // Map.TranslateRange appends in input order: the last piece holds the last instruction.
+        endOfLastCode = output.Count > 0 ? output[^1].End : 0;
         return NormalizeInPlace(output);
     }
 

@@ -516,8 +516,8 @@ public sealed class UnitRewriter
                 case LocationListEntryKind.Bounded:
                 {
                     ulong beginView = hasViews ? views.ReadUleb() : 0, endView = hasViews ? views.ReadUleb() : 0;
-                    var pieces = _context.TranslateRange(entry.Range);
-                    ulong? start = hasViews ? _context.TranslatePoint(entry.Start) : null, end = hasViews ? _context.TranslateEnd(entry.End) : null;
+                    var pieces = _context.TranslateRange(entry.Range, out ulong end);
+                    ulong? start = hasViews ? _context.TranslatePoint(entry.Start) : null;
                     foreach (var piece in pieces)
                     {
                         entries.Add((entry.Kind, piece, entry.Expression, expressionOffset));

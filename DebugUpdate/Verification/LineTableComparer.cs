@@ -138,12 +138,15 @@ internal sealed class LineTableComparer(AddressMapping mapping)
         string? compilationDirectory = unit.CompilationDirectory;
         Array.Fill(_fileIds, -1);
         bool deadSequence = false, sequenceStart = true;
-        foreach (var row in _lineRows)
+        ulong sequenceEnd = 0;
+        for (int r = 0; r < _lineRows.Count; r++)
         {
+            var row = _lineRows[r];
             if (sequenceStart)
             {
                 deadSequence = AddressMapping.IsDead(row.Address);
                 sequenceStart = false;
+                sequenceEnd = SequenceEnd(r);
             }
             if (row.IsEndSequence)
             {
@@ -153,10 +156,14 @@ internal sealed class LineTableComparer(AddressMapping mapping)
             if (deadSequence)
                 continue;
             var key = new RowKey(FileId(header, row.File, compilationDirectory), row.Line, row.Column, row.Flags, row.Discriminator);
+            // A row at its sequence's end (gcc writes them) describes no instruction, on either side.
+            bool describesNoCode = row.Address == sequenceEnd;
             if (translate)
             {
                 report.LineRowsCompared++;
                 _everyOriginalRow.Add(new Row(row.Address, key, row.Address));
+                if (describesNoCode)
+                    continue;
                 if (mapping.IsDropped(row.Address))
                     continue; // the instruction was dropped: its rows describe no output bytes
                 if (!mapping.TryTranslate(row.Address, out var output))
@@ -166,9 +173,17 @@ internal sealed class LineTableComparer(AddressMapping mapping)
                 }
                 rows.Add(new Row(output, key, row.Address));
             }
-            else
+            else if (!describesNoCode)
                 rows.Add(new Row(row.Address, key, row.Address));
         }
+    }
+
+    private ulong SequenceEnd(int first)
+    {
+        for (int r = first; r < _lineRows.Count; r++)
+            if (_lineRows[r].IsEndSequence)
+                return _lineRows[r].Address;
+        return ulong.MaxValue;
     }
 
     /// <summary>A number per distinct path; PERF: a row's file number maps to it through an array, each path joined once.</summary>

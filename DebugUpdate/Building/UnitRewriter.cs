@@ -275,6 +275,8 @@ public sealed class UnitRewriter
                     }
                     continue;
                 case DwAt.StmtList:
+                    if (_lineOwner < 0) // only the root's stmt_list names a line table the update rewrites
+                        throw _unit.Info.Error(value.ValueOffset, "DW_AT_stmt_list below a unit root that has none");
                     WriteSectionOffset(value, spec, OutputSection.Line, _lineOwner, 0);
                     continue;
                 case DwAt.AddrBase or DwAt.GnuAddrBase:

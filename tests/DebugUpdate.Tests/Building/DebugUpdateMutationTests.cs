@@ -42,6 +42,7 @@ public sealed class DebugUpdateMutationTests(ITestOutputHelper output)
             Load(CompiledProgram.Get(SampleSources.Language.C, "-O1 -g -gdwarf-5", false)),
             Load(CompiledProgram.Get(SampleSources.Language.C, "-O1 -g -gdwarf-4", false)),
             Load(CompiledProgram.Get(SampleSources.Language.Cpp, "-O2 -g -gdwarf-5 -gdwarf-aranges", false)),
+            Load(CompiledProgram.Get(SampleSources.Language.C, "-O2 -g -gdwarf-5", false, CompiledProgram.Compiler.Gcc)),
         };
         foreach (var program in programs)
         {
@@ -162,6 +163,14 @@ public sealed class DebugUpdateMutationTests(ITestOutputHelper output)
                 int at = name == DebugSectionNames.Info && random.Next(4) != 0
                     ? program.InfoStructure[random.Next(program.InfoStructure.Length)]
                     : random.Next(bytes.Length);
+                if (random.Next(6) == 0 && at + 4 <= bytes.Length)
+                {
+                    // A whole offset or reference replaced: just past the end of its section, or anywhere.
+                    uint value = random.Next(2) == 0 ? (uint)(bytes.Length + random.Next(16)) : (uint)random.Next();
+                    System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(at), value);
+                    places.Add($"0x{at:x}=u32 0x{value:x}");
+                    continue;
+                }
                 bytes[at] = random.Next(6) switch
                 {
                     0 => 0xff,

@@ -13,9 +13,13 @@ CORRUPTION is one of
 Prints what it changed, at which section offset.  Exits 2 when the input does not have what the
 corruption needs (no such section, a form this script cannot step over).
 """
+import os
 import shutil
 import struct
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from dwarfbytes import section_headers, uleb  # noqa: E402
 
 # DWARF 5 forms of a fixed size (DWARF32, 8-byte addresses).
 FIXED = {0x01: 8, 0x0b: 1, 0x05: 2, 0x06: 4, 0x07: 8, 0x1e: 16, 0x0c: 1, 0x19: 0, 0x10: 4,
@@ -31,35 +35,8 @@ def die(message):
     sys.exit(2)
 
 
-def uleb(data, at):
-    value, shift = 0, 0
-    while True:
-        byte = data[at]
-        at += 1
-        value |= (byte & 0x7f) << shift
-        shift += 7
-        if byte < 0x80:
-            return value, at
-
-
-def sections(image):
-    """name -> (offset of its section header, file offset of its contents, size)"""
-    shoff, = struct.unpack_from("<Q", image, 40)
-    shentsize, shnum, shstrndx = struct.unpack_from("<HHH", image, 58)
-    headers = [shoff + i * shentsize for i in range(shnum)]
-    names_at = struct.unpack_from("<Q", image, headers[shstrndx] + 24)[0]
-    found = {}
-    for header in headers:
-        name_offset, = struct.unpack_from("<I", image, header)
-        end = image.index(b"\0", names_at + name_offset)
-        name = image[names_at + name_offset:end].decode()
-        offset, size = struct.unpack_from("<QQ", image, header + 24)
-        found[name] = (header, offset, size)
-    return found
-
-
 def section(image, name):
-    found = sections(image)
+    found = section_headers(image)
     if name not in found:
         die(f"no section {name}")
     return found[name]

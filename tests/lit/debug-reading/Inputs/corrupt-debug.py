@@ -9,33 +9,18 @@
     corrupt-debug.py IN OUT bad-abbrev-offset # the first unit's abbreviation offset points past .debug_abbrev
 
 Only DWARF 4 with DWARF32 is handled (the issue's two misses, DW_OP_addr and decl_line, included); positions inside .debug_info come from llvm-dwarfdump -v."""
+import os
 import re
 import struct
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "Inputs"))
+from dwarfbytes import section_headers, uleb  # noqa: E402
+
 
 def sections(data):
-    shoff, = struct.unpack_from("<Q", data, 0x28)
-    shentsize, shnum, shstrndx = struct.unpack_from("<HHH", data, 0x3a)
-    headers = [struct.unpack_from("<IIQQQQ", data, shoff + i * shentsize) for i in range(shnum)]
-    names = headers[shstrndx][4]
-    result = {}
-    for name, _type, _flags, _addr, offset, size in headers:
-        end = data.index(b"\0", names + name)
-        result[data[names + name:end].decode()] = (offset, size)
-    return result
-
-
-def uleb(data, at):
-    value = shift = 0
-    while True:
-        byte = data[at]
-        at += 1
-        value |= (byte & 0x7f) << shift
-        shift += 7
-        if byte < 0x80:
-            return value, at
+    return {name: (offset, size) for name, (_, offset, size) in section_headers(data).items()}
 
 
 FIXED_SIZES = {"DW_FORM_addr": 8, "DW_FORM_data1": 1, "DW_FORM_data2": 2, "DW_FORM_data4": 4,

@@ -27,7 +27,7 @@ public sealed class DebugUpdateMutationTests(ITestOutputHelper output)
     [
         DebugSectionNames.Info, DebugSectionNames.Abbrev, DebugSectionNames.Line, DebugSectionNames.Loc, DebugSectionNames.Loclists,
         DebugSectionNames.Ranges, DebugSectionNames.Rnglists, DebugSectionNames.Addr, DebugSectionNames.StrOffsets,
-        DebugSectionNames.Str, DebugSectionNames.LineStr, DebugSectionNames.Aranges,
+        DebugSectionNames.Str, DebugSectionNames.LineStr, DebugSectionNames.Aranges, DebugSectionNames.Types,
     ];
 
     private sealed record Program(DebugSections Sections, CodeAddressMap Map, int[] InfoStructure);
@@ -43,6 +43,7 @@ public sealed class DebugUpdateMutationTests(ITestOutputHelper output)
             Load(CompiledProgram.Get(SampleSources.Language.C, "-O1 -g -gdwarf-4", false)),
             Load(CompiledProgram.Get(SampleSources.Language.Cpp, "-O2 -g -gdwarf-5 -gdwarf-aranges", false)),
             Load(CompiledProgram.Get(SampleSources.Language.C, "-O2 -g -gdwarf-5", false, CompiledProgram.Compiler.Gcc)),
+            Load(CompiledProgram.Get(SampleSources.Language.Cpp, "-O1 -g -gdwarf-4 -fdebug-types-section", false)),
         };
         foreach (var program in programs)
         {
@@ -95,7 +96,7 @@ public sealed class DebugUpdateMutationTests(ITestOutputHelper output)
     {
         var file = compiled.Open();
         var structure = new List<int>();
-        foreach (var unit in file.Units)
+        foreach (var unit in file.Units.Where(u => !u.IsTypeSectionUnit))
         {
             for (int i = 0; i < 12; i++)
                 structure.Add((int)unit.Offset + i); // the unit header

@@ -1,5 +1,5 @@
-"""dwarfbytes.py — the two readers the DWARF-corrupting test helpers share: ELF64 section headers
-and ULEB128."""
+"""dwarfbytes.py — what the test helpers that read or write DWARF share: ELF64 section headers, and
+LEB128 both ways."""
 import struct
 
 
@@ -28,3 +28,22 @@ def uleb(data, at):
         shift += 7
         if byte < 0x80:
             return value, at
+
+
+def encode_uleb(value):
+    out = bytearray()
+    while True:
+        byte, value = value & 0x7f, value >> 7
+        out.append(byte | (0x80 if value else 0))
+        if not value:
+            return bytes(out)
+
+
+def encode_sleb(value):
+    out = bytearray()
+    while True:
+        byte, value = value & 0x7f, value >> 7
+        done = (value == 0 and not byte & 0x40) or (value == -1 and byte & 0x40)
+        out.append(byte if done else byte | 0x80)
+        if done:
+            return bytes(out)

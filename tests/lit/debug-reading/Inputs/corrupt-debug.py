@@ -16,7 +16,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "Inputs"))
-from dwarfbytes import section_headers, uleb  # noqa: E402
+from dwarfbytes import encode_uleb, section_headers, uleb  # noqa: E402
 
 
 def sections(data):
@@ -45,7 +45,7 @@ def find_attribute(data, path, tag, name, attribute):
         header = re.match(r"0x[0-9a-f]+:\s+(DW_TAG_\w+) \[(\d+)\]", die)
         if not header or header.group(1) != tag or f'= "{name}")' not in die:
             continue
-        position = info + int(die.split(":")[0], 16) + len(bytes(uleb_encode(int(header.group(2)))))
+        position = info + int(die.split(":")[0], 16) + len(encode_uleb(int(header.group(2))))
         for attr, form in re.findall(r"^\s+(DW_AT_\w+) \[(DW_FORM_\w+)\]", die, re.M):
             if attr == attribute:
                 return position, form
@@ -86,15 +86,6 @@ def decl_line(data, path, name):
         sys.exit(f"no DIE {name} with DW_AT_decl_line")
     assert form in ("DW_FORM_data1", "DW_FORM_data2"), form
     data[position] += 1
-
-
-def uleb_encode(value):
-    while True:
-        byte = value & 0x7f
-        value >>= 7
-        yield byte | (0x80 if value else 0)
-        if not value:
-            return
 
 
 def move_row(data):

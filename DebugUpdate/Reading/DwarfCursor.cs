@@ -31,7 +31,6 @@ public ref struct DwarfCursor
     public readonly ReadOnlySpan<byte> Data => _data;
     public readonly string Section => _section;
     public readonly long BaseOffset => _baseOffset;
-    public readonly string? File => _file;
 
     /// <summary>Position relative to the start of the data.</summary>
     public int Position

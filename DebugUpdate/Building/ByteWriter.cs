@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Rewriter.Common;
 
 namespace Rewriter.DebugUpdate.Building;
 
@@ -22,11 +23,17 @@ public sealed class ByteWriter
 
     private Span<byte> Grow(int count)
     {
-        if (Position + count > _bytes.Length)
-            Array.Resize(ref _bytes, Math.Max(_bytes.Length * 2, Position + count));
-        var span = _bytes.AsSpan(Position, count);
+        var span = Room(count)[..count];
         Position += count;
         return span;
+    }
+
+    /// <summary>At least <paramref name="count"/> writable bytes at the position, which stays where it is.</summary>
+    private Span<byte> Room(int count)
+    {
+        if (Position + count > _bytes.Length)
+            Array.Resize(ref _bytes, Math.Max(_bytes.Length * 2, Position + count));
+        return _bytes.AsSpan(Position);
     }
 
     public void WriteU8(byte value) => Grow(1)[0] = value;
@@ -48,28 +55,9 @@ public sealed class ByteWriter
         }
     }
 
-    public void WriteUleb(ulong value)
-    {
-        do
-        {
-            byte b = (byte)(value & 0x7f);
-            value >>= 7;
-            WriteU8(value != 0 ? (byte)(b | 0x80) : b);
-        } while (value != 0);
-    }
+    public void WriteUleb(ulong value) => Position += Leb128.WriteUnsigned(Room(Leb128.MaxSize), value);
 
-    public void WriteSleb(long value)
-    {
-        while (true)
-        {
-            byte b = (byte)(value & 0x7f);
-            value >>= 7;
-            bool done = (value == 0 && (b & 0x40) == 0) || (value == -1 && (b & 0x40) != 0);
-            WriteU8(done ? b : (byte)(b | 0x80));
-            if (done)
-                return;
-        }
-    }
+    public void WriteSleb(long value) => Position += Leb128.WriteSigned(Room(Leb128.MaxSize), value);
 
     /// <summary>A ULEB128 of exactly <paramref name="width"/> bytes (redundant continuation bytes), patched later.</summary>
     public void WritePaddedUleb(ulong value, int width) => PatchPaddedUleb(Reserve(width), value, width);
@@ -106,21 +94,8 @@ public sealed class ByteWriter
 
     public void PatchPaddedUleb(int position, ulong value, int width)
     {
-        if (width < 8 && value >= 1UL << (7 * width))
+        if (Leb128.UnsignedSize(value) > width)
             throw new InvalidOperationException($"0x{value:x} does not fit a {width}-byte ULEB128");
-        for (int i = 0; i < width; i++)
-        {
-            byte b = (byte)(value & 0x7f);
-            value >>= 7;
-            _bytes[position + i] = i + 1 < width ? (byte)(b | 0x80) : b;
-        }
-    }
-
-    public static int UlebSize(ulong value)
-    {
-        int size = 1;
-        while ((value >>= 7) != 0)
-            size++;
-        return size;
+        Leb128.WriteUnsigned(_bytes.AsSpan(position, width), value, width);
     }
 }

@@ -1,3 +1,4 @@
+using Rewriter.Common;
 using Rewriter.DebugUpdate.Reading;
 
 namespace Rewriter.DebugUpdate.Building;
@@ -63,7 +64,7 @@ public sealed class LineProgramEncoder(ByteWriter output, LineProgramHeader head
         if (row.Discriminator != 0)
         {
             output.WriteU8(0);
-            output.WriteUleb(1 + (ulong)ByteWriter.UlebSize(row.Discriminator));
+            output.WriteUleb(1 + (ulong)Leb128.UnsignedSize(row.Discriminator));
             output.WriteU8((byte)DwLne.SetDiscriminator);
             output.WriteUleb(row.Discriminator);
         }

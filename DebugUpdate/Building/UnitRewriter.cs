@@ -146,6 +146,13 @@ public sealed class UnitRewriter
         return (null, contribution);
     }
 
+    /// <summary>A base attribute is patched to the unit's new contribution, which exists only when the unit's root (of a version that has it) names one.</summary>
+    private void RequireContribution(in AttributeValue value, bool unitHasIt)
+    {
+        if (!unitHasIt)
+            throw _unit.Info.Error(value.ValueOffset, $"{DwarfNames.Name(value.Name)} names a contribution the unit's root does not have");
+    }
+
     private ByteWriter? FinishAddressTable()
     {
         if (_unit.AddrBase is null && _context.Addresses.Count == 0)
@@ -275,15 +282,19 @@ public sealed class UnitRewriter
                     }
                     continue;
                 case DwAt.StmtList:
+                    RequireContribution(value, _lineOwner >= 0);
                     WriteSectionOffset(value, spec, OutputSection.Line, _lineOwner, 0);
                     continue;
                 case DwAt.AddrBase or DwAt.GnuAddrBase:
+                    RequireContribution(value, _unit.AddrBase != null);
                     WriteSectionOffset(value, spec, OutputSection.Addr, _unit.Index, (ulong)(OffsetSize == 8 ? 16 : 8));
                     continue;
                 case DwAt.RnglistsBase:
+                    RequireContribution(value, Dwarf5 && _unit.RnglistsBase != null);
                     WriteSectionOffset(value, spec, OutputSection.Rnglists, _unit.Index, (ulong)ListTableHeader.HeaderSize(OffsetSize));
                     continue;
                 case DwAt.LoclistsBase:
+                    RequireContribution(value, Dwarf5 && _unit.LoclistsBase != null);
                     WriteSectionOffset(value, spec, OutputSection.Loclists, _unit.Index, (ulong)ListTableHeader.HeaderSize(OffsetSize));
                     continue;
                 case DwAt.StartScope when value.Kind is AttributeValueKind.SectionOffset or AttributeValueKind.RangeListIndex:

@@ -18,8 +18,8 @@ public sealed class DebugSections
             Set(name, bytes);
     }
 
-    /// <summary>A label for reports (usually the file name); optional.</summary>
-    public string? Label { get; init; }
+    /// <summary>The file these sections were read from, named in format errors; optional.</summary>
+    public string? File { get; init; }
 
     public IEnumerable<string> Names => _sections.Keys;
 
@@ -35,7 +35,7 @@ public sealed class DebugSections
 
     public bool Contains(string name) => _sections.TryGetValue(name, out var bytes) && !bytes.IsEmpty;
 
-    public SectionView View(string name) => new(name, Get(name));
+    public SectionView View(string name) => new(name, Get(name), file: File);
 
     /// <summary>True when this holds a .dwo file or a .dwp package rather than a main program.</summary>
     public bool IsSplitFile => Contains(DebugSectionNames.Dwo(DebugSectionNames.Info));
@@ -43,7 +43,7 @@ public sealed class DebugSections
     /// <summary>A shallow copy whose entries can be replaced without touching this one (tests mutate copies).</summary>
     public DebugSections Clone()
     {
-        var copy = new DebugSections { Label = Label };
+        var copy = new DebugSections { File = File };
         foreach (var (name, bytes) in _sections)
             copy.Set(name, bytes);
         return copy;

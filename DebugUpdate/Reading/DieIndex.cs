@@ -1,3 +1,5 @@
+using Rewriter.Common;
+
 namespace Rewriter.DebugUpdate.Reading;
 
 /// <summary>
@@ -73,20 +75,9 @@ public sealed class DieIndex
     {
         if (unitOffset > uint.MaxValue)
             return -1;
-        int lo = 0, hi = _count - 1;
-        uint key = (uint)unitOffset;
-        while (lo <= hi)
-        {
-            int mid = (int)((uint)(lo + hi) >> 1);
-            uint value = _entries[mid].UnitOffset;
-            if (value == key)
-                return mid;
-            if (value < key)
-                lo = mid + 1;
-            else
-                hi = mid - 1;
-        }
-        return -1;
+        var entries = _entries.AsSpan(0, _count);
+        int index = SortedSearch.LowerBound(entries, (uint)unitOffset, static (in DieEntry e) => e.UnitOffset);
+        return index < entries.Length && entries[index].UnitOffset == unitOffset ? index : -1;
     }
 
     public readonly struct ChildEnumerable(DieIndex index, int parent)

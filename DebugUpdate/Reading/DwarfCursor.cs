@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using Rewriter.Common;
 
 namespace Rewriter.DebugUpdate.Reading;
 
@@ -14,13 +15,16 @@ public ref struct DwarfCursor
     private readonly ReadOnlySpan<byte> _data;
     private readonly string _section;
     private readonly long _baseOffset;
+    private readonly string? _file;
     private int _position;
 
-    public DwarfCursor(ReadOnlySpan<byte> data, string section, long baseOffset = 0)
+    /// <param name="file">the file the section came from, named in errors</param>
+    public DwarfCursor(ReadOnlySpan<byte> data, string section, long baseOffset = 0, string? file = null)
     {
         _data = data;
         _section = section;
         _baseOffset = baseOffset;
+        _file = file;
         _position = 0;
     }
 
@@ -184,65 +188,21 @@ public ref struct DwarfCursor
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ulong ReadUleb()
     {
-        // PERF: most ULEBs (abbreviation codes, small constants) fit in one byte.
-        if ((uint)_position < (uint)_data.Length)
-        {
-            byte first = _data[_position];
-            if (first < 0x80)
-            {
-                _position++;
-                return first;
-            }
-        }
-        return ReadUlebSlow();
-    }
-
-    private ulong ReadUlebSlow()
-    {
-        // PERF: two-byte values (abbreviation codes past 127, most addrx and udata) skip the loop.
-        if ((uint)(_position + 1) < (uint)_data.Length && _data[_position] >= 0x80 && _data[_position + 1] < 0x80)
-        {
-            ulong value = (ulong)(uint)(_data[_position] & 0x7f) | (ulong)_data[_position + 1] << 7;
-            _position += 2;
-            return value;
-        }
-        int start = _position;
-        ulong result = 0;
-        int shift = 0;
-        while (true)
-        {
-            if (_position >= _data.Length)
-                throw ErrorAt(start, "ULEB128 runs past the end of the section");
-            byte b = _data[_position++];
-            if (shift < 64)
-                result |= (ulong)(b & 0x7f) << shift;
-            else if ((b & 0x7f) != 0)
-                throw ErrorAt(start, "ULEB128 value does not fit in 64 bits");
-            if (b < 0x80)
-                return result;
-            shift += 7;
-        }
+        if (!Leb128.TryReadUnsigned(_data, ref _position, out ulong value))
+            ThrowUnreadableLeb(signed: false);
+        return value;
     }
 
     public long ReadSleb()
     {
-        int start = _position;
-        long result = 0;
-        int shift = 0;
-        byte b;
-        do
-        {
-            if (_position >= _data.Length)
-                throw ErrorAt(start, "SLEB128 runs past the end of the section");
-            b = _data[_position++];
-            if (shift < 64)
-                result |= (long)(b & 0x7f) << shift;
-            shift += 7;
-        } while (b >= 0x80);
-        if (shift < 64 && (b & 0x40) != 0)
-            result |= -1L << shift;
-        return result;
+        if (!Leb128.TryReadSigned(_data, ref _position, out long value))
+            ThrowUnreadableLeb(signed: true);
+        return value;
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private readonly void ThrowUnreadableLeb(bool signed) =>
+        throw Error(Leb128.DescribeUnreadable(_data, _position, signed));
 
     /// <summary>Reads a ULEB that must fit an int (a count or a length).</summary>
     public int ReadUlebAsInt(string what)
@@ -298,5 +258,5 @@ public ref struct DwarfCursor
     public readonly DwarfFormatException Error(string problem) => ErrorAt(_position, problem);
 
     public readonly DwarfFormatException ErrorAt(long position, string problem) =>
-        new(_section, _baseOffset + position, problem);
+        new(_section, _baseOffset + position, problem, _file);
 }

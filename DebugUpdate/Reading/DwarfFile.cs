@@ -1,3 +1,5 @@
+using Rewriter.Common;
+
 namespace Rewriter.DebugUpdate.Reading;
 
 /// <summary>
@@ -142,19 +144,8 @@ public sealed class DwarfFile
     public DwarfUnit? FindUnitContaining(long offset, bool inTypesSection = false)
     {
         var units = inTypesSection ? _typesSectionUnits : _infoUnits;
-        int lo = 0, hi = units.Count - 1;
-        while (lo <= hi)
-        {
-            int mid = (lo + hi) >>> 1;
-            var unit = units[mid];
-            if (offset < unit.Header.Offset)
-                hi = mid - 1;
-            else if (offset >= unit.Header.End)
-                lo = mid + 1;
-            else
-                return unit;
-        }
-        return null;
+        int index = SortedSearch.UpperBound(units, offset, static (in DwarfUnit unit) => unit.Header.End);
+        return index < units.Count && units[index].Header.Offset <= offset ? units[index] : null;
     }
 
     /// <summary>The type unit with this signature, here or in a split file.</summary>

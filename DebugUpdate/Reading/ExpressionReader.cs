@@ -36,9 +36,9 @@ public ref struct ExpressionReader
     private DwarfCursor _cursor;
     private readonly UnitEncoding _encoding;
 
-    public ExpressionReader(ReadOnlySpan<byte> expression, UnitEncoding encoding, string section = "expression", long baseOffset = 0)
+    public ExpressionReader(ReadOnlySpan<byte> expression, UnitEncoding encoding, string section = "expression", long baseOffset = 0, string? file = null)
     {
-        _cursor = new DwarfCursor(expression, section, baseOffset);
+        _cursor = new DwarfCursor(expression, section, baseOffset, file);
         _encoding = encoding;
     }
 

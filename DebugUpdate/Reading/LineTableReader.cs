@@ -204,7 +204,7 @@ public static class LineTableReader
                 int adjusted = opcode - opcodeBase;
                 state.Advance((ulong)(adjusted / header.LineRange), minInst, maxOps);
                 state.Line = (uint)(state.Line + header.LineBase + adjusted % header.LineRange);
-                rows.Add(state.Row());
+                rows.Add(state.TakeRow(in cursor, opStart));
                 state.AfterRow();
                 continue;
             }
@@ -223,7 +223,7 @@ public static class LineTableReader
                     {
                         case DwLne.EndSequence:
                             state.Flags |= LineRowFlags.EndSequence;
-                            rows.Add(state.Row());
+                            rows.Add(state.TakeRow(in cursor, opStart));
                             state = new State(header.DefaultIsStmt);
                             break;
                         case DwLne.SetAddress:
@@ -246,7 +246,7 @@ public static class LineTableReader
                     break;
                 }
                 case (byte)DwLns.Copy:
-                    rows.Add(state.Row());
+                    rows.Add(state.TakeRow(in cursor, opStart));
                     state.AfterRow();
                     break;
                 case (byte)DwLns.AdvancePc:
@@ -312,7 +312,18 @@ public static class LineTableReader
         public uint Isa;
         public LineRowFlags Flags = defaultIsStmt ? LineRowFlags.IsStmt : LineRowFlags.None;
 
-        public readonly LineRow Row() => new(Address, OpIndex, File, Line, Column, Discriminator, Isa, Flags);
+        private ulong _previousRowAddress;
+        private bool _hasRow;
+
+        /// <summary>The row the registers hold. Within a sequence addresses may only increase (DWARF 5 §6.2.2): the update re-encodes rows as forward advances.</summary>
+        public LineRow TakeRow(in DwarfCursor cursor, int opStart)
+        {
+            if (_hasRow && Address < _previousRowAddress)
+                throw cursor.ErrorAt(opStart, $"row address 0x{Address:x} is below the previous row's 0x{_previousRowAddress:x} in the same sequence");
+            _hasRow = true;
+            _previousRowAddress = Address;
+            return new(Address, OpIndex, File, Line, Column, Discriminator, Isa, Flags);
+        }
 
         public void AfterRow()
         {

@@ -24,7 +24,7 @@ public ref struct UnitScanner
     {
         // PERF: the cursor ends where the unit ends, so its own bounds check also stops a DIE from
         // running into the next unit; no separate end check per attribute.
-        _cursor = new DwarfCursor(info.Span[..(int)header.End], info.Name, info.BaseOffset);
+        _cursor = new DwarfCursor(info.Span[..(int)header.End], info.Name, info.BaseOffset, info.File);
         _cursor.Seek(header.FirstDieOffset);
         _abbreviations = abbreviations;
         _encoding = header.Encoding;

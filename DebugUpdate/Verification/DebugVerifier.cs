@@ -9,8 +9,8 @@ namespace Rewriter.DebugUpdate.Verification;
 /// DIE of every unit (main, type and split) attribute by attribute, every line row, and the index
 /// sections (.debug_aranges, .debug_names, .gdb_index) against the DIEs. Unit pairs are compared in
 /// parallel, each into a report of its own, merged in unit order: the result does not depend on the
-/// thread count. Malformed DWARF on either side raises <see cref="DwarfFormatException"/>;
-/// <see cref="FindBadInput"/> then says which file it came from.
+/// thread count. Malformed DWARF on either side raises <see cref="DwarfFormatException"/> naming
+/// the file of the sections it was read from (<see cref="DebugSections.File"/>).
 /// </summary>
 public static class DebugVerifier
 {
@@ -132,47 +132,5 @@ public static class DebugVerifier
         GdbIndexComparer.Compare(original, rewritten, originalUnitRanges, rewrittenUnitRanges, mapping, report);
         foreach (var unit in original.Units) unit.ReleaseDies();
         foreach (var unit in rewritten.Units) unit.ReleaseDies();
-    }
-
-    /// <summary>
-    /// After <see cref="Compare(DebugInput, DebugInput, CodeAddressMap, int)"/> threw
-    /// <paramref name="error"/>: the sections of the file that cannot be read. An error in a .dwo
-    /// section or a package index is in a split file (the one that does not open alone, when there
-    /// are several); otherwise the original is read alone the way the comparison reads it (compared
-    /// with itself), and when it reads cleanly the rewritten program is to blame.
-    /// </summary>
-    public static DebugSections FindBadInput(DebugInput original, DebugInput rewritten, DwarfFormatException error)
-    {
-        bool inSplitFile = error.Section.EndsWith(DebugSectionNames.DwoSuffix, StringComparison.Ordinal)
-            || error.Section is DebugSectionNames.CuIndex or DebugSectionNames.TuIndex;
-        if (inSplitFile && original.SplitFiles.Count > 0)
-            return original.SplitFiles.FirstOrDefault(split => !Opens(split)) ?? original.SplitFiles[0];
-        return ReadsCleanly(original) ? rewritten.Main : original.Main;
-    }
-
-    private static bool Opens(DebugSections split)
-    {
-        try
-        {
-            DwarfFile.Open(split);
-            return true;
-        }
-        catch (DwarfFormatException)
-        {
-            return false;
-        }
-    }
-
-    private static bool ReadsCleanly(DebugInput input)
-    {
-        try
-        {
-            Compare(input, input, CodeAddressMap.Identity, threadCount: 1);
-            return true;
-        }
-        catch (DwarfFormatException)
-        {
-            return false;
-        }
     }
 }

@@ -373,7 +373,7 @@ internal sealed class DieAttributeComparer
     {
         var dies = unit.Dies;
         ref readonly var entry = ref dies[die];
-        var cursor = new DwarfCursor(info, unit.Info.Name, unit.Info.BaseOffset);
+        var cursor = new DwarfCursor(info, unit.Info.Name, unit.Info.BaseOffset, unit.Info.File);
         cursor.Seek(unit.Header.Offset + entry.UnitOffset);
         cursor.ReadUleb();
         int count = 0;
@@ -416,7 +416,7 @@ internal sealed class DieAttributeComparer
         }
         catch (DwarfFormatException e)
         {
-            return $"<unreadable: {e.Problem}>";
+            return $"<unreadable: {e.What}>";
         }
     }
 

@@ -19,8 +19,8 @@ internal sealed class ExpressionComparer(AddressMapping mapping)
 
     private string? Compare(DwarfUnit originalUnit, ReadOnlySpan<byte> original, DwarfUnit rewrittenUnit, ReadOnlySpan<byte> rewritten, int depth)
     {
-        var before = new ExpressionReader(original, originalUnit.Encoding, originalUnit.Info.Name);
-        var after = new ExpressionReader(rewritten, rewrittenUnit.Encoding, rewrittenUnit.Info.Name);
+        var before = new ExpressionReader(original, originalUnit.Encoding, originalUnit.Info.Name, file: originalUnit.Info.File);
+        var after = new ExpressionReader(rewritten, rewrittenUnit.Encoding, rewrittenUnit.Info.Name, file: rewrittenUnit.Info.File);
         for (int number = 0; ; number++)
         {
             if (before.AtEnd || after.AtEnd)

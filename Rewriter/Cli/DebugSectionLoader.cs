@@ -14,7 +14,7 @@ public static class DebugSectionLoader
     /// <param name="unreadable">when given, receives the names of debug sections that could not be read</param>
     public static DebugSections Load(ElfFile elf, Log log, List<string>? unreadable = null)
     {
-        var sections = new DebugSections { Label = Path.GetFileName(elf.Path) };
+        var sections = new DebugSections { File = elf.Path };
         foreach (var section in elf.Sections)
         {
             bool debug = section.Name.StartsWith(".debug_", StringComparison.Ordinal) || section.Name == ".gdb_index";

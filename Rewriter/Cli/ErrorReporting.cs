@@ -28,11 +28,6 @@ public static class ErrorReporting
             stderr.WriteLine($"rewriter: error: {e.Path}: {e.Where}: {e.What}");
             return BadInput;
         }
-        catch (Exception e) when (DescribeForeignFormatError(e) is { } message)
-        {
-            stderr.WriteLine($"rewriter: error: {file}: {message}");
-            return BadInput;
-        }
         catch (Exception e)
         {
             stderr.WriteLine($"rewriter: error: {file}: internal error: {e.GetType().Name}: {e.Message}");
@@ -41,8 +36,4 @@ public static class ErrorReporting
             return InternalError;
         }
     }
-
-    /// <summary>Format errors raised by DebugUpdate, which cannot share the core's exception type.</summary>
-    private static string? DescribeForeignFormatError(Exception e) =>
-        e.GetType().Name == "DwarfFormatException" ? e.Message : null;
 }

@@ -64,28 +64,13 @@ public static class VerifyDebugCommand
                 opened.Add(elf);
                 return elf;
             }
-            var paths = new Dictionary<DebugSections, string>(ReferenceEqualityComparer.Instance);
-            DebugSections Load(ElfFile elf, string path)
-            {
-                var sections = DebugSectionLoader.Load(elf, log);
-                paths[sections] = path;
-                return sections;
-            }
-            var splitFiles = splitPaths.Select(path => Load(Open(path, isSplitFile: true), path)).ToList();
-            var before = new DebugInput(Load(Open(originalPath), originalPath), splitFiles);
+            // Each file's sections carry its path, so a DWARF error names the file that is bad.
+            var splitFiles = splitPaths.Select(path => DebugSectionLoader.Load(Open(path, isSplitFile: true), log)).ToList();
+            var before = new DebugInput(DebugSectionLoader.Load(Open(originalPath), log), splitFiles);
             var rewrittenElf = Open(rewrittenPath);
-            var after = new DebugInput(Load(rewrittenElf, rewrittenPath), splitFiles);
+            var after = new DebugInput(DebugSectionLoader.Load(rewrittenElf, log), splitFiles);
             var map = Translator(rewrittenElf, log);
-            VerificationReport report;
-            try
-            {
-                report = DebugVerifier.Compare(before, after, map, threadCount);
-            }
-            catch (DwarfFormatException e)
-            {
-                // Name the file that is bad, not always the first argument.
-                throw new InputFormatException(e.Section + $"+0x{e.Offset:x}", e.Problem, paths[DebugVerifier.FindBadInput(before, after, e)]);
-            }
+            var report = DebugVerifier.Compare(before, after, map, threadCount);
             report.WriteTo(stdout);
             return report.HasDifferences;
         }
@@ -120,9 +105,10 @@ public static class VerifyDebugCommand
         {
             return ElfFile.Open(path, allowRelocatable: isSplitFile);
         }
-        catch (InputFormatException e) when (e.File == null)
+        catch (InputFormatException e)
         {
-            throw new InputFormatException(e.Where, e.What, path);
+            e.AttachFile(path);
+            throw;
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Rewriter.Common;
 using Rewriter.Elf.EhFrame;
 
 namespace Rewriter.Emission;

@@ -1,3 +1,4 @@
+using Rewriter.Common;
 using Rewriter.Model;
 
 namespace Rewriter.Emission;
@@ -47,15 +48,7 @@ public sealed class EmittedCode
     /// <summary>The moved function containing <paramref name="address"/>, or null.</summary>
     public BinaryFunction? MovedFunctionContaining(ulong address)
     {
-        int low = 0, high = MovedFunctions.Count - 1;
-        while (low <= high)
-        {
-            int middle = (low + high) >>> 1;
-            var function = MovedFunctions[middle];
-            if (address < function.Address) high = middle - 1;
-            else if (address >= function.End) low = middle + 1;
-            else return function;
-        }
-        return null;
+        int index = SortedSearch.UpperBound(MovedFunctions, address, static (in BinaryFunction f) => f.End);
+        return index < MovedFunctions.Count && MovedFunctions[index].Address <= address ? MovedFunctions[index] : null;
     }
 }

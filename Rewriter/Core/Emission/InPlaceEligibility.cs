@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Rewriter.Common;
 using Rewriter.Elf;
 using Rewriter.Elf.Reading;
 using Rewriter.Model;
@@ -27,16 +28,8 @@ public static class InPlaceEligibility
         var sorted = candidates.OrderBy(f => f.Address).ToArray();
         BinaryFunction? Inside(ulong address)
         {
-            int low = 0, high = sorted.Length - 1;
-            while (low <= high)
-            {
-                int middle = (low + high) >>> 1;
-                var function = sorted[middle];
-                if (address < function.Address) high = middle - 1;
-                else if (address >= function.End) low = middle + 1;
-                else return address == function.Address ? null : function;
-            }
-            return null;
+            int index = SortedSearch.UpperBound<BinaryFunction, ulong>(sorted, address, static (in BinaryFunction f) => f.End);
+            return index < sorted.Length && sorted[index].Address < address ? sorted[index] : null;
         }
 
         var tableOwners = new Dictionary<ulong, List<BinaryFunction>>();

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using Rewriter.Common;
 using Rewriter.Diagnostics;
 using Rewriter.Elf.EhFrame;
 using Rewriter.Elf.Reading;

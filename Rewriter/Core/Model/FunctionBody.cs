@@ -1,4 +1,5 @@
 using Iced.Intel;
+using Rewriter.Common;
 
 namespace Rewriter.Model;
 
@@ -19,30 +20,15 @@ public sealed class FunctionBody
     /// <summary>Index of the instruction starting at <paramref name="address"/>, or -1.</summary>
     public int InstructionAt(ulong address)
     {
-        int low = 0, high = Instructions.Length - 1;
-        while (low <= high)
-        {
-            int middle = (low + high) >>> 1;
-            ulong ip = Instructions[middle].IP;
-            if (ip == address) return middle;
-            if (ip < address) low = middle + 1; else high = middle - 1;
-        }
-        return -1;
+        int index = SortedSearch.LowerBound<Instruction, ulong>(Instructions, address, static (in Instruction i) => i.IP);
+        return index < Instructions.Length && Instructions[index].IP == address ? index : -1;
     }
 
     /// <summary>Index of the block whose range holds <paramref name="address"/>, or -1.</summary>
     public int BlockContaining(ulong address)
     {
-        int low = 0, high = Blocks.Length - 1;
-        while (low <= high)
-        {
-            int middle = (low + high) >>> 1;
-            var block = Blocks[middle];
-            if (address < block.Address) high = middle - 1;
-            else if (address >= block.End) low = middle + 1;
-            else return middle;
-        }
-        return -1;
+        int index = SortedSearch.UpperBound<BasicBlock, ulong>(Blocks, address, static (in BasicBlock b) => b.End);
+        return index < Blocks.Length && Blocks[index].Address <= address ? index : -1;
     }
 }
 

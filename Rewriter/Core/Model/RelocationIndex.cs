@@ -1,3 +1,4 @@
+using Rewriter.Common;
 using Rewriter.Elf;
 using Rewriter.Elf.Reading;
 
@@ -64,14 +65,6 @@ public sealed class RelocationIndex
         return false;
     }
 
-    private int LowerBound(ulong address)
-    {
-        int low = 0, high = _relocations.Length;
-        while (low < high)
-        {
-            int middle = (low + high) >>> 1;
-            if (_relocations[middle].Address < address) low = middle + 1; else high = middle;
-        }
-        return low;
-    }
+    private int LowerBound(ulong address) =>
+        SortedSearch.LowerBound<ResolvedRelocation, ulong>(_relocations, address, static (in ResolvedRelocation r) => r.Address);
 }

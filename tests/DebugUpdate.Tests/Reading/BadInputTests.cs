@@ -79,7 +79,7 @@ public sealed class BadInputTests
         int typedefB = Build().TypedefA + 7;
         var fixture = Build(typedefBTarget: (uint)typedefB); // B : B
         var ex = Should.Throw<DwarfFormatException>(() => DebugVerifier.Compare(Input(fixture), Input(fixture), CodeAddressMap.Identity));
-        ex.Problem.ShouldBe("reference cycle in DW_AT_type chain");
+        ex.What.ShouldBe("reference cycle in DW_AT_type chain");
         ex.Offset.ShouldBe(typedefB);
     }
 
@@ -111,7 +111,7 @@ public sealed class BadInputTests
         var unit = DwarfFile.Open(fixture.Sections).Units.Single();
         var ex = Should.Throw<DwarfFormatException>(() => unit.GetName(4));
         ex.Section.ShouldBe(".debug_str");
-        ex.Problem.ShouldBe("string offset 0x5000 is outside the section (size 0x5)");
+        ex.What.ShouldBe("string offset 0x5000 is outside the section (size 0x5)");
     }
 
     [Fact]
@@ -120,7 +120,7 @@ public sealed class BadInputTests
         var fixture = Build(abbrevOffset: 0x9000);
         var ex = Should.Throw<DwarfFormatException>(() => DwarfFile.Open(fixture.Sections));
         ex.Section.ShouldBe(".debug_abbrev");
-        ex.Problem.ShouldContain("abbreviation offset 0x9000 is outside the section");
+        ex.What.ShouldContain("abbreviation offset 0x9000 is outside the section");
     }
 
     [Fact]
@@ -131,6 +131,6 @@ public sealed class BadInputTests
         unit.StmtList.ShouldBe(0x400UL);
         var ex = Should.Throw<DwarfFormatException>(() => unit.ReadLineTable());
         ex.Section.ShouldBe(".debug_line");
-        ex.Problem.ShouldBe("line table offset 0x400 is outside the section (size 0x8)");
+        ex.What.ShouldBe("line table offset 0x400 is outside the section (size 0x8)");
     }
 }

@@ -1,3 +1,5 @@
+using Rewriter.Common;
+
 namespace Rewriter.DebugUpdate.Tests.Support;
 
 /// <summary>Assembles little-endian DWARF byte fixtures by hand.</summary>
@@ -12,28 +14,9 @@ internal sealed class Bytes
     public Bytes U32(uint v) { for (int i = 0; i < 4; i++) _bytes.Add((byte)(v >> (8 * i))); return this; }
     public Bytes U64(ulong v) { for (int i = 0; i < 8; i++) _bytes.Add((byte)(v >> (8 * i))); return this; }
 
-    public Bytes Uleb(ulong v)
-    {
-        do
-        {
-            byte b = (byte)(v & 0x7f);
-            v >>= 7;
-            _bytes.Add(v != 0 ? (byte)(b | 0x80) : b);
-        } while (v != 0);
-        return this;
-    }
+    public Bytes Uleb(ulong v) { Leb128.AddUnsigned(_bytes, v); return this; }
 
-    public Bytes Sleb(long v)
-    {
-        while (true)
-        {
-            byte b = (byte)(v & 0x7f);
-            v >>= 7;
-            bool done = (v == 0 && (b & 0x40) == 0) || (v == -1 && (b & 0x40) != 0);
-            _bytes.Add(done ? b : (byte)(b | 0x80));
-            if (done) return this;
-        }
-    }
+    public Bytes Sleb(long v) { Leb128.AddSigned(_bytes, v); return this; }
 
     public Bytes Str(string s) { _bytes.AddRange(System.Text.Encoding.UTF8.GetBytes(s)); _bytes.Add(0); return this; }
 

@@ -33,7 +33,7 @@ internal static class TestElfSections
                 BinaryPrimitives.ReadUInt64LittleEndian(h[0x20..]));
         }
         var names = span.Slice((int)headers[shstrndx].Offset, (int)headers[shstrndx].Size);
-        var sections = new DebugSections { Label = label };
+        var sections = new DebugSections { File = label };
         foreach (var header in headers)
         {
             var nameBytes = names[(int)header.Name..];

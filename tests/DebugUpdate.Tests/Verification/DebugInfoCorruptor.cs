@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
+using Rewriter.Common;
 using Rewriter.DebugUpdate.Reading;
 using Rewriter.DebugUpdate.Tests.Support;
 using Rewriter.DebugUpdate.Verification;
@@ -319,28 +320,15 @@ internal sealed class DebugInfoCorruptor
                 while (expression[operandAt++] >= 0x80) { }
             else if (canonical is 0xa6 or 0xa7)
                 operandAt++;
-            int length = UlebLength(operation.Operand1);
-            ulong? other = baseTypes.Cast<ulong?>().FirstOrDefault(t => t != operation.Operand1 && UlebLength(t!.Value) == length);
+            int length = Leb128.UnsignedSize(operation.Operand1);
+            ulong? other = baseTypes.Cast<ulong?>().FirstOrDefault(t => t != operation.Operand1 && Leb128.UnsignedSize(t!.Value) == length);
             if (other is not { } replacement)
                 return false;
             var bytes = Bytes(unit, section);
-            WriteUleb(bytes.AsSpan(expressionAt + operandAt, length), replacement);
+            Leb128.WriteUnsigned(bytes.AsSpan(expressionAt + operandAt, length), replacement, length);
             return true;
         }
         return false;
-    }
-
-    private static int UlebLength(ulong value)
-    {
-        int length = 1;
-        while ((value >>= 7) != 0) length++;
-        return length;
-    }
-
-    private static void WriteUleb(Span<byte> into, ulong value)
-    {
-        for (int i = 0; i < into.Length; i++, value >>= 7)
-            into[i] = (byte)((value & 0x7f) | (i + 1 < into.Length ? 0x80u : 0));
     }
 
     private (DifferenceKind, string)? ChangeDeclLine()

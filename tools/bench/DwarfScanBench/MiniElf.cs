@@ -27,7 +27,7 @@ internal static class MiniElf
         }
         var strtab = Header(shstrndx);
         var names = span.Slice((int)strtab.Offset, (int)strtab.Size);
-        var sections = new DebugSections { Label = Path.GetFileName(path) };
+        var sections = new DebugSections { File = path };
         for (int i = 0; i < shnum; i++)
         {
             var header = Header(i);

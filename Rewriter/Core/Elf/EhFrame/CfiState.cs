@@ -1,4 +1,5 @@
 using System.Text;
+using Rewriter.Common;
 
 namespace Rewriter.Elf.EhFrame;
 
@@ -52,19 +53,8 @@ public sealed class CfiState : IEquatable<CfiState>
 
     internal static int IndexOf(ReadOnlySpan<CfiRegisterRule> rules, uint register)
     {
-        int low = 0, high = rules.Length - 1;
-        while (low <= high)
-        {
-            int mid = (low + high) >>> 1;
-            uint r = rules[mid].Register;
-            if (r == register)
-                return mid;
-            if (r < register)
-                low = mid + 1;
-            else
-                high = mid - 1;
-        }
-        return ~low;
+        int index = SortedSearch.LowerBound(rules, register, static (in CfiRegisterRule rule) => rule.Register);
+        return index < rules.Length && rules[index].Register == register ? index : ~index;
     }
 
     public bool Equals(CfiState? other) =>

@@ -1,3 +1,5 @@
+using Rewriter.Common;
+
 namespace Rewriter.Elf.EhFrame;
 
 /// <summary>A row of a CFI table: from <see cref="Address"/> on, the state is States[StateIndex].</summary>
@@ -48,16 +50,9 @@ public sealed class CfiTable
         // PERF: the CFG builder asks once per instruction; rows are sorted, so binary search.
         if (address < Start || (address >= End && !(address == Start && Start == End)))
             throw new ArgumentOutOfRangeException(nameof(address), $"0x{address:x} is outside [0x{Start:x}, 0x{End:x})");
-        int low = 0, high = _rows.Length - 1;
-        while (low < high)
-        {
-            int mid = (low + high + 1) >>> 1;
-            if (_rows[mid].Address <= address)
-                low = mid;
-            else
-                high = mid - 1;
-        }
-        return _rows[low].StateIndex;
+        // The last row at or before the address; the first row when none is (its start is the FDE's).
+        int last = SortedSearch.UpperBound<CfiRow, ulong>(_rows, address, static (in CfiRow row) => row.Address) - 1;
+        return _rows[Math.Max(last, 0)].StateIndex;
     }
 
     public CfiState StateAt(ulong address) => _states[StateIndexAt(address)];

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using Rewriter.Common;
 
 namespace Rewriter.Elf.EhFrame;
 
@@ -110,7 +111,7 @@ public static class CfiWriter
             case CfiInstructionKind.DefCfa:
             {
                 bool factorable = TryFactor(offset, encoding.DataAlignment, out long factored);
-                if (offset >= 0 && (!factorable || LebSpanWriter.UlebSize((ulong)offset) <= LebSpanWriter.SlebSize(factored)))
+                if (offset >= 0 && (!factorable || Leb128.UnsignedSize((ulong)offset) <= Leb128.SignedSize(factored)))
                     w.Op(CfiOpcode.DefCfa, register, (ulong)offset);
                 else if (factorable)
                     w.OpSigned(CfiOpcode.DefCfaSf, register, factored);
@@ -121,7 +122,7 @@ public static class CfiWriter
             case CfiInstructionKind.DefCfaOffset:
             {
                 bool factorable = TryFactor(offset, encoding.DataAlignment, out long factored);
-                if (offset >= 0 && (!factorable || LebSpanWriter.UlebSize((ulong)offset) <= LebSpanWriter.SlebSize(factored)))
+                if (offset >= 0 && (!factorable || Leb128.UnsignedSize((ulong)offset) <= Leb128.SignedSize(factored)))
                     w.Op(CfiOpcode.DefCfaOffset, (ulong)offset);
                 else if (factorable)
                     w.OpSigned(CfiOpcode.DefCfaOffsetSf, factored);
@@ -224,26 +225,5 @@ public static class CfiWriter
         private void Uleb(ulong value) => Length += Leb128.WriteUnsigned(_buffer[Length..], value);
 
         private void Sleb(long value) => Length += Leb128.WriteSigned(_buffer[Length..], value);
-
-        public static int UlebSize(ulong value)
-        {
-            int size = 1;
-            while ((value >>= 7) != 0)
-                size++;
-            return size;
-        }
-
-        public static int SlebSize(long value)
-        {
-            int size = 1;
-            while (true)
-            {
-                byte b = (byte)(value & 0x7f);
-                value >>= 7;
-                if ((value == 0 && (b & 0x40) == 0) || (value == -1 && (b & 0x40) != 0))
-                    return size;
-                size++;
-            }
-        }
     }
 }

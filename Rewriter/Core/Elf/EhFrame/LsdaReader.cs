@@ -1,3 +1,4 @@
+using Rewriter.Common;
 using Rewriter.Diagnostics;
 using Rewriter.Elf.Reading;
 
@@ -206,7 +207,7 @@ public static class LsdaReader
         int position = typeBase + (int)offset;
         while (true)
         {
-            if (!TryUleb(data, ref position, data.Length, out ulong index))
+            if (!Leb128.TryReadUnsigned(data, ref position, out ulong index))
                 return false;
             if (index == 0)
                 break;
@@ -233,10 +234,11 @@ public static class LsdaReader
         {
             int typesStart = typeBase - (int)typeCount * entrySize;
             int recordStart = position;
-            if (!TrySleb(data, ref position, typesStart, out long filter))
+            var beforeTypes = data[..Math.Clamp(typesStart, 0, data.Length)];
+            if (!Leb128.TryReadSigned(beforeTypes, ref position, out long filter))
                 break;
             int nextField = position;
-            if (!TrySleb(data, ref position, typesStart, out long displacement))
+            if (!Leb128.TryReadSigned(beforeTypes, ref position, out long displacement))
                 break;
             long count = typeCount;
             int specEnd = specificationsEnd;
@@ -267,38 +269,6 @@ public static class LsdaReader
             added.RemoveAt(added.Count - 1);
             tableEnd = Math.Max(referencedEnd, recordStart);
         }
-    }
-
-    private static bool TryUleb(ReadOnlySpan<byte> data, ref int position, int limit, out ulong value)
-    {
-        value = 0;
-        for (int shift = 0; position < limit; shift += 7)
-        {
-            byte b = data[position++];
-            if (shift < 64)
-                value |= (ulong)(b & 0x7f) << shift;
-            if ((b & 0x80) == 0)
-                return true;
-        }
-        return false;
-    }
-
-    private static bool TrySleb(ReadOnlySpan<byte> data, ref int position, int limit, out long value)
-    {
-        value = 0;
-        for (int shift = 0; position < limit; shift += 7)
-        {
-            byte b = data[position++];
-            if (shift < 64)
-                value |= (long)(b & 0x7f) << shift;
-            if ((b & 0x80) == 0)
-            {
-                if (shift + 7 < 64 && (b & 0x40) != 0)
-                    value |= -1L << (shift + 7);
-                return true;
-            }
-        }
-        return false;
     }
 
     private static LsdaTypeEntry ReadTypeEntry(ReadOnlySpan<byte> data, string sectionName, int position, byte encoding, ulong sectionAddress)

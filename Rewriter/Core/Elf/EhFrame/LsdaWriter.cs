@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Rewriter.Common;
 
 namespace Rewriter.Elf.EhFrame;
 

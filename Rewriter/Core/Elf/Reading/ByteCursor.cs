@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Rewriter.Common;
 using Rewriter.Diagnostics;
 
 namespace Rewriter.Elf.Reading;
@@ -22,32 +23,20 @@ public ref struct ByteCursor(ReadOnlySpan<byte> data, string section, int positi
 
     public ulong Uleb()
     {
-        ulong result = 0;
-        for (int shift = 0; ; shift += 7)
-        {
-            byte b = U8();
-            if (shift < 64)
-                result |= (ulong)(b & 0x7f) << shift;
-            if ((b & 0x80) == 0)
-                return result;
-        }
+        int position = Position;
+        if (!Leb128.TryReadUnsigned(_data, ref position, out ulong value))
+            throw Error(Leb128.DescribeUnreadable(_data, Position, signed: false));
+        Position = position;
+        return value;
     }
 
     public long Sleb()
     {
-        long result = 0;
-        int shift = 0;
-        byte b;
-        do
-        {
-            b = U8();
-            if (shift < 64)
-                result |= (long)(b & 0x7f) << shift;
-            shift += 7;
-        } while ((b & 0x80) != 0);
-        if (shift < 64 && (b & 0x40) != 0)
-            result |= -1L << shift;
-        return result;
+        int position = Position;
+        if (!Leb128.TryReadSigned(_data, ref position, out long value))
+            throw Error(Leb128.DescribeUnreadable(_data, Position, signed: true));
+        Position = position;
+        return value;
     }
 
     public ReadOnlySpan<byte> CString()

@@ -7,10 +7,14 @@ keeping its offset:
 
 Instruction starts come from llvm-objdump, the function's extent from llvm-nm. SHIFT 0 is a map
 that moves nothing, so the debug information of ELF must still verify against it."""
+import os
 import re
 import struct
 import subprocess
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "Inputs"))
+from dwarfbytes import encode_sleb, encode_uleb  # noqa: E402
 
 elf, symbol, shift, out = sys.argv[1], sys.argv[2], int(sys.argv[3], 0), sys.argv[4]
 
@@ -30,33 +34,16 @@ instructions = [a for a in instructions if start <= a < start + size]
 if not instructions:
     sys.exit(f"no instructions found for {symbol}")
 
-def uleb(v):
-    out = bytearray()
-    while True:
-        b, v = v & 0x7F, v >> 7
-        out.append(b | (0x80 if v else 0))
-        if not v:
-            return bytes(out)
-
-def sleb(v):
-    out = bytearray()
-    while True:
-        b, v = v & 0x7F, v >> 7
-        done = (v == 0 and not b & 0x40) or (v == -1 and b & 0x40)
-        out.append(b if done else b | 0x80)
-        if done:
-            return bytes(out)
-
 # Format 2 (Rewriter/Core/Model/AddressMapNote.cs): one fragment, then each instruction as an
 # explicit record: its length, its input and its output relative to where the previous one ended.
 name = symbol.encode()
-descriptor = struct.pack("<I", 2) + uleb(1) + uleb(len(name)) + name + b"\0"
-descriptor += uleb(start) + uleb(size) + uleb(start + shift) + uleb(size) + uleb(len(instructions))
+descriptor = struct.pack("<I", 2) + encode_uleb(1) + encode_uleb(len(name)) + name + b"\0"
+descriptor += encode_uleb(start) + encode_uleb(size) + encode_uleb(start + shift) + encode_uleb(size) + encode_uleb(len(instructions))
 ends = instructions[1:] + [start + size]
 cursor = start
 for a, end in zip(instructions, ends):
     length = end - a
-    descriptor += uleb(length << 1 | 1) + sleb(a - cursor) + sleb(a - cursor)
+    descriptor += encode_uleb(length << 1 | 1) + encode_sleb(a - cursor) + encode_sleb(a - cursor)
     cursor = a + length
 owner = b"rewriter\0"
 pad = lambda b: b + b"\0" * (-len(b) % 4)

@@ -9,33 +9,18 @@
     corrupt-debug.py IN OUT bad-abbrev-offset # the first unit's abbreviation offset points past .debug_abbrev
 
 Only DWARF 4 with DWARF32 is handled (the issue's two misses, DW_OP_addr and decl_line, included); positions inside .debug_info come from llvm-dwarfdump -v."""
+import os
 import re
 import struct
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "Inputs"))
+from dwarfbytes import encode_uleb, section_headers, uleb  # noqa: E402
+
 
 def sections(data):
-    shoff, = struct.unpack_from("<Q", data, 0x28)
-    shentsize, shnum, shstrndx = struct.unpack_from("<HHH", data, 0x3a)
-    headers = [struct.unpack_from("<IIQQQQ", data, shoff + i * shentsize) for i in range(shnum)]
-    names = headers[shstrndx][4]
-    result = {}
-    for name, _type, _flags, _addr, offset, size in headers:
-        end = data.index(b"\0", names + name)
-        result[data[names + name:end].decode()] = (offset, size)
-    return result
-
-
-def uleb(data, at):
-    value = shift = 0
-    while True:
-        byte = data[at]
-        at += 1
-        value |= (byte & 0x7f) << shift
-        shift += 7
-        if byte < 0x80:
-            return value, at
+    return {name: (offset, size) for name, (_, offset, size) in section_headers(data).items()}
 
 
 FIXED_SIZES = {"DW_FORM_addr": 8, "DW_FORM_data1": 1, "DW_FORM_data2": 2, "DW_FORM_data4": 4,
@@ -60,7 +45,7 @@ def find_attribute(data, path, tag, name, attribute):
         header = re.match(r"0x[0-9a-f]+:\s+(DW_TAG_\w+) \[(\d+)\]", die)
         if not header or header.group(1) != tag or f'= "{name}")' not in die:
             continue
-        position = info + int(die.split(":")[0], 16) + len(bytes(uleb_encode(int(header.group(2)))))
+        position = info + int(die.split(":")[0], 16) + len(encode_uleb(int(header.group(2))))
         for attr, form in re.findall(r"^\s+(DW_AT_\w+) \[(DW_FORM_\w+)\]", die, re.M):
             if attr == attribute:
                 return position, form
@@ -101,15 +86,6 @@ def decl_line(data, path, name):
         sys.exit(f"no DIE {name} with DW_AT_decl_line")
     assert form in ("DW_FORM_data1", "DW_FORM_data2"), form
     data[position] += 1
-
-
-def uleb_encode(value):
-    while True:
-        byte = value & 0x7f
-        value >>= 7
-        yield byte | (0x80 if value else 0)
-        if not value:
-            return
 
 
 def move_row(data):

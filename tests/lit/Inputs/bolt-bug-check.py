@@ -455,8 +455,10 @@ def list_entries(die):
 
 
 def without_die_operands(expression):
-    """An expression's text with the DIE offsets it names masked (they move with the DIEs)."""
-    return BASE_TYPE_RE.sub("<type>", IMPLICIT_POINTER_RE.sub("<pointer>", expression))
+    """An expression's text with the DIE offsets and addresses it names masked (they move with the
+    DIEs and the code)."""
+    masked = BASE_TYPE_RE.sub("<type>", IMPLICIT_POINTER_RE.sub("<pointer>", expression))
+    return ADDR_OP_RE.sub("<address>", masked)
 
 
 def view_pairs(data, offset, count):
@@ -496,8 +498,12 @@ def check_locviews(i, o):
             finding(f"{b}: the views at 0x{views_start:x} run into the location list at {m[1]}")
         for (low, high, expression), views in zip(output_entries, output_views):
             sources = [v for (_, _, e), v in zip(input_entries, input_views) if without_die_operands(e) == without_die_operands(expression)]
+            rows = len(o.lines.rows_exactly_at(low))
+            if views[0] > 0 and rows <= views[0]:
+                finding(f"{b}: [0x{low:x}, 0x{high:x}) begins at view {views[0]}, but the line table has {rows} row(s) there")
             if not any(views[0] in (v[0], 0) and views[1] in (v[1], 0) for v in sources):
-                finding(f"{b}: [0x{low:x}, 0x{high:x}) {expression}: views {views}, the input's entries with that location have {sources}")
+                finding(f"{b}: [0x{low:x}, 0x{high:x}) {expression}: views {views}, the input's entries with that location have {sources}"
+                        f" (input list {[(hex(l), hex(h), v) for (l, h, _), v in zip(input_entries, input_views)]})")
     finish("locviews", entries, "location list entries with views")
 
 

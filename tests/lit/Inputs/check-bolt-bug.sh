@@ -10,7 +10,7 @@
 #   - llvm-dwarfdump --verify (bounded at 90 s) reports no kind of error BINARY lacks.
 # Exit 1 on any finding. The test itself then shows that the same check fails on a wrong update.
 set -u
-check=$1 bin=$2
+check=$1 bin=$(realpath "$2")
 shift 2
 options=("$@")
 [ ${#options[@]} -gt 0 ] || options=(--reorder-blocks=reverse --split-functions --split-all-cold)

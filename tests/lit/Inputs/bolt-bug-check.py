@@ -164,7 +164,7 @@ class LineTable:
 
     def __init__(self, binary):
         self.sequences = []  # sorted [(address, key)] per sequence, end row last
-        self.duplicate_names = set()  # file names a file table holds more than once
+        self.duplicate_names = set()  # file names (without directories) a file table holds more than once
         files = {}
         dirs = {}
         rows = []
@@ -172,7 +172,7 @@ class LineTable:
         current = None
         for line in text.splitlines():
             if line.startswith("debug_line[") or line.startswith("Address "):
-                names = [name for name, _ in files.values()]
+                names = [os.path.basename(name) for name, _ in files.values()]
                 self.duplicate_names |= {name for name in names if names.count(name) > 1}
             if line.startswith("debug_line["):
                 files, dirs = {}, {}
@@ -548,8 +548,10 @@ def check_line_files(i, o):
         count += 1
         with_duplicates += any(os.path.basename(path) in i.lines.duplicate_names for path, _, _ in wanted)
         got = {key for low, high in o.symbols.fragments(name) for key in o.lines.rows_in(low, high)}
-        for key in sorted(wanted ^ got)[:5]:
-            finding(f"{name}: row {key} is only in the {'input' if key in wanted else 'output'}")
+        for key in sorted(got - wanted)[:5]:
+            finding(f"{name}: row {key} is only in the output")
+        for key in sorted(wanted - got)[:5]:
+            finding(f"{name}: row {key} is only in the input")
     require(with_duplicates, "function with rows in a file whose name its file table holds twice")
     finish("line-files", count, f"functions ({with_duplicates} with rows in duplicate-named files)")
 

@@ -1,0 +1,63 @@
+#!/usr/bin/env python3
+"""wrong-debug.py: builds the output a wrong debug update would have written, so that a test can
+show that its check fails on it.
+
+    wrong-debug.py stale INPUT OUTPUT WRONG SECTION...
+        WRONG = OUTPUT with SECTION... put back as INPUT has them (what a tool that forgets to
+        update those sections writes)
+    wrong-debug.py swap-files OUTPUT WRONG NAME
+        WRONG = OUTPUT with the directories of the two DWARF 4 .debug_line file entries named NAME
+        swapped (what a line-table writer that confuses two files of one name writes)
+"""
+import os
+import subprocess
+import sys
+import tempfile
+
+OBJCOPY = "/usr/lib/llvm-22/bin/llvm-objcopy"
+
+
+def dump(binary, section, path):
+    subprocess.run([OBJCOPY, "--dump-section", f"{section}={path}", binary, path + ".ignored"], check=True)
+    os.remove(path + ".ignored")
+
+
+def update(binary, wrong, sections):
+    args = [OBJCOPY]
+    for section, path in sections:
+        args += ["--update-section", f"{section}={path}"]
+    subprocess.run(args + [binary, wrong], check=True)
+
+
+def stale(input_binary, output_binary, wrong, sections):
+    with tempfile.TemporaryDirectory() as work:
+        paths = []
+        for section in sections:
+            path = os.path.join(work, section.lstrip("."))
+            dump(input_binary, section, path)
+            paths.append((section, path))
+        update(output_binary, wrong, paths)
+
+
+def swap_files(output_binary, wrong, name):
+    with tempfile.TemporaryDirectory() as work:
+        path = os.path.join(work, "line")
+        dump(output_binary, ".debug_line", path)
+        data = bytearray(open(path, "rb").read())
+        entry = name.encode() + b"\0"
+        # A DWARF 4 file entry: the name, then the directory index (ULEB128; one byte here).
+        places = [i + len(entry) for i in range(len(data)) if data[i:i + len(entry)] == entry and (i == 0 or data[i - 1] == 0)]
+        if len(places) != 2 or data[places[0]] == data[places[1]] or max(data[p] for p in places) >= 0x80:
+            sys.exit(f"wrong-debug: expected two entries named {name} in two directories, found at {places}")
+        data[places[0]], data[places[1]] = data[places[1]], data[places[0]]
+        open(path, "wb").write(data)
+        update(output_binary, wrong, [(".debug_line", path)])
+
+
+if __name__ == "__main__":
+    if len(sys.argv) >= 6 and sys.argv[1] == "stale":
+        stale(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5:])
+    elif len(sys.argv) == 5 and sys.argv[1] == "swap-files":
+        swap_files(sys.argv[2], sys.argv[3], sys.argv[4])
+    else:
+        sys.exit(__doc__)

@@ -25,7 +25,10 @@ def tool(name):
 
 
 def run(*args):
-    return subprocess.run(args, check=True, capture_output=True, text=True, errors="replace").stdout
+    result = subprocess.run(args, capture_output=True, text=True, errors="replace")
+    if result.returncode != 0:
+        fail_now(f"{os.path.basename(args[0])} cannot read {args[-1]}: {(result.stderr.strip().splitlines() or ['?'])[0]}")
+    return result.stdout
 
 
 # ---- .debug_info as llvm-dwarfdump -v prints it -------------------------------------------------
@@ -657,7 +660,33 @@ def check_forms(i, o):
     finish("forms", count, "attributes of forms " + ", ".join(f[8:] for f in SPECIAL_FORMS))
 
 
+def compressed_sections(binary):
+    return {m[1] for m in re.finditer(r"\]\s+(\.debug_\w+)\s+\S+\s+\S+\s+\S+\s+\S+\s+\S+\s+(\S*C\S*)\s", run(tool("llvm-readelf"), "-SW", binary))}
+
+
+def check_compressed(i, o):
+    """Every debug section compressed in the input (SHF_COMPRESSED) is compressed in the output,
+    and llvm-dwarfdump reads every output section without an error the input does not have."""
+    wanted, got = compressed_sections(i.binary), compressed_sections(o.binary)
+    require(len(wanted), "compressed debug section")
+    for section in sorted(wanted - got):
+        finding(f"{section} is no longer compressed")
+
+    def errors(binary):
+        # Location lists are read through --debug-info: dumped on their own, gcc's view pairs
+        # between the lists read as garbage entries.
+        result = subprocess.run([tool("llvm-dwarfdump"), "--debug-info", "--debug-line", "--debug-rnglists", "--debug-ranges",
+                                 "--debug-addr", "--debug-aranges", binary],
+                                capture_output=True, text=True, errors="replace")
+        return {re.sub(r"0x[0-9a-f]+|\d+", "N", line) for line in (result.stdout + result.stderr).splitlines() if "error:" in line}
+
+    for error in sorted(errors(o.binary) - errors(i.binary))[:10]:
+        finding(f"llvm-dwarfdump: {error}")
+    finish("compressed", len(wanted), "compressed debug sections")
+
+
 CHECKS = {
+    "compressed": check_compressed,
     "entry-pc": check_entry_pc,
     "call-value-addr": lambda i, o: check_address_operands(i, o, "call-value-addr", want_lists=False),
     "loclist-addr": lambda i, o: check_address_operands(i, o, "loclist-addr", want_lists=True),

@@ -8,8 +8,12 @@ show that its check fails on it.
     wrong-debug.py swap-files OUTPUT WRONG NAME
         WRONG = OUTPUT with the directories of the two DWARF 4 .debug_line file entries named NAME
         swapped (what a line-table writer that confuses two files of one name writes)
+    wrong-debug.py raw-marked-compressed OUTPUT WRONG SECTION
+        WRONG = OUTPUT with its debug sections decompressed and SECTION marked SHF_COMPRESSED
+        again over its plain bytes (what llvm-bolt-22 writes for the sections it rewrites)
 """
 import os
+import struct
 import subprocess
 import sys
 import tempfile
@@ -54,10 +58,35 @@ def swap_files(output_binary, wrong, name):
         update(output_binary, wrong, [(".debug_line", path)])
 
 
+SHF_COMPRESSED = 0x800
+
+
+def raw_marked_compressed(output_binary, wrong, section):
+    subprocess.run([OBJCOPY, "--decompress-debug-sections", output_binary, wrong], check=True)
+    with open(wrong, "r+b") as f:
+        elf = bytearray(f.read())
+        shoff, = struct.unpack_from("<Q", elf, 40)
+        shentsize, shnum, shstrndx = struct.unpack_from("<HHH", elf, 58)
+        strtab_offset, = struct.unpack_from("<Q", elf, shoff + shstrndx * shentsize + 24)
+        for index in range(shnum):
+            header = shoff + index * shentsize
+            name_offset, = struct.unpack_from("<I", elf, header)
+            name = elf[strtab_offset + name_offset:elf.index(0, strtab_offset + name_offset)].decode()
+            if name == section:
+                flags, = struct.unpack_from("<Q", elf, header + 8)
+                struct.pack_into("<Q", elf, header + 8, flags | SHF_COMPRESSED)
+                f.seek(0)
+                f.write(elf)
+                return
+    sys.exit(f"wrong-debug: no section {section} in {output_binary}")
+
+
 if __name__ == "__main__":
     if len(sys.argv) >= 6 and sys.argv[1] == "stale":
         stale(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5:])
     elif len(sys.argv) == 5 and sys.argv[1] == "swap-files":
         swap_files(sys.argv[2], sys.argv[3], sys.argv[4])
+    elif len(sys.argv) == 5 and sys.argv[1] == "raw-marked-compressed":
+        raw_marked_compressed(sys.argv[2], sys.argv[3], sys.argv[4])
     else:
         sys.exit(__doc__)

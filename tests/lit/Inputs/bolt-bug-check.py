@@ -594,14 +594,29 @@ def check_scopes(i, o):
     finish("scopes", count, f"scopes with code ({lengths} with a high_pc length)")
 
 
-def fde_ranges(binary):
+def debug_frame(binary):
+    """The FDEs of .debug_frame (not .eh_frame): [(low, high, [(address, CFA and register rules)])]."""
     text = run(tool("llvm-dwarfdump"), "--debug-frame", binary)
-    return [(int(a, 16), int(b, 16)) for a, b in re.findall(r"FDE cie=\S+ pc=([0-9a-f]+)\.\.\.([0-9a-f]+)", text)]
+    text = text.split(".debug_frame contents:", 1)[1].split(".eh_frame contents:", 1)[0] if ".debug_frame contents:" in text else ""
+    fdes = []
+    for line in text.splitlines():
+        if m := re.search(r"FDE cie=\S+ pc=([0-9a-f]+)\.\.\.([0-9a-f]+)", line):
+            fdes.append((int(m[1], 16), int(m[2], 16), []))
+        elif fdes and (m := re.match(r"\s+0x([0-9a-f]+): (CFA=.*)", line)):
+            fdes[-1][2].append((int(m[1], 16), m[2].strip()))
+    return fdes
 
 
-def covered(low, high, ranges):
-    """Is [low, high) covered by the union of ranges?"""
-    for start, end in sorted(ranges):
+def rule_at(fdes, address):
+    for low, high, rows in fdes:
+        if low <= address < high:
+            return ([rule for at, rule in rows if at <= address] or [None])[-1]
+    return None
+
+
+def covered(low, high, fdes):
+    """Is [low, high) covered by the union of the FDEs' ranges?"""
+    for start, end, _ in sorted(fdes):
         if start <= low < end:
             low = end
         if low >= high:
@@ -611,20 +626,35 @@ def covered(low, high, ranges):
 
 def check_debug_frame(i, o):
     """Every output fragment of a function that .debug_frame described in the input is described
-    by .debug_frame in the output, and the CFA rule at the start of each output fragment is that of
-    the input at the same instruction (the fragment's first is the function's entry)."""
-    input_fdes, output_fdes = fde_ranges(i.binary), fde_ranges(o.binary)
+    by .debug_frame in the output, and at every call (where a debugger unwinds from the callee)
+    the CFA and register rules are those of the input at the same call (call sites paired through
+    their DIEs, calls found with llvm-objdump)."""
+    input_fdes, output_fdes = debug_frame(i.binary), debug_frame(o.binary)
     count = 0
     for name in sorted({name for _, _, name in i.symbols.spans}):
-        entry = i.symbols.entries[name]
-        if not any(low <= entry < high for low, high in input_fdes):
+        if rule_at(input_fdes, i.symbols.entries[name]) is None:
             continue
         for low, high in o.symbols.fragments(name):
             count += 1
             if not covered(low, high, output_fdes):
                 finding(f"{name}: output code [0x{low:x}, 0x{high:x}) has no .debug_frame FDE")
     require(count, "function described by .debug_frame")
-    finish("debug-frame", count, "output fragments")
+    input_calls, output_calls = calls(i.binary), calls(o.binary)
+    output_pcs = {id(die): pc for die, pc in call_return_pcs(o)}
+    index = {id(a): b for a, b in pair_dies(i.dies, o.dies)}
+    rules = 0
+    for a, want in call_return_pcs(i):
+        got = output_pcs.get(id(index[id(a)]))
+        if want not in input_calls or got not in output_calls:
+            continue
+        call, moved_call = input_calls[want][0], output_calls[got][0]
+        if (rule := rule_at(input_fdes, call)) is None:
+            continue
+        rules += 1
+        if rule_at(output_fdes, moved_call) != rule:
+            finding(f"the call at 0x{moved_call:x} (0x{call:x} in the input) unwinds with {rule_at(output_fdes, moved_call)}, the input's with {rule}")
+    require(rules, "call inside code .debug_frame describes")
+    finish("debug-frame", count, f"output fragments and {rules} calls")
 
 
 SPECIAL_FORMS = ("DW_FORM_addrx1", "DW_FORM_addrx2", "DW_FORM_addrx3", "DW_FORM_addrx4", "DW_FORM_data16", "DW_FORM_indirect")

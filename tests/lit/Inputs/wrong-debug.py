@@ -3,8 +3,8 @@
 show that its check fails on it.
 
     wrong-debug.py stale INPUT OUTPUT WRONG SECTION...
-        WRONG = OUTPUT with SECTION... put back as INPUT has them (what a tool that forgets to
-        update those sections writes)
+        WRONG = OUTPUT with SECTION... put back (or added) as INPUT has them (what a tool that
+        forgets to update those sections writes)
     wrong-debug.py swap-files OUTPUT WRONG NAME
         WRONG = OUTPUT with the directories of the two DWARF 4 .debug_line file entries named NAME
         swapped (what a line-table writer that confuses two files of one name writes)
@@ -27,9 +27,12 @@ def dump(binary, section, path):
 
 
 def update(binary, wrong, sections):
+    """Replaces (or, where binary lacks them, adds) sections."""
+    present = subprocess.run([OBJCOPY.replace("objcopy", "readelf"), "-SW", binary], check=True, capture_output=True, text=True).stdout
     args = [OBJCOPY]
     for section, path in sections:
-        args += ["--update-section", f"{section}={path}"]
+        option = "--update-section" if f" {section} " in present else "--add-section"
+        args += [option, f"{section}={path}"]
     subprocess.run(args + [binary, wrong], check=True)
 
 

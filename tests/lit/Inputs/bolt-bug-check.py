@@ -34,9 +34,9 @@ def run(*args):
 # ---- .debug_info as llvm-dwarfdump -v prints it -------------------------------------------------
 
 class Die:
-    def __init__(self, offset, tag, unit, parent):
-        self.offset, self.tag, self.unit, self.parent = offset, tag, unit, parent
-        self.attrs = {}  # name -> (form, text)
+    def __init__(self, offset, tag, unit, parent, abbreviation):
+        self.offset, self.tag, self.unit, self.parent, self.abbreviation = offset, tag, unit, parent, abbreviation
+        self.attrs = {}  # name -> (form, text); llvm-dwarfdump shows an indirect form resolved
 
     def __repr__(self):
         name = self.text("DW_AT_name") or self.text("DW_AT_abstract_origin") or ""
@@ -50,13 +50,13 @@ class Die:
 
 
 class Unit:
-    def __init__(self, offset, version):
-        self.offset, self.version = offset, version
+    def __init__(self, offset, version, abbreviations):
+        self.offset, self.version, self.abbreviations = offset, version, abbreviations
         self.dies = []
 
 
-UNIT_RE = re.compile(r"^(0x[0-9a-f]+): (?:Compile|Type|Skeleton|Partial) Unit: .*version = (0x[0-9a-f]+)")
-DIE_RE = re.compile(r"^(0x[0-9a-f]+):(\s+)(DW_TAG_\w+|NULL)")
+UNIT_RE = re.compile(r"^(0x[0-9a-f]+): (?:Compile|Type|Skeleton|Partial) Unit: .*version = (0x[0-9a-f]+).*abbr_offset = (0x[0-9a-f]+)")
+DIE_RE = re.compile(r"^(0x[0-9a-f]+):(\s+)(DW_TAG_\w+|NULL)(?: \[(\d+)\])?")
 ATTR_RE = re.compile(r"^\s+(DW_AT_\w+) \[(DW_FORM_\w+)\]\s*(.*)$")
 
 
@@ -66,7 +66,7 @@ def read_info(binary):
     attr = None
     for line in run(tool("llvm-dwarfdump"), "-v", "--debug-info", binary).splitlines():
         if m := UNIT_RE.match(line):
-            units.append(Unit(int(m[1], 16), int(m[2], 16)))
+            units.append(Unit(int(m[1], 16), int(m[2], 16), int(m[3], 16)))
             stack, attr = [], None
             continue
         if m := DIE_RE.match(line):
@@ -76,7 +76,7 @@ def read_info(binary):
                 stack.pop()
             if m[3] == "NULL":
                 continue
-            die = Die(int(m[1], 16), m[3], units[-1], stack[-1][1] if stack else None)
+            die = Die(int(m[1], 16), m[3], units[-1], stack[-1][1] if stack else None, int(m[4] or 0))
             units[-1].dies.append(die)
             dies.append(die)
             stack.append((depth, die))
@@ -271,6 +271,10 @@ class Program:
 def same_code_place(input_program, input_address, output_program, output_address):
     """Why output_address is not where input_address went, or None: the same function holds it and
     the same line row is in effect there."""
+    if input_address is None:
+        fail_now("an address of the input that llvm-dwarfdump cannot resolve")
+    if output_address is None:
+        return f"0x{input_address:x} became an address llvm-dwarfdump cannot resolve"
     function = input_program.symbols.function_at(input_address)
     moved_to = output_program.symbols.function_at(output_address)
     if function != moved_to:
@@ -657,24 +661,48 @@ def check_debug_frame(i, o):
     finish("debug-frame", count, f"output fragments and {rules} calls")
 
 
-SPECIAL_FORMS = ("DW_FORM_addrx1", "DW_FORM_addrx2", "DW_FORM_addrx3", "DW_FORM_addrx4", "DW_FORM_data16", "DW_FORM_indirect")
+def declared_forms(binary):
+    """(abbreviation table offset, code) -> {attribute: form} as .debug_abbrev declares them."""
+    tables, table, current = {}, 0, None
+    for line in run(tool("llvm-dwarfdump"), "--debug-abbrev", binary).splitlines():
+        if m := re.match(r"Abbrev table for offset: (" + HEX + ")", line):
+            table = int(m[1], 16)
+        elif m := re.match(r"\[(\d+)\] DW_TAG_", line):
+            current = tables.setdefault((table, int(m[1])), {})
+        elif current is not None and (m := re.match(r"\s+(DW_AT_\w+)\s+(DW_FORM_\w+)", line)):
+            current[m[1]] = m[2]
+    return tables
+
+
+SPECIAL_FORMS = ("DW_FORM_addrx1", "DW_FORM_addrx2", "DW_FORM_addrx3", "DW_FORM_addrx4", "DW_FORM_data16", "DW_FORM_indirect",
+                 "DW_FORM_implicit_const")
 ADDRESS_ATTRS = ("DW_AT_low_pc", "DW_AT_entry_pc", "DW_AT_call_return_pc", "DW_AT_call_pc")
 
 
 def check_forms(i, o):
-    """Every attribute the input writes with DW_FORM_addrx1-4, data16 or indirect is in the output
-    with a right value: an address where the input's code went, a high_pc ending the scope inside
-    the same function, anything else unchanged."""
+    """Every attribute the input writes with DW_FORM_addrx1-4, data16, indirect or implicit_const
+    is in the output with a right value: an address where the input's code went, a high_pc ending
+    the scope inside the same function, anything else unchanged. A unit's low_pc may become the
+    base address of DW_AT_ranges, whose ranges must then lie in the functions the unit held (or in
+    the padding between them, which stays where it was)."""
+    forms = declared_forms(i.binary)
     seen = set()
     count = 0
     for a, b in pair_dies(i.dies, o.dies):
         for attr, (form, text) in a.attrs.items():
+            form = forms[(a.unit.abbreviations, a.abbreviation)].get(attr, form)
             if form not in SPECIAL_FORMS:
                 continue
             seen.add(form)
             count += 1
             if attr not in b.attrs:
                 finding(f"{b}: {attr} ({form} in the input) is gone")
+            elif attr == "DW_AT_low_pc" and "DW_AT_ranges" in b.attrs:
+                held = {i.symbols.function_at(low) for low, high in scope_ranges(a) for low in range(low, high)} - {None}
+                for low, high in scope_ranges(b):
+                    padding = o.symbols.function_at(low) is None and i.symbols.function_at(low) is None and inside(low, scope_ranges(a))
+                    if o.symbols.function_at(low) not in held and not padding:
+                        finding(f"{b}: [0x{low:x}, 0x{high:x}) lies in {o.symbols.function_at(low)}, not in {sorted(held)}")
             elif attr in ADDRESS_ATTRS:
                 if why := same_code_place(i, address_value(a, attr), o, address_value(b, attr)):
                     finding(f"{b}: {attr}: {why}")
@@ -683,7 +711,7 @@ def check_forms(i, o):
                 for low, high in scope_ranges(b):
                     if not (low < high and o.symbols.function_at(low) == function == o.symbols.function_at(high - 1)):
                         finding(f"{b}: [0x{low:x}, 0x{high:x}) is not a non-empty range inside {function}")
-            elif re.sub(r"\[DW_FORM_\w+\]\s*", "", b.text(attr)) != re.sub(r"\[DW_FORM_\w+\]\s*", "", text):
+            elif b.text(attr) != text:
                 finding(f"{b}: {attr} is {b.text(attr)}, the input's {text}")
     for form in SPECIAL_FORMS:
         require(form in seen, f"attribute of form {form}")

@@ -8,6 +8,10 @@ show that its check fails on it.
     wrong-debug.py swap-files OUTPUT WRONG NAME
         WRONG = OUTPUT with the directories of the two DWARF 4 .debug_line file entries named NAME
         swapped (what a line-table writer that confuses two files of one name writes)
+    wrong-debug.py stale-type-operands INPUT OUTPUT WRONG
+        WRONG = OUTPUT with the base-type operands of DW_OP_convert and DW_OP_regval_type in its
+        .debug_loclists set back to the input's unit offsets (what a location-list writer that
+        copies expressions unchanged writes once the base types' DIEs moved)
     wrong-debug.py raw-marked-compressed OUTPUT WRONG SECTION
         WRONG = OUTPUT with its debug sections decompressed and SECTION marked SHF_COMPRESSED
         again over its plain bytes (what llvm-bolt-22 writes for the sections it rewrites)
@@ -61,6 +65,52 @@ def swap_files(output_binary, wrong, name):
         update(output_binary, wrong, [(".debug_line", path)])
 
 
+def uleb(value, length):
+    """value as a ULEB128 of exactly length bytes (padded with 0x80 continuation bytes)."""
+    out = bytearray()
+    for index in range(length):
+        byte = value & 0x7F
+        value >>= 7
+        out.append(byte | (0x80 if index < length - 1 else 0))
+    if value:
+        raise ValueError("does not fit")
+    return bytes(out)
+
+
+def stale_type_operands(input_binary, output_binary, wrong):
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("check", os.path.join(os.path.dirname(__file__), "bolt-bug-check.py"))
+    check = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(check)
+    # Which output operand stands for which input operand: the DIEs in tree order, the operands
+    # of each attribute in order (a split list entry repeats them).
+    old_of = {}
+    for a, b in zip(check.read_info(input_binary)[1], check.read_info(output_binary)[1]):
+        for attr in a.attrs:
+            olds = [int(x, 16) for x in check.BASE_TYPE_RE.findall(a.text(attr))]
+            news = [int(x, 16) for x in check.BASE_TYPE_RE.findall(b.text(attr) or "")]
+            for index, new in enumerate(news):
+                old_of[new] = olds[index % len(olds)]
+    with tempfile.TemporaryDirectory() as work:
+        path = os.path.join(work, "loclists")
+        dump(output_binary, ".debug_loclists", path)
+        data = bytearray(open(path, "rb").read())
+        changed = 0
+        for new, old in old_of.items():
+            if new == old:
+                continue
+            for length in range(1, 6):
+                for prefix in [b"\xa8"] + [bytes([0xA5, register]) for register in range(16)]:
+                    pattern = prefix + uleb(new, length) if new < 1 << (7 * length) else None
+                    while pattern and (at := data.find(pattern)) >= 0:
+                        data[at + len(prefix):at + len(pattern)] = uleb(old, length)
+                        changed += 1
+        if not changed:
+            sys.exit("wrong-debug: no base-type operand of the output differs from the input's")
+        open(path, "wb").write(data)
+        update(output_binary, wrong, [(".debug_loclists", path)])
+
+
 SHF_COMPRESSED = 0x800
 
 
@@ -89,6 +139,8 @@ if __name__ == "__main__":
         stale(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5:])
     elif len(sys.argv) == 5 and sys.argv[1] == "swap-files":
         swap_files(sys.argv[2], sys.argv[3], sys.argv[4])
+    elif len(sys.argv) == 5 and sys.argv[1] == "stale-type-operands":
+        stale_type_operands(sys.argv[2], sys.argv[3], sys.argv[4])
     elif len(sys.argv) == 5 and sys.argv[1] == "raw-marked-compressed":
         raw_marked_compressed(sys.argv[2], sys.argv[3], sys.argv[4])
     else:

@@ -12,6 +12,9 @@ show that its check fails on it.
         WRONG = OUTPUT with the base-type operands of DW_OP_convert and DW_OP_regval_type in its
         .debug_loclists set back to the input's unit offsets (what a location-list writer that
         copies expressions unchanged writes once the base types' DIEs moved)
+    wrong-debug.py absolute-high-pc OUTPUT WRONG
+        WRONG = OUTPUT with every high_pc of class constant that follows a DW_FORM_addr low_pc
+        holding the end address instead of the length
     wrong-debug.py raw-marked-compressed OUTPUT WRONG SECTION
         WRONG = OUTPUT with its debug sections decompressed and SECTION marked SHF_COMPRESSED
         again over its plain bytes (what llvm-bolt-22 writes for the sections it rewrites)
@@ -77,11 +80,40 @@ def uleb(value, length):
     return bytes(out)
 
 
-def stale_type_operands(input_binary, output_binary, wrong):
+def load_checker():
     import importlib.util
     spec = importlib.util.spec_from_file_location("check", os.path.join(os.path.dirname(__file__), "bolt-bug-check.py"))
     check = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(check)
+    return check
+
+
+def absolute_high_pc(output_binary, wrong):
+    check = load_checker()
+    sizes = {"DW_FORM_data4": 4, "DW_FORM_data8": 8}
+    with tempfile.TemporaryDirectory() as work:
+        path = os.path.join(work, "info")
+        dump(output_binary, ".debug_info", path)
+        data = bytearray(open(path, "rb").read())
+        changed = 0
+        for die in check.read_info(output_binary)[1]:
+            size = sizes.get(die.form("DW_AT_high_pc"))
+            if size is None or die.form("DW_AT_low_pc") != "DW_FORM_addr":
+                continue
+            low, length = check.address_value(die, "DW_AT_low_pc"), check.constant(die, "DW_AT_high_pc")
+            pattern = low.to_bytes(8, "little") + length.to_bytes(size, "little")
+            at = data.find(pattern, die.offset)
+            if at >= 0:
+                data[at + 8:at + 8 + size] = (low + length).to_bytes(size, "little")
+                changed += 1
+        if not changed:
+            sys.exit("wrong-debug: no low_pc (addr) + high_pc (length) pair found")
+        open(path, "wb").write(data)
+        update(output_binary, wrong, [(".debug_info", path)])
+
+
+def stale_type_operands(input_binary, output_binary, wrong):
+    check = load_checker()
     # Which output operand stands for which input operand: the DIEs in tree order, the operands
     # of each attribute in order (a split list entry repeats them).
     old_of = {}
@@ -141,6 +173,8 @@ if __name__ == "__main__":
         swap_files(sys.argv[2], sys.argv[3], sys.argv[4])
     elif len(sys.argv) == 5 and sys.argv[1] == "stale-type-operands":
         stale_type_operands(sys.argv[2], sys.argv[3], sys.argv[4])
+    elif len(sys.argv) == 4 and sys.argv[1] == "absolute-high-pc":
+        absolute_high_pc(sys.argv[2], sys.argv[3])
     elif len(sys.argv) == 5 and sys.argv[1] == "raw-marked-compressed":
         raw_marked_compressed(sys.argv[2], sys.argv[3], sys.argv[4])
     else:

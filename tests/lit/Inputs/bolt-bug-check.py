@@ -15,7 +15,6 @@ import os
 import re
 import subprocess
 import sys
-import zlib
 
 LLVM = "/usr/lib/llvm-22/bin"
 
@@ -375,9 +374,10 @@ def check_address_operands(i, o, check, want_lists):
                 count += 1
                 if i.symbols.function_at(want) is not None:
                     code += code_moved(i, o, want)
-                if not any(why_not(want, have) is None for have in got):
-                    finding(f"{b}: {attr}: no operand names what 0x{want:x} named: "
-                            + "; ".join(why_not(want, have) for have in got) if got else f"{b}: {attr}: the operand 0x{want:x} is gone")
+                if not got:
+                    finding(f"{b}: {attr}: the operand 0x{want:x} is gone")
+                elif not any(why_not(want, have) is None for have in got):
+                    finding(f"{b}: {attr}: no operand names what 0x{want:x} named: " + "; ".join(why_not(want, have) for have in got))
             for have in got:
                 if wanted and not any(why_not(want, have) is None for want in wanted):
                     finding(f"{b}: {attr}: operand 0x{have:x} names nothing an input operand named")
@@ -405,6 +405,9 @@ def enclosing_scope_ends(die):
 
 
 def check_call_return_pc(i, o):
+    """Every call site's return address follows, in the output, a call (llvm-objdump) of the same
+    callee at the same place (function and line row) as the input's call; the input must have a
+    call whose return address is where its caller ends (a noreturn call last in a function)."""
     input_calls, output_calls = calls(i.binary), calls(o.binary)
     index = {id(a): b for a, b in pair_dies(i.dies, o.dies)}
     output_pcs = {id(die): pc for die, pc in call_return_pcs(o)}
@@ -532,8 +535,9 @@ def check_die_operands(i, o, check, pattern, unit_relative, what):
                 target = operand + (a.unit.offset if unit_relative else 0)
                 if target not in output_of:
                     fail_now(f"{a}: {attr}: the input's operand 0x{operand:x} names no DIE")
-                wanted.add(output_of[target] - (b.unit.offset if unit_relative else 0))
-                moved_targets += wanted != {operand} and output_of[target] != target
+                expected = output_of[target] - (b.unit.offset if unit_relative else 0)
+                wanted.add(expected)
+                moved_targets += expected != operand
                 count += 1
             got = {int(x, 16) for x in pattern.findall(b.text(attr) or "")} - ({0} if unit_relative else set())
             if got != wanted:

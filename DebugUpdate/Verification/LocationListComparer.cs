@@ -134,7 +134,10 @@ internal sealed class LocationListComparer(AddressMapping mapping, ExpressionCom
             var views = originalViews[k++];
             if (AddressMapping.IsDead(entry.Start) || entry.Range.IsEmpty)
                 continue;
-            if (mapping.TryTranslate(entry.Start, out var start))
+            // An entry that began in dropped code (padding the layout left out) begins in the
+            // output at its first kept instruction, a new cut; the dropped start's translation is
+            // where other code begins.
+            if (!mapping.IsDropped(entry.Start) && mapping.TryTranslate(entry.Start, out var start))
                 beginViews.TryAdd(start, views.Begin);
             _translated.Clear();
             mapping.AppendTranslation(entry.Range, _translated);

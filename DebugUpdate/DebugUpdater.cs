@@ -35,7 +35,8 @@ public static class DebugUpdater
         var bucketTimes = new TimeSpan[buckets.Count];
         var failures = new Exception?[buckets.Count];
         // PERF: the largest buckets start first, so a big one does not run alone at the end.
-        var order = Enumerable.Range(0, buckets.Count).OrderByDescending(b => BucketWork(file, buckets[b])).ThenBy(b => b).ToArray();
+        var work = buckets.Select(b => b.Sum(u => file.Units[u].Header.Size)).ToArray(); // bytes of .debug_info
+        var order = Enumerable.Range(0, buckets.Count).OrderByDescending(b => work[b]).ThenBy(b => b).ToArray();
         Parallel.ForEach(order, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.ThreadCount) }, b =>
         {
             var bucketClock = Stopwatch.StartNew();
@@ -78,13 +79,11 @@ public static class DebugUpdater
         var merge = clock.Elapsed - partition - build;
 
         long total = file.Units.Sum(u => u.Header.Size);
-        var largest = buckets.Select(b => (Units: b.Length, Work: BucketWork(file, b))).OrderByDescending(b => b.Work).FirstOrDefault();
+        var largest = order.Length > 0 ? (Units: buckets[order[0]].Length, Work: work[order[0]]) : default;
         var statistics = new DebugUpdateStatistics(file.Units.Count, buckets.Count, largest.Units,
             total == 0 ? 0 : (double)largest.Work / total, partition, build, merge, bucketTimes);
         return new DebugUpdateResult(sections, dropped, notes, statistics);
     }
-
-    private static long BucketWork(DwarfFile file, int[] bucket) => bucket.Sum(u => file.Units[u].Header.Size);
 
     /// <summary>Each line table is rewritten once, by the first unit that names it.</summary>
     private static Dictionary<ulong, int> LineTableOwners(DwarfFile file)

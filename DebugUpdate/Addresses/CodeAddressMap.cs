@@ -1,3 +1,4 @@
+using Rewriter.Common;
 using Rewriter.DebugUpdate.Reading;
 
 namespace Rewriter.DebugUpdate.Addresses;
@@ -28,7 +29,7 @@ public sealed class CodeAddressMap : IRangeTranslator
     private readonly ulong[] _exactEnds;       // end of each instruction's own output bytes
     private readonly AddressRange[] _moved;    // input ranges of the moved functions, normalized
     private readonly Fragment[] _byInput;      // the fragments by input function start
-    private readonly Lazy<int[]> _byOutput;    // instructions with bytes, by output address (for the verifier)
+    private readonly Lazy<(ulong[] Outputs, int[] Instructions)> _byOutput; // instructions with bytes, by output address (for the verifier)
 
     /// <summary>The map of a rewrite that moved no code: every address stays.</summary>
     public static CodeAddressMap Identity { get; } = new([], [], null, []);
@@ -63,12 +64,12 @@ public sealed class CodeAddressMap : IRangeTranslator
         _byInput = sortedFragments.OrderBy(f => f.InputStart).ThenBy(f => f.OutputStart).ToArray();
         _coverageEnds = CoverageEnds(_inputs, _outputs, ends, sortedFragments);
         _exactEnds = ends ?? _coverageEnds;
-        _byOutput = new Lazy<int[]>(() =>
+        _byOutput = new Lazy<(ulong[], int[])>(() =>
         {
             var withBytes = Enumerable.Range(0, _inputs.Length).Where(i => _coverageEnds[i] > _outputs[i]).ToArray();
             var keys = withBytes.Select(i => _outputs[i]).ToArray();
             Array.Sort(keys, withBytes);
-            return withBytes;
+            return (keys, withBytes);
         });
     }
 
@@ -167,38 +168,19 @@ public sealed class CodeAddressMap : IRangeTranslator
     /// </summary>
     public bool TryTranslateBack(OutputAddress output, out InputAddress input)
     {
-        var byOutput = _byOutput.Value;
-        int lo = 0, hi = byOutput.Length - 1;
-        while (lo <= hi)
-        {
-            int mid = (lo + hi) >>> 1;
-            ulong at = _outputs[byOutput[mid]];
-            if (at < output.Value) lo = mid + 1;
-            else if (at > output.Value) hi = mid - 1;
-            else
-            {
-                input = new InputAddress(_inputs[byOutput[mid]]);
-                return true;
-            }
-        }
-        input = default;
-        return false;
+        var (outputs, instructions) = _byOutput.Value;
+        int found = Array.BinarySearch(outputs, output.Value);
+        input = found >= 0 ? new InputAddress(_inputs[instructions[found]]) : default;
+        return found >= 0;
     }
 
     /// <summary>The fragments of the functions starting in [start, end), by input start, hot before cold.</summary>
     public ReadOnlySpan<Fragment> FragmentsOfFunctionsIn(ulong start, ulong end)
     {
-        int lo = 0, hi = _byInput.Length;
-        while (lo < hi)
-        {
-            int mid = (lo + hi) >>> 1;
-            if (_byInput[mid].InputStart < start) lo = mid + 1;
-            else hi = mid;
-        }
-        int first = lo;
-        while (lo < _byInput.Length && _byInput[lo].InputStart < end)
-            lo++;
-        return _byInput.AsSpan(first, lo - first);
+        var byInput = _byInput.AsSpan();
+        int first = SortedSearch.LowerBound(byInput, start, static (in Fragment fragment) => fragment.InputStart);
+        int last = SortedSearch.LowerBound(byInput, end, static (in Fragment fragment) => fragment.InputStart);
+        return byInput[first..Math.Max(first, last)];
     }
 
     /// <summary>The input ranges of the moved functions that overlap [start, end), in address order.</summary>
@@ -273,30 +255,12 @@ public sealed class CodeAddressMap : IRangeTranslator
     }
 
     /// <summary>The first range whose end lies after <paramref name="address"/>.</summary>
-    private static int LowerBoundByEnd(AddressRange[] ranges, ulong address)
-    {
-        int lo = 0, hi = ranges.Length;
-        while (lo < hi)
-        {
-            int mid = (lo + hi) >>> 1;
-            if (ranges[mid].End <= address) lo = mid + 1;
-            else hi = mid;
-        }
-        return lo;
-    }
+    private static int LowerBoundByEnd(AddressRange[] ranges, ulong address) =>
+        SortedSearch.UpperBound(ranges.AsSpan(), address, static (in AddressRange range) => range.End);
 
     /// <summary>The first fragment starting after <paramref name="output"/>.</summary>
-    private static int UpperBound(Fragment[] fragments, ulong output)
-    {
-        int lo = 0, hi = fragments.Length;
-        while (lo < hi)
-        {
-            int mid = (lo + hi) >>> 1;
-            if (fragments[mid].OutputStart <= output) lo = mid + 1;
-            else hi = mid;
-        }
-        return lo;
-    }
+    private static int UpperBound(Fragment[] fragments, ulong output) =>
+        SortedSearch.UpperBound(fragments.AsSpan(), output, static (in Fragment fragment) => fragment.OutputStart);
 }
 
 internal static class AddressConversions

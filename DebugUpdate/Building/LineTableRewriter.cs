@@ -1,3 +1,4 @@
+using Rewriter.Common;
 using Rewriter.DebugUpdate.Addresses;
 using Rewriter.DebugUpdate.Reading;
 
@@ -148,33 +149,12 @@ public static class LineTableRewriter
     }
 
     /// <summary>The first row (not the end) at or after <paramref name="address"/>.</summary>
-    private static int LowerBound(ReadOnlySpan<LineRow> sequence, ulong address)
-    {
-        int lo = 0, hi = sequence.Length - 1;
-        while (lo < hi)
-        {
-            int mid = (lo + hi) >>> 1;
-            if (sequence[mid].Address < address) lo = mid + 1;
-            else hi = mid;
-        }
-        return lo;
-    }
+    private static int LowerBound(ReadOnlySpan<LineRow> sequence, ulong address) =>
+        SortedSearch.LowerBound(RowsBeforeEnd(sequence), address, static (in LineRow row) => row.Address);
 
     /// <summary>The last row (not the end) at or before <paramref name="address"/>; -1 when none.</summary>
-    private static int Covering(ReadOnlySpan<LineRow> sequence, ulong address)
-    {
-        int lo = 0, hi = sequence.Length - 2, found = -1;
-        while (lo <= hi)
-        {
-            int mid = (lo + hi) >>> 1;
-            if (sequence[mid].Address <= address)
-            {
-                found = mid;
-                lo = mid + 1;
-            }
-            else
-                hi = mid - 1;
-        }
-        return found;
-    }
+    private static int Covering(ReadOnlySpan<LineRow> sequence, ulong address) =>
+        SortedSearch.UpperBound(RowsBeforeEnd(sequence), address, static (in LineRow row) => row.Address) - 1;
+
+    private static ReadOnlySpan<LineRow> RowsBeforeEnd(ReadOnlySpan<LineRow> sequence) => sequence.IsEmpty ? sequence : sequence[..^1];
 }

@@ -38,7 +38,7 @@ public sealed class UnitRewriteContext(DwarfUnit unit, CodeAddressMap map, Debug
         foreach (var range in inputRanges)
             if (!range.IsEmpty)
                 Map.TranslateRange(range, output);
-        return NormalizeInPlace(output);
+        return AddressRange.NormalizeInPlace(output);
     }
 
     /// <summary>The output ranges of one input range, sorted and merged.</summary>
@@ -56,30 +56,7 @@ public sealed class UnitRewriteContext(DwarfUnit unit, CodeAddressMap map, Debug
             Map.TranslateRange(inputRange, output);
         // Map.TranslateRange appends in input order: the last piece holds the last instruction.
         endOfLastCode = output.Count > 0 ? output[^1].End : 0;
-        return NormalizeInPlace(output);
-    }
-
-    // PERF: called for every DIE with code and every location-list entry; most lists have one or
-    // two ranges, so no LINQ and no second list.
-    private static List<AddressRange> NormalizeInPlace(List<AddressRange> ranges)
-    {
-        ranges.RemoveAll(r => r.IsEmpty);
-        if (ranges.Count < 2)
-            return ranges;
-        ranges.Sort(static (a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : a.End.CompareTo(b.End));
-        int kept = 0;
-        for (int i = 1; i < ranges.Count; i++)
-        {
-            if (ranges[i].Start <= ranges[kept].End)
-            {
-                if (ranges[i].End > ranges[kept].End)
-                    ranges[kept] = ranges[kept] with { End = ranges[i].End };
-            }
-            else
-                ranges[++kept] = ranges[i];
-        }
-        ranges.RemoveRange(kept + 1, ranges.Count - kept - 1);
-        return ranges;
+        return AddressRange.NormalizeInPlace(output);
     }
 
     /// <summary>The DIE of this unit at a unit-relative offset.</summary>

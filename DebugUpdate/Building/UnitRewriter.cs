@@ -275,9 +275,7 @@ public sealed class UnitRewriter
                     // The view pairs written before the list this DIE's location just got.
                     if (_lastViewsOffset >= 0)
                     {
-                        var form = _unit.Header.Version >= 4 ? DwForm.SecOffset : OffsetSize == 8 ? DwForm.Data8 : DwForm.Data4;
-                        _shape.Add(new OutputAttribute(value.Name, form));
-                        _bodyListFields.Add((true, _body.Reserve(OffsetSize), OffsetSize, _lastViewsOffset));
+                        WriteListOffset(value.Name, _lastViewsOffset, isLocation: true);
                         _lastViewsOffset = -1;
                     }
                     continue;
@@ -464,6 +462,12 @@ public sealed class UnitRewriter
             _body.WriteUleb((ulong)index);
             return;
         }
+        WriteListOffset(name, offset, isLocation);
+    }
+
+    /// <summary>An offset into the unit's new range or location list section, fixed at merge.</summary>
+    private void WriteListOffset(DwAt name, int offset, bool isLocation)
+    {
         var form = _unit.Header.Version >= 4 ? DwForm.SecOffset : OffsetSize == 8 ? DwForm.Data8 : DwForm.Data4;
         _shape.Add(new OutputAttribute(name, form));
         _bodyListFields.Add((isLocation, _body.Reserve(OffsetSize), OffsetSize, offset));

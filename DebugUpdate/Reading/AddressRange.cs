@@ -9,21 +9,35 @@ public readonly record struct AddressRange(ulong Start, ulong End)
 
     public override string ToString() => $"[0x{Start:x}, 0x{End:x})";
 
-    /// <summary>Sorts, drops empty ranges and merges touching or overlapping ones.</summary>
-    public static List<AddressRange> Normalize(IEnumerable<AddressRange> ranges)
+    private static readonly Comparison<AddressRange> ByStart = static (a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : a.End.CompareTo(b.End);
+
+    /// <summary>Sorts, drops empty ranges and merges touching or overlapping ones, into a new list.</summary>
+    public static List<AddressRange> Normalize(IEnumerable<AddressRange> ranges) => NormalizeInPlace([.. ranges]);
+
+    /// <summary>
+    /// Sorts, drops empty ranges and merges touching or overlapping ones, in place; returns the list.
+    /// PERF: called for every DIE with code and every location-list entry, and most sets have one or
+    /// two ranges: no LINQ, no second list.
+    /// </summary>
+    public static List<AddressRange> NormalizeInPlace(List<AddressRange> ranges)
     {
-        var sorted = ranges.Where(r => !r.IsEmpty).OrderBy(r => r.Start).ThenBy(r => r.End).ToList();
-        var merged = new List<AddressRange>(sorted.Count);
-        foreach (var range in sorted)
+        if (ranges.Count > 1)
+            ranges.Sort(ByStart);
+        int kept = 0;
+        for (int i = 0; i < ranges.Count; i++)
         {
-            if (merged.Count > 0 && range.Start <= merged[^1].End)
+            var range = ranges[i];
+            if (range.IsEmpty)
+                continue;
+            if (kept > 0 && range.Start <= ranges[kept - 1].End)
             {
-                if (range.End > merged[^1].End)
-                    merged[^1] = merged[^1] with { End = range.End };
+                if (range.End > ranges[kept - 1].End)
+                    ranges[kept - 1] = ranges[kept - 1] with { End = range.End };
             }
             else
-                merged.Add(range);
+                ranges[kept++] = range;
         }
-        return merged;
+        ranges.RemoveRange(kept, ranges.Count - kept);
+        return ranges;
     }
 }

@@ -1,3 +1,4 @@
+using Rewriter.Common;
 using Rewriter.DebugUpdate.Addresses;
 using Rewriter.DebugUpdate.Reading;
 
@@ -86,18 +87,8 @@ internal sealed class AddressMapping(CodeAddressMap map)
 
     public static bool Contains(List<AddressRange> normalized, ulong address)
     {
-        int lo = 0, hi = normalized.Count - 1;
-        while (lo <= hi)
-        {
-            int mid = (lo + hi) >>> 1;
-            if (address < normalized[mid].Start)
-                hi = mid - 1;
-            else if (address >= normalized[mid].End)
-                lo = mid + 1;
-            else
-                return true;
-        }
-        return false;
+        int index = SortedSearch.UpperBound(normalized, address, static (in AddressRange range) => range.End);
+        return index < normalized.Count && normalized[index].Start <= address;
     }
 
     public static string Format(List<AddressRange> ranges) =>

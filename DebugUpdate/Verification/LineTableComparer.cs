@@ -1,3 +1,4 @@
+using Rewriter.Common;
 using Rewriter.DebugUpdate.Reading;
 
 namespace Rewriter.DebugUpdate.Verification;
@@ -94,13 +95,7 @@ internal sealed class LineTableComparer(AddressMapping mapping)
             // Stable: of several rows at one address the last in the program is the one in force.
             _originalByInput.AddRange(_everyOriginalRow.OrderBy(r => r.OriginalAddress));
         }
-        int lo = 0, hi = _originalByInput.Count - 1, covering = -1;
-        while (lo <= hi)
-        {
-            int mid = (lo + hi) >>> 1;
-            if (_originalByInput[mid].OriginalAddress <= input) { covering = mid; lo = mid + 1; }
-            else hi = mid - 1;
-        }
+        int covering = SortedSearch.UpperBound(_originalByInput, input, static (in Row row) => row.OriginalAddress) - 1;
         if (covering < 0)
             return false;
         var original = _originalByInput[covering].Key;

@@ -33,14 +33,9 @@ rewriter=${RW_REWRITER:?RW_REWRITER is not set}
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 compare="$here/../../../tools/debug-compare.d/debug_compare.py"
 dwarfdump=$(command -v llvm-dwarfdump-22 || echo /usr/lib/llvm-22/bin/llvm-dwarfdump)
-work="$bin.debug"
-rm -rf "$work" && mkdir -p "$work"
-failures=0
-fail() { echo "check-debug-update: FAIL: $*"; failures=$((failures + 1)); }
-
-run() { # run PROGRAM TAG
-  (cd "$work" && timeout 60 env -i PATH=/usr/bin:/bin LC_ALL=C "$1" "${@:3}" </dev/null >"$work/$2.out" 2>"$work/$2.err"; echo $? >"$work/$2.status")
-}
+# shellcheck source=program-harness.sh
+. "$here/program-harness.sh"
+start_harness check-debug-update "$bin.debug"
 # The kinds of error llvm-dwarfdump --verify reports, offsets and values masked. It can run for
 # many minutes on gcc -O2 DWARF (a known quirk of llvm-dwarfdump-22): bounded, and said so.
 # verify_kinds FILE SECONDS; returns 1 when it did not finish: a partial list compares with nothing.

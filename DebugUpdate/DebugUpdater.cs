@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Rewriter.DebugUpdate.Addresses;
 using Rewriter.DebugUpdate.Building;
 using Rewriter.DebugUpdate.Contract;
+using Rewriter.DebugUpdate.Frames;
 using Rewriter.DebugUpdate.Merging;
 using Rewriter.DebugUpdate.Partitioning;
 using Rewriter.DebugUpdate.Reading;
@@ -70,10 +71,16 @@ public static class DebugUpdater
             dropped.Add(name);
             notes.Add($"{name} is left out: it indexes the old .debug_info and is not rebuilt yet (debuggers index the DWARF themselves without it)");
         }
-        if (input.Contains(".debug_frame"))
+        if (input.Contains(DebugFrameRewriter.SectionName))
         {
-            dropped.Add(".debug_frame");
-            notes.Add(".debug_frame is left out: it describes the old code and is not rebuilt yet (debuggers unwind with .eh_frame)");
+            var (frames, problem) = DebugFrameRewriter.Rewrite(input.Get(DebugFrameRewriter.SectionName), map);
+            if (frames is { } rebuilt)
+                sections[DebugFrameRewriter.SectionName] = [rebuilt];
+            else
+            {
+                dropped.Add(DebugFrameRewriter.SectionName);
+                notes.Add($"{DebugFrameRewriter.SectionName} is left out: it cannot be rewritten for the new layout ({problem}), and a stale one would mislead debuggers");
+            }
         }
         var merge = clock.Elapsed - partition - build;
 

@@ -11,8 +11,11 @@ public class InputFormatException(string where, string what, string? file = null
     /// <summary>The file at fault when it is not the program being rewritten (a profile, say).</summary>
     public string? File { get; } = file;
 
+    /// <summary>The section and offset at fault, when <see cref="Where"/> is one (see <see cref="At"/>).</summary>
+    public (string Section, ulong Offset)? Place { get; private init; }
+
     public static InputFormatException At(string section, ulong offset, string what) =>
-        new($"{section}+0x{offset:x}", what);
+        new($"{section}+0x{offset:x}", what) { Place = (section, offset) };
 }
 
 /// <summary>A file the rewriter was asked to read or write cannot be opened or created.</summary>

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # check-debug-update.sh — does --update-debug-sections keep the debug information true?
 #
-#   check-debug-update.sh [--no-relocs] [--full] [--determinism] [--uninitialised NAME] BINARY PROFILE|- [PROGRAM-ARGS...]
+#   check-debug-update.sh [--no-relocs] [--full] [--determinism] [--uninitialised NAME] [--layout OPTIONS]
+#                         BINARY PROFILE|- [PROGRAM-ARGS...]
 #
 # Rewrites BINARY with each layout below and --update-debug-sections, and checks for each output:
 #   - it behaves like BINARY (stdout, stderr, exit status);
@@ -12,10 +13,10 @@
 #     prologue_end only among a function's first few rows, so a layout that moves the entry
 #     block's successor away, like reverse or a shuffle, moves lldb's breakpoint by design).
 # With --determinism: the output is byte-identical for --debug-thread-count 1, 2, 4, 8, 16 and for
-# two runs. CI runs three layouts per program; --full runs every layout mode (reverse, ext-tsp,
+# two runs. --layout replaces the layouts below by the one rewrite option string given. CI runs three layouts per program; --full runs every layout mode (reverse, ext-tsp,
 # split + split-all-cold, cdsort, cluster-shuffle with 10 seeds). Exit 1 on any finding.
 set -u
-no_relocs=0 full=${RW_DEBUG_UPDATE_FULL:-0} determinism=0
+no_relocs=0 full=${RW_DEBUG_UPDATE_FULL:-0} determinism=0 only_layout=
 compare_options=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -23,6 +24,7 @@ while [ $# -gt 0 ]; do
     --full) full=1; shift ;;
     --determinism) determinism=1; shift ;;
     --uninitialised) compare_options+=(--uninitialised "$2"); shift 2 ;;
+    --layout) only_layout=$2; shift 2 ;;
     *) break ;;
   esac
 done
@@ -59,6 +61,7 @@ if [ "$profile" != "-" ]; then
                                "--reorder-functions=cdsort --data $profile")
   layouts+=("--reorder-blocks=ext-tsp --split-functions --split-all-cold --reorder-functions=cdsort --data $profile --lite=0")
 fi
+[ -z "$only_layout" ] || layouts=("$only_layout")
 
 i=0
 lldb_done=0

@@ -24,7 +24,8 @@ public static class DebugUpdateStep
             log.Warning($"cannot update {string.Join(", ", unreadable)}, so the debug sections are dropped (they would describe the old code)");
             return request with { RemovedSections = new HashSet<int>(request.RemovedSections.Concat(DebugSectionIndexes(elf))) };
         }
-        if (!input.Contains(Rewriter.DebugUpdate.Reading.DebugSectionNames.Info))
+        // .debug_frame alone (CFI of assembly without other debug information) is updated too.
+        if (!input.Contains(Rewriter.DebugUpdate.Reading.DebugSectionNames.Info) && !input.Contains(Rewriter.DebugUpdate.Frames.DebugFrameRewriter.SectionName))
             return request;
         var map = timer.MeasureNested("debug address map", () => AddressMapAdapter.From(code.Map));
         var result = timer.MeasureNested("debug update", () => DebugUpdater.Update(input, map, options));

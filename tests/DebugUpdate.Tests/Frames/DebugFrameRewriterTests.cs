@@ -137,4 +137,12 @@ public sealed class DebugFrameRewriterTests
         dropped.DroppedSections.ShouldContain(DebugFrameRewriter.SectionName);
         dropped.Warnings.Where(w => w.Contains(".debug_frame")).ShouldHaveSingleItem().ShouldContain("augmentation 'zR'");
     }
+
+    [Fact]
+    public void Without_debug_info_only_debug_frame_is_rebuilt()
+    {
+        var result = DebugUpdater.Update(new DebugSections { [DebugFrameRewriter.SectionName] = Section() }, Map(), new DebugUpdateOptions { ThreadCount = 1 });
+        result.Sections.Keys.ShouldBe([DebugFrameRewriter.SectionName]);
+        result.DroppedSections.ShouldBeEmpty();
+    }
 }

@@ -38,6 +38,7 @@ public static class DebugFrameRewriter
         var interpreter = new CfiInterpreter(input, 0, SectionName);
         var writer = new DebugFrameWriter(input);
         var instructions = new List<(ulong Input, ulong Output)>();
+        var rewrittenFunctions = new HashSet<ulong>();
         int nextCie = 0;
         foreach (var fde in table.Fdes)
         {
@@ -50,6 +51,9 @@ public static class DebugFrameRewriter
                 continue;
             }
             var fragments = MovedFunction(fde, map);
+            // Two FDEs for one function would give its fragments two descriptions each.
+            if (!rewrittenFunctions.Add(fde.PcBegin))
+                throw new UnrewritableFrameException($"the FDE at 0x{fde.Offset:x} is a second one for the moved function at 0x{fde.PcBegin:x}");
             RejectSetLoc(input.Span, fde);
             var cfi = interpreter.Evaluate(fde);
             foreach (var fragment in fragments)

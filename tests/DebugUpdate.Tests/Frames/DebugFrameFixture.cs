@@ -23,7 +23,8 @@ internal static class DebugFrameFixture
     /// <param name="dwarf64">every entry in the 64-bit format</param>
     /// <param name="augmentation">the CIE's augmentation string</param>
     /// <param name="fProgram">f's CFI program, when not the usual one</param>
-    public static byte[] Section(byte version = 1, bool dwarf64 = false, string augmentation = "", byte[]? fProgram = null)
+    /// <param name="fTwice">f has a second FDE</param>
+    public static byte[] Section(byte version = 1, bool dwarf64 = false, string augmentation = "", byte[]? fProgram = null, bool fTwice = false)
     {
         var bytes = new Bytes();
         int cie = Begin(bytes, dwarf64);
@@ -37,6 +38,8 @@ internal static class DebugFrameFixture
         End(bytes, cie, dwarf64);
 
         Fde(bytes, dwarf64, 0x1000, 0x10, fProgram ?? [AdvanceLoc | 5, DefCfaOffset, 16, Offset | Rbp, 2, AdvanceLoc | 7, DefCfaOffset, 8]);
+        if (fTwice)
+            Fde(bytes, dwarf64, 0x1000, 0x10, [DefCfaOffset, 16]);
         Fde(bytes, dwarf64, 0x2000, 0x8, [AdvanceLoc | 1, DefCfaOffset, 16]);
         Fde(bytes, dwarf64, 0, 0x8, [AdvanceLoc | 1, DefCfaOffset, 16]);
         return bytes.ToArray();

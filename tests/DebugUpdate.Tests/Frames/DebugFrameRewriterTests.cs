@@ -109,6 +109,14 @@ public sealed class DebugFrameRewriterTests
         problem.ShouldNotBeNull().ShouldContain("does not describe one moved function");
     }
 
+    [Fact]
+    public void Two_FDEs_for_one_moved_function_cannot_be_rewritten()
+    {
+        var (section, problem) = DebugFrameRewriter.Rewrite(Section(fTwice: true), Map());
+        section.ShouldBeNull();
+        problem.ShouldNotBeNull().ShouldContain("a second one for the moved function at 0x1000");
+    }
+
     private static DebugSections WithMinimalUnit(byte[] debugFrame)
     {
         var abbrev = new Bytes().Uleb(1).Uleb((ulong)DwTag.CompileUnit).U8(0).U8(0, 0).U8(0);

@@ -13,8 +13,9 @@
 #     prologue_end only among a function's first few rows, so a layout that moves the entry
 #     block's successor away, like reverse or a shuffle, moves lldb's breakpoint by design).
 # With --determinism: the output is byte-identical for --debug-thread-count 1, 2, 4, 8, 16 and for
-# two runs. --layout replaces the layouts below by the one rewrite option string given. CI runs three layouts per program; --full runs every layout mode (reverse, ext-tsp,
-# split + split-all-cold, cdsort, cluster-shuffle with 10 seeds). Exit 1 on any finding.
+# two runs. CI runs three layouts per program; --full runs every layout mode (reverse, ext-tsp,
+# split + split-all-cold, cdsort, cluster-shuffle with 10 seeds); --layout OPTIONS runs only
+# that one (rewriter options, a --data among them). Exit 1 on any finding.
 set -u
 no_relocs=0 full=${RW_DEBUG_UPDATE_FULL:-0} determinism=0 only_layout=
 compare_options=()

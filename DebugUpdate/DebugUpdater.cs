@@ -71,9 +71,11 @@ public static class DebugUpdater
             dropped.Add(name);
             notes.Add($"{name} is left out: it indexes the old .debug_info and is not rebuilt yet (debuggers index the DWARF themselves without it)");
         }
+        var merge = clock.Elapsed - partition - build;
+
         if (input.Contains(DebugFrameRewriter.SectionName))
         {
-            var (frames, problem) = DebugFrameRewriter.Rewrite(input.Get(DebugFrameRewriter.SectionName), map);
+            var (frames, problem) = DebugFrameRewriter.Rewrite(input.Get(DebugFrameRewriter.SectionName), map, options.ThreadCount);
             if (frames is { } rebuilt)
                 sections[DebugFrameRewriter.SectionName] = [rebuilt];
             else
@@ -82,12 +84,12 @@ public static class DebugUpdater
                 notes.Add($"{DebugFrameRewriter.SectionName} is left out: it cannot be rewritten for the new layout ({problem}), and a stale one would mislead debuggers");
             }
         }
-        var merge = clock.Elapsed - partition - build;
+        var framesTime = clock.Elapsed - partition - build - merge;
 
         long total = file.Units.Sum(u => u.Header.Size);
         var largest = buckets.Select(b => (Units: b.Length, Work: BucketWork(file, b))).OrderByDescending(b => b.Work).FirstOrDefault();
         var statistics = new DebugUpdateStatistics(file.Units.Count, buckets.Count, largest.Units,
-            total == 0 ? 0 : (double)largest.Work / total, partition, build, merge, bucketTimes);
+            total == 0 ? 0 : (double)largest.Work / total, partition, build, merge, bucketTimes) { Frames = framesTime };
         return new DebugUpdateResult(sections, dropped, notes, statistics);
     }
 

@@ -36,7 +36,7 @@ public static class DebugFrameRewriter
     {
         var table = CallFrameReader.Read(input.Span, 0, SectionName, CallFrameSection.DebugFrame);
         var fdes = table.Fdes;
-        var moved = MovedFunctions(input.Span, fdes, map);
+        var moved = DescribingMovedCode(input.Span, fdes, map);
 
         // PERF: the FDEs of moved functions are re-split in parallel, then written in input order.
         var interpreter = new CfiInterpreter(input, 0, SectionName);
@@ -83,7 +83,7 @@ public static class DebugFrameRewriter
     }
 
     /// <summary>Which FDEs describe moved code, each checked to be rewritable (the others stay as they are).</summary>
-    private static bool[] MovedFunctions(ReadOnlySpan<byte> input, IReadOnlyList<Fde> fdes, CodeAddressMap map)
+    private static bool[] DescribingMovedCode(ReadOnlySpan<byte> input, IReadOnlyList<Fde> fdes, CodeAddressMap map)
     {
         var moved = new bool[fdes.Count];
         var functions = new HashSet<ulong>();

@@ -5,7 +5,7 @@
 #   - BINARY unwinds FUNCTION through .debug_frame alone (an FDE there, none in .eh_frame), and
 #     OUTPUT has FDEs for FUNCTION's new fragments, FUNCTION.cold.0 included;
 #   - llvm-dwarfdump-22 --debug-frame reads OUTPUT's without an error or warning;
-#   - gdb stopped at each breakpoint (deep in recursion) prints the same backtrace on both;
+#   - gdb stopped at the breakpoints (deep in recursion) prints the same backtraces on both;
 #   - and the check can fail: OUTPUT with BINARY's .debug_frame put back (a stale section) makes
 #     verify-debug report callframe differences and gdb's backtrace differ.
 # Prints every finding; exit 1 on any.
@@ -39,7 +39,7 @@ done
 "$dwarfdump" --debug-frame "$out" >"$work/debug-frame.txt" 2>&1 || fail "llvm-dwarfdump --debug-frame exits with $?"
 grep -i -m3 'error\|warning' "$work/debug-frame.txt" && fail "llvm-dwarfdump --debug-frame complains"
 
-# PROGRAM TAG: the backtrace at each breakpoint's first stop, addresses masked.
+# PROGRAM TAG: the backtraces at the first stops (as many as breakpoints), addresses masked.
 breaks=() continue_bt=()
 for breakpoint in "$@"; do breaks+=(-ex "break $breakpoint"); continue_bt+=(-ex bt -ex continue); done
 session() { timeout 120 gdb -nx -batch -ex "set pagination off" "${breaks[@]}" -ex run "${continue_bt[@]}" "$1" </dev/null 2>&1 \

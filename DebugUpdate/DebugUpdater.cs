@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Rewriter.DebugUpdate.Addresses;
 using Rewriter.DebugUpdate.Building;
 using Rewriter.DebugUpdate.Contract;
+using Rewriter.DebugUpdate.Frames;
 using Rewriter.DebugUpdate.Merging;
 using Rewriter.DebugUpdate.Partitioning;
 using Rewriter.DebugUpdate.Reading;
@@ -71,17 +72,25 @@ public static class DebugUpdater
             dropped.Add(name);
             notes.Add($"{name} is left out: it indexes the old .debug_info and is not rebuilt yet (debuggers index the DWARF themselves without it)");
         }
-        if (input.Contains(".debug_frame"))
-        {
-            dropped.Add(".debug_frame");
-            notes.Add(".debug_frame is left out: it describes the old code and is not rebuilt yet (debuggers unwind with .eh_frame)");
-        }
         var merge = clock.Elapsed - partition - build;
+
+        if (input.Contains(DebugFrameRewriter.SectionName))
+        {
+            var (frames, problem) = DebugFrameRewriter.Rewrite(input.Get(DebugFrameRewriter.SectionName), map, options.ThreadCount);
+            if (frames is { } rebuilt)
+                sections[DebugFrameRewriter.SectionName] = [rebuilt];
+            else
+            {
+                dropped.Add(DebugFrameRewriter.SectionName);
+                notes.Add($"{DebugFrameRewriter.SectionName} is left out: it cannot be rewritten for the new layout ({problem}), and a stale one would mislead debuggers");
+            }
+        }
+        var framesTime = clock.Elapsed - partition - build - merge;
 
         long total = file.Units.Sum(u => u.Header.Size);
         var largest = order.Length > 0 ? (Units: buckets[order[0]].Length, Work: work[order[0]]) : default;
         var statistics = new DebugUpdateStatistics(file.Units.Count, buckets.Count, largest.Units,
-            total == 0 ? 0 : (double)largest.Work / total, partition, build, merge, bucketTimes);
+            total == 0 ? 0 : (double)largest.Work / total, partition, build, merge, bucketTimes) { Frames = framesTime };
         return new DebugUpdateResult(sections, dropped, notes, statistics);
     }
 

@@ -23,6 +23,9 @@ public sealed record DebugUpdateStatistics(
     /// <summary>Each bucket's build time, in bucket order.</summary>
     IReadOnlyList<TimeSpan> BucketTimes)
 {
+    /// <summary>The .debug_frame rebuild (after the merge; its FDEs are re-split in parallel).</summary>
+    public TimeSpan Frames { get; init; }
+
     /// <summary>The speedup N threads could reach: total work over the critical path (largest bucket + serial phases).</summary>
     public double SpeedupBound(int threads)
     {

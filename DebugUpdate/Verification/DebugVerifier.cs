@@ -6,8 +6,8 @@ namespace Rewriter.DebugUpdate.Verification;
 /// <summary>
 /// The core of `rewriter verify-debug ORIGINAL REWRITTEN`: checks that the rewritten program's
 /// debug information says what the original's said, translated through the address map — every
-/// DIE of every unit (main, type and split) attribute by attribute, every line row, and the index
-/// sections (.debug_aranges, .debug_names, .gdb_index) against the DIEs. Unit pairs are compared in
+/// DIE of every unit (main, type and split) attribute by attribute, every line row, the index
+/// sections (.debug_aranges, .debug_names, .gdb_index) against the DIEs, and .debug_frame's unwind rules. Unit pairs are compared in
 /// parallel, each into a report of its own, merged in unit order: the result does not depend on the
 /// thread count. Malformed DWARF on either side raises <see cref="DwarfFormatException"/> naming
 /// the file of the sections it was read from (<see cref="DebugSections.File"/>).
@@ -73,6 +73,7 @@ public static class DebugVerifier
             report.Merge(pairReport);
 
         CompareIndexSections(original, rewritten, originalUnitRanges, rewrittenUnitRanges, mapping, report);
+        CallFrameComparer.Compare(original.Sections, rewritten.Sections, map, report);
         return report;
     }
 

@@ -25,6 +25,8 @@ public enum DifferenceKind
     Names,
     /// <summary>.gdb_index symbols or address area differ from the original or from the compile units.</summary>
     GdbIndex,
+    /// <summary>.debug_frame gives another unwind state (CFA or register rule) at a translated address than the original.</summary>
+    CallFrame,
 }
 
 /// <summary>One difference, located by a DIE path such as "CU foo.c / subprogram main / lexical_block".</summary>

@@ -25,6 +25,7 @@ public sealed class VerificationReport
     public int ExpressionsCompared { get; internal set; }
     public int LocationListsCompared { get; internal set; }
     public int IndexEntriesCompared { get; internal set; }
+    public int CallFrameRowsCompared { get; internal set; }
 
     public int Count(DifferenceKind kind) => _countByKind[(int)kind];
 
@@ -53,6 +54,7 @@ public sealed class VerificationReport
         ExpressionsCompared += other.ExpressionsCompared;
         LocationListsCompared += other.LocationListsCompared;
         IndexEntriesCompared += other.IndexEntriesCompared;
+        CallFrameRowsCompared += other.CallFrameRowsCompared;
     }
 
     /// <summary>One greppable line per difference, then a summary line.</summary>
@@ -69,7 +71,7 @@ public sealed class VerificationReport
     {
         string compared = $"{UnitsCompared} units, {DiesCompared} DIEs, {AttributesCompared} attributes, {LineRowsCompared} line rows, "
             + $"{RangesCompared} range sets, {ExpressionsCompared} expressions, {LocationListsCompared} location lists, "
-            + $"{IndexEntriesCompared} index entries compared";
+            + $"{IndexEntriesCompared} index entries, {CallFrameRowsCompared} call frame addresses compared";
         var perCheck = string.Join(", ", Enum.GetValues<DifferenceKind>().Select(k => $"{Name(k)} {Count(k)}"));
         if (!HasDifferences)
             return $"RW-INFO: verify-debug: no differences ({compared}; differences per check: {perCheck})";

@@ -24,7 +24,8 @@ public static class DebugUpdateStep
             log.Warning($"cannot update {string.Join(", ", unreadable)}, so the debug sections are dropped (they would describe the old code)");
             return request with { RemovedSections = new HashSet<int>(request.RemovedSections.Concat(DebugSectionIndexes(elf))) };
         }
-        if (!input.Contains(Rewriter.DebugUpdate.Reading.DebugSectionNames.Info))
+        // .debug_frame alone (CFI of assembly without other debug information) is updated too.
+        if (!input.Contains(Rewriter.DebugUpdate.Reading.DebugSectionNames.Info) && !input.Contains(Rewriter.DebugUpdate.Frames.DebugFrameRewriter.SectionName))
             return request;
         var map = timer.MeasureNested("debug address map", () => AddressMapAdapter.From(code.Map));
         var result = timer.MeasureNested("debug update", () => DebugUpdater.Update(input, map, options));
@@ -65,10 +66,11 @@ public static class DebugUpdateStep
         timer.Record("debug: partition", statistics.Partition);
         timer.Record("debug: build buckets", statistics.Build);
         timer.Record("debug: merge", statistics.Merge);
+        timer.Record("debug: .debug_frame", statistics.Frames);
         log.Info($"debug update: {statistics.UnitCount} units in {statistics.BucketCount} buckets on {options.ThreadCount} threads; " +
             $"largest bucket {statistics.LargestBucketUnits} units, {statistics.LargestBucketShare:P1} of .debug_info " +
             $"(bounds the build's speedup at {(statistics.LargestBucketShare > 0 ? 1 / statistics.LargestBucketShare : 1):0.#}x); " +
-            $"partition {statistics.Partition.TotalMilliseconds:0.0} ms, build {statistics.Build.TotalMilliseconds:0.0} ms, merge {statistics.Merge.TotalMilliseconds:0.0} ms; " +
+            $"partition {statistics.Partition.TotalMilliseconds:0.0} ms, build {statistics.Build.TotalMilliseconds:0.0} ms, merge {statistics.Merge.TotalMilliseconds:0.0} ms, .debug_frame {statistics.Frames.TotalMilliseconds:0.0} ms; " +
             $"measured speedup bound at 4/8/16/64 threads: {statistics.SpeedupBound(4):0.0}/{statistics.SpeedupBound(8):0.0}/{statistics.SpeedupBound(16):0.0}/{statistics.SpeedupBound(64):0.0}x");
     }
 

@@ -77,7 +77,7 @@ public static class FunctionDiscovery
     }
 
     /// <summary>Attaches FDEs; an FDE with no symbol makes a function; one starting inside a function is a conflict.</summary>
-    private static HashSet<ulong> AttachFdes(ElfFile elf, EhFrameTable? eh, SortedDictionary<ulong, Candidate> candidates)
+    private static HashSet<ulong> AttachFdes(ElfFile elf, CallFrameTable? eh, SortedDictionary<ulong, Candidate> candidates)
     {
         var conflicts = new HashSet<ulong>();
         if (eh == null)

@@ -11,7 +11,7 @@ public sealed class BinaryContext
 {
     public required ElfFile Elf { get; init; }
     public required IReadOnlyList<BinaryFunction> Functions { get; init; }
-    public EhFrameTable? EhFrame { get; init; }
+    public CallFrameTable? EhFrame { get; init; }
     /// <summary>Relocations against code and data, sorted by the address they patch (from --emit-relocs).</summary>
     public required RelocationIndex Relocations { get; init; }
     /// <summary>True when the input keeps its static relocations (linked with --emit-relocs).</summary>

@@ -225,5 +225,5 @@ public static class ProgramFunctions
         return matches.ShouldHaveSingleItem();
     }
 
-    public static Fde Fde(EhFrameTable frame, ulong address) => frame.Fdes.Single(f => f.PcBegin == address);
+    public static Fde Fde(CallFrameTable frame, ulong address) => frame.Fdes.Single(f => f.PcBegin == address);
 }

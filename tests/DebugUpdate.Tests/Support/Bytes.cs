@@ -30,5 +30,12 @@ internal sealed class Bytes
         return this;
     }
 
+    /// <summary>Overwrites <paramref name="size"/> bytes at <paramref name="at"/> with <paramref name="value"/> (a length known only later).</summary>
+    public Bytes Patch(int at, ulong value, int size)
+    {
+        for (int i = 0; i < size; i++) _bytes[at + i] = (byte)(value >> (8 * i));
+        return this;
+    }
+
     public byte[] ToArray() => _bytes.ToArray();
 }

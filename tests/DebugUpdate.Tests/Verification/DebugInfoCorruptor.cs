@@ -3,7 +3,9 @@ using System.Runtime.InteropServices;
 using Rewriter.Common;
 using Rewriter.DebugUpdate.Reading;
 using Rewriter.DebugUpdate.Tests.Support;
+using Rewriter.DebugUpdate.Frames;
 using Rewriter.DebugUpdate.Verification;
+using Rewriter.Elf.EhFrame;
 
 namespace Rewriter.DebugUpdate.Tests.Verification;
 
@@ -20,9 +22,13 @@ public enum Corruption
     ReferenceToAnotherDie,
     MissingNameIndexEntry,
     ArangesHole,
+    ChangedCfaOffset,
+    ShiftedFde,
+    DroppedDebugFrame,
     // Re-encodings that keep the meaning: verify-debug must stay quiet.
     ReorderedAbbreviation,
     UnitReferenceAsInfoReference,
+    FactoredCfaOffset,
 }
 
 /// <summary>
@@ -65,6 +71,10 @@ internal sealed class DebugInfoCorruptor
         Corruption.ArangesHole => PunchArangesHole(),
         Corruption.ReorderedAbbreviation => ReorderAbbreviation(),
         Corruption.UnitReferenceAsInfoReference => ReencodeUnitReference(),
+        Corruption.ChangedCfaOffset => ChangeCfaOffset(),
+        Corruption.ShiftedFde => ShiftFde(),
+        Corruption.DroppedDebugFrame => DropDebugFrame(),
+        Corruption.FactoredCfaOffset => FactorCfaOffset(),
         _ => throw new ArgumentOutOfRangeException(nameof(corruption)),
     };
 
@@ -496,5 +506,72 @@ internal sealed class DebugInfoCorruptor
             return (DifferenceKind.Attribute, PathOf(unit, die));
         }
         return null;
+    }
+
+    // ---- .debug_frame -----------------------------------------------------------------------
+
+    private const string DebugFrame = DebugFrameRewriter.SectionName;
+    private const byte DefCfaOffset = 0x0e, DefCfaOffsetSf = 0x13;
+
+    /// <summary>The first FDE with a one-byte DW_CFA_def_cfa_offset that the data alignment factors (and where it is).</summary>
+    private (Fde Fde, int Instruction)? FirstDefCfaOffset()
+    {
+        if (!_main.Contains(DebugFrame))
+            return null;
+        var section = _program.Sections.Get(DebugFrame);
+        var frames = CallFrameReader.Read(section.Span, 0, DebugFrame, CallFrameSection.DebugFrame);
+        foreach (var fde in frames.Fdes.Where(f => f.PcRange > 0))
+        {
+            var reader = new CfiInstructionReader(section.Span, fde.InstructionsOffset, fde.InstructionsLength, DebugFrame, CfiEncoding.Of(fde.Cie));
+            int at = reader.Position;
+            while (reader.TryRead(out var instruction))
+            {
+                if (section.Span[at] == DefCfaOffset && reader.Position - at == 2 && instruction.Offset % fde.Cie.DataAlignment == 0)
+                    return (fde, at);
+                at = reader.Position;
+            }
+        }
+        return null;
+    }
+
+    private (DifferenceKind, string)? ChangeCfaOffset()
+    {
+        if (FirstDefCfaOffset() is not var (fde, at))
+            return null;
+        var bytes = Bytes(_main, DebugFrame);
+        bytes[at + 1] ^= 0x08; // CFA = reg + (offset ± 8): still a one-byte ULEB
+        return (DifferenceKind.CallFrame, CallFrameComparer.PathOf(fde));
+    }
+
+    private (DifferenceKind, string)? ShiftFde()
+    {
+        if (FirstDefCfaOffset() is not var (fde, _))
+            return null;
+        var bytes = Bytes(_main, DebugFrame);
+        int initialLocation = fde.Offset + (fde.IsDwarf64 ? 20 : 8);
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(initialLocation), fde.PcBegin + 1);
+        return (DifferenceKind.CallFrame, CallFrameComparer.PathOf(fde));
+    }
+
+    private (DifferenceKind, string)? DropDebugFrame()
+    {
+        if (!_main.Contains(DebugFrame))
+            return null;
+        _main.Set(DebugFrame, ReadOnlyMemory<byte>.Empty);
+        return (DifferenceKind.CallFrame, DebugFrame);
+    }
+
+    /// <summary>DW_CFA_def_cfa_offset N as DW_CFA_def_cfa_offset_sf N / data alignment: the same two bytes' worth, the same rule.</summary>
+    private (DifferenceKind, string)? FactorCfaOffset()
+    {
+        if (FirstDefCfaOffset() is not var (fde, at))
+            return null;
+        var bytes = Bytes(_main, DebugFrame);
+        long factored = bytes[at + 1] / fde.Cie.DataAlignment;
+        if (factored is < -64 or > 63)
+            return null;
+        bytes[at] = DefCfaOffsetSf;
+        bytes[at + 1] = (byte)(factored & 0x7f);
+        return (DifferenceKind.CallFrame, CallFrameComparer.PathOf(fde));
     }
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # check-debug-update.sh — does --update-debug-sections keep the debug information true?
 #
-#   check-debug-update.sh [--no-relocs] [--full] [--determinism] [--uninitialised NAME] BINARY PROFILE|- [PROGRAM-ARGS...]
+#   check-debug-update.sh [--no-relocs] [--full] [--determinism] [--uninitialised NAME] [--layout OPTIONS]
+#                         BINARY PROFILE|- [PROGRAM-ARGS...]
 #
 # Rewrites BINARY with each layout below and --update-debug-sections, and checks for each output:
 #   - it behaves like BINARY (stdout, stderr, exit status);
@@ -14,9 +15,10 @@
 #     order moves lldb's breakpoints by lldb's design, whatever the debug information says).
 # With --determinism: the output is byte-identical for --debug-thread-count 1, 2, 4, 8, 16 and for
 # two runs. CI runs three layouts per program; --full runs every layout mode (reverse, ext-tsp,
-# split + split-all-cold, cdsort, cluster-shuffle with 10 seeds). Exit 1 on any finding.
+# split + split-all-cold, cdsort, cluster-shuffle with 10 seeds); --layout OPTIONS runs only
+# that one (rewriter options, a --data among them). Exit 1 on any finding.
 set -u
-no_relocs=0 full=${RW_DEBUG_UPDATE_FULL:-0} determinism=0
+no_relocs=0 full=${RW_DEBUG_UPDATE_FULL:-0} determinism=0 only_layout=
 compare_options=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -24,6 +26,7 @@ while [ $# -gt 0 ]; do
     --full) full=1; shift ;;
     --determinism) determinism=1; shift ;;
     --uninitialised) compare_options+=(--uninitialised "$2"); shift 2 ;;
+    --layout) only_layout=$2; shift 2 ;;
     *) break ;;
   esac
 done
@@ -60,6 +63,7 @@ if [ "$profile" != "-" ]; then
   richest="--reorder-blocks=ext-tsp --split-functions --split-all-cold --reorder-functions=cdsort --data $profile --lite=0"
   layouts+=("$richest" "--reorder-functions=cdsort --data $profile --lite=0")
 fi
+[ -z "$only_layout" ] || { layouts=("$only_layout"); richest=$only_layout; }
 
 i=0
 lldb_done=0

@@ -1,3 +1,4 @@
+using Rewriter.DebugUpdate.Addresses;
 using Rewriter.DebugUpdate.Contract;
 using Rewriter.DebugUpdate.Reading;
 
@@ -532,7 +533,9 @@ public sealed class UnitRewriter
                 {
                     ulong beginView = hasViews ? views.ReadUleb() : 0, endView = hasViews ? views.ReadUleb() : 0;
                     var pieces = _context.TranslateRange(entry.Range, out ulong end);
-                    ulong? start = hasViews ? _context.TranslatePoint(entry.Start) : null;
+                    // A begin view counts rows at the entry's first instruction; when that one was
+                    // dropped, the rows at its output address are another instruction's.
+                    ulong? start = hasViews && !_context.Map.IsDropped(new InputAddress(entry.Start)) ? _context.TranslatePoint(entry.Start) : null;
                     foreach (var piece in pieces)
                     {
                         entries.Add((entry.Kind, piece, entry.Expression, expressionOffset));

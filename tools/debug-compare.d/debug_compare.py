@@ -20,7 +20,7 @@ import subprocess
 import sys
 import tempfile
 
-HARNESS_VERSION = 5  # part of the cache key of the original's sessions: bump when the masking changes
+HARNESS_VERSION = 6  # part of the cache key of the original's sessions: bump when the masking changes
 HEX = re.compile(r"0x[0-9a-fA-F]+")
 PID = re.compile(r"(process|pid =?) ?[0-9]+", re.I)
 # Which inlined copy of a function a breakpoint location is numbered by depends on addresses.
@@ -74,6 +74,9 @@ def mask(text, program):
     return HEX.sub("0xADDR", text)
 
 
+FIXED_ENVIRONMENT = {"PATH": "/usr/bin:/bin", "LC_ALL": "C"}
+
+
 def gdb_session(gdb, program, functions, args):
     script = ["set pagination off", "set confirm off", "set width 0", "set style enabled off",
               "set print thread-events off", "set breakpoint pending off"]
@@ -84,8 +87,10 @@ def gdb_session(gdb, program, functions, args):
         f.write("\n".join(script) + "\n")
         path = f.name
     try:
+        # A fixed environment: the program's stack (and so what an uninitialised local shows)
+        # must not depend on who runs the comparison.
         result = subprocess.run([gdb, "-nx", "-batch", "-x", path, program], stdin=subprocess.DEVNULL,
-                                capture_output=True, text=True, timeout=300)
+                                capture_output=True, text=True, timeout=300, env=FIXED_ENVIRONMENT)
     finally:
         os.unlink(path)
     # Breakpoint numbers and addresses are masked; "Temporary breakpoint N at ...: file F, line L." stays.
@@ -191,16 +196,18 @@ def main():
                 copies.append(copy)
             before, again = original_sessions(debugger, options, copies[0], run)
             after = run(copies[1])
-        # A line that differs between two sessions of the original (an uninitialised local holding
-        # the stack canary, say) says nothing about the debug information: it is left out.
-        before, after = drop_unstable(before, again, after)
+        # Uninitialised locals first, so a line the original's two runs disagree on is masked the
+        # same way in all three.
         for name in options.uninitialised:
             pattern = re.compile(rf"^({re.escape(name)} = ).*$", re.M)
-            before, after = pattern.sub(r"\1<uninitialised>", before), pattern.sub(r"\1<uninitialised>", after)
+            before, again, after = (pattern.sub(r"\1<uninitialised>", text) for text in (before, again, after))
         if options.uninitialised:
             # A pretty-printer reading garbage may fail, and gdb prints that failure where it likes.
             failure = re.compile(r"^Python Exception <class '\w+'>: .*\n", re.M)
-            before, after = failure.sub("", before), failure.sub("", after)
+            before, again, after = (failure.sub("", text) for text in (before, again, after))
+        # A line that differs between two sessions of the original (an uninitialised local holding
+        # the stack canary, say) says nothing about the debug information: it is left out.
+        before, after = drop_unstable(before, again, after)
         if options.keep:
             os.makedirs(options.keep, exist_ok=True)
             for name, text in (("original", before), ("rewritten", after)):

@@ -16,6 +16,8 @@ import re
 import subprocess
 import sys
 
+from dwarfbytes import uleb as read_uleb  # raises IndexError past the end
+
 LLVM = "/usr/lib/llvm-22/bin"
 
 
@@ -441,19 +443,6 @@ def section_bytes(binary, name):
         subprocess.run([tool("llvm-objcopy"), "--dump-section", f"{name}={dumped}", plain, os.path.join(work, "ignored")], check=True)
         with open(dumped, "rb") as f:
             return f.read()
-
-
-def read_uleb(data, offset):
-    value = shift = 0
-    while True:
-        if offset >= len(data):
-            raise IndexError("past the end of the section")
-        byte = data[offset]
-        offset += 1
-        value |= (byte & 0x7F) << shift
-        shift += 7
-        if byte < 0x80:
-            return value, offset
 
 
 LIST_ENTRY_RE = re.compile(r"\[(" + HEX + r"), (" + HEX + r")\): ([^\n]*?)\)?$", re.M)

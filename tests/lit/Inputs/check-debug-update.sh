@@ -77,7 +77,10 @@ for options in "${layouts[@]}"; do
   if [ "$no_relocs" = 0 ]; then
     grep -q 'RW-INFO: emitted [1-9]' "$work/rw$i.log" || fail "$options: no function was moved"
   fi
-  grep -q 'RW-INFO: debug update:' "$work/rw$i.log" || grep -q 'rewrote 0 functions' "$work/rw$i.log" || fail "$options: no debug update ran"
+  # A layout that moves nothing (function order without relocations, say) needs no debug update.
+  if grep -q 'RW-INFO: emitted [1-9]\|RW-INFO: rewrote [1-9]' "$work/rw$i.log"; then
+    grep -q 'RW-INFO: debug update:' "$work/rw$i.log" || fail "$options: no debug update ran"
+  fi
   run "$out" "out$i" "$@"
   for stream in out err status; do
     cmp -s "$work/original.$stream" "$work/out$i.$stream" || fail "$options: $stream differs from the original's"

@@ -54,10 +54,17 @@ def main():
         print(f"launch failed: {error.GetCString()}")
         return
     stops = 0
+    reported = set()
     while process.GetState() == lldb.eStateStopped and stops < 1000:
         for thread in process:
             if thread.GetStopReason() != lldb.eStopReasonBreakpoint:
                 continue
+            # One-shot: several threads can reach a breakpoint before lldb deletes it; the first
+            # report counts, as in gdb's tbreak.
+            breakpoint_id = thread.GetStopReasonDataAtIndex(0)
+            if breakpoint_id in reported:
+                continue
+            reported.add(breakpoint_id)
             stops += 1
             print(f"stop {stops}:")
             for frame in thread:

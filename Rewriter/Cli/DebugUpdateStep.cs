@@ -52,12 +52,12 @@ public static class DebugUpdateStep
     private static IEnumerable<int> DebugSectionIndexes(ElfFile elf) => elf.Sections
         .Where(s => s.Name.StartsWith(".debug_", StringComparison.Ordinal) || s.Name == ".gdb_index").Select(s => s.Index);
 
-    /// <summary>A compressed input section is written back compressed the same way (zlib).</summary>
+    /// <summary>A compressed input section is written back compressed the same way (zlib or zstd).</summary>
     private static SectionReplacement Replacement(ElfFile elf, ElfSection section, IReadOnlyList<ReadOnlyMemory<byte>> chunks)
     {
         if ((section.Header.Flags & SectionFlags.Compressed) != 0
-            && SectionCompression.ReadHeader(elf.GetRawContents(section)) is { Type: CompressionType.Zlib } header)
-            return new SectionReplacement(SectionCompression.Zlib(chunks, header.Alignment), section.Header.Flags);
+            && SectionCompression.ReadHeader(elf.GetRawContents(section)) is { Type: CompressionType.Zlib or CompressionType.Zstd } header)
+            return new SectionReplacement(SectionCompression.Compress(header.Type, chunks, header.Alignment), section.Header.Flags);
         return new SectionReplacement(chunks, section.Header.Flags & ~SectionFlags.Compressed);
     }
 

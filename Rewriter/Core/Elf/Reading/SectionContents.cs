@@ -6,7 +6,7 @@ namespace Rewriter.Elf.Reading;
 
 /// <summary>
 /// The uncompressed contents of a section. SHF_COMPRESSED sections carry an Elf64_Chdr and a zlib
-/// (or zstd) stream; zlib is inflated through the framework.
+/// or zstd stream; zlib is inflated through the framework, zstd through ZstdSharp.
 /// </summary>
 public static class SectionContents
 {
@@ -40,9 +40,8 @@ public static class SectionContents
                 contents = Inflate(raw[CompressionHeaderSize..], (int)size, where);
                 return true;
             case CompressionType.Zstd:
-                contents = default;
-                problem = "zstd-compressed section is not supported yet; kept as it is";
-                return false;
+                contents = Unzstd(raw[CompressionHeaderSize..].Span, (int)size, where);
+                return true;
             default:
                 throw new InputFormatException(where, $"unknown compression type {(uint)type}");
         }
@@ -69,6 +68,23 @@ public static class SectionContents
         catch (InvalidDataException e)
         {
             throw new InputFormatException(where, $"corrupt zlib stream: {e.Message}");
+        }
+        return output;
+    }
+
+    private static byte[] Unzstd(ReadOnlySpan<byte> compressed, int size, string where)
+    {
+        var output = new byte[size];
+        try
+        {
+            using var zstd = new ZstdSharp.Decompressor();
+            // A frame that says more than the header's size fails here, one that says less below.
+            if (zstd.Unwrap(compressed, output) != size)
+                throw new InputFormatException(where, $"compressed stream does not decompress to the 0x{size:x} bytes its header states");
+        }
+        catch (ZstdSharp.ZstdException e)
+        {
+            throw new InputFormatException(where, $"corrupt zstd stream: {e.Message}");
         }
         return output;
     }

@@ -16,14 +16,7 @@ public static class DebugUpdateStep
 {
     public static ElfRewriteRequest Apply(ElfFile elf, ElfRewriteRequest request, EmittedCode code, DebugUpdateOptions options, Log log, PhaseTimer timer)
     {
-        var unreadable = new List<string>();
-        var input = timer.MeasureNested("read debug sections", () => DebugSectionLoader.Load(elf, log, unreadable));
-        if (unreadable.Count > 0)
-        {
-            // Updating the rest would leave these describing the old code: none is kept.
-            log.Warning($"cannot update {string.Join(", ", unreadable)}, so the debug sections are dropped (they would describe the old code)");
-            return request with { RemovedSections = new HashSet<int>(request.RemovedSections.Concat(DebugSectionIndexes(elf))) };
-        }
+        var input = timer.MeasureNested("read debug sections", () => DebugSectionLoader.Load(elf));
         // .debug_frame alone (CFI of assembly without other debug information) is updated too.
         if (!input.Contains(Rewriter.DebugUpdate.Reading.DebugSectionNames.Info) && !input.Contains(Rewriter.DebugUpdate.Frames.DebugFrameRewriter.SectionName))
             return request;
@@ -49,15 +42,12 @@ public static class DebugUpdateStep
         return request with { ReplacedSections = replaced, RemovedSections = removed, NewNonAllocatedSections = added };
     }
 
-    private static IEnumerable<int> DebugSectionIndexes(ElfFile elf) => elf.Sections
-        .Where(s => s.Name.StartsWith(".debug_", StringComparison.Ordinal) || s.Name == ".gdb_index").Select(s => s.Index);
-
-    /// <summary>A compressed input section is written back compressed the same way (zlib).</summary>
+    /// <summary>A compressed input section is written back compressed the same way (zlib or zstd).</summary>
     private static SectionReplacement Replacement(ElfFile elf, ElfSection section, IReadOnlyList<ReadOnlyMemory<byte>> chunks)
     {
         if ((section.Header.Flags & SectionFlags.Compressed) != 0
-            && SectionCompression.ReadHeader(elf.GetRawContents(section)) is { Type: CompressionType.Zlib } header)
-            return new SectionReplacement(SectionCompression.Zlib(chunks, header.Alignment), section.Header.Flags);
+            && SectionCompression.ReadHeader(elf.GetRawContents(section)) is { Type: CompressionType.Zlib or CompressionType.Zstd } header)
+            return new SectionReplacement(SectionCompression.Compress(header.Type, chunks, header.Alignment), section.Header.Flags);
         return new SectionReplacement(chunks, section.Header.Flags & ~SectionFlags.Compressed);
     }
 

@@ -32,9 +32,8 @@ public static class InputChecks
                     RelrDecoder.Decode(elf.GetRawContents(section), $"section {section}");
                     break;
             }
-            if ((section.Header.Flags & SectionFlags.Compressed) != 0
-                && !SectionContents.TryRead(elf, section, out _, out var problem))
-                log.Warning($"{elf.Path}: section {section}: {problem}");
+            if ((section.Header.Flags & SectionFlags.Compressed) != 0)
+                SectionContents.Read(elf, section); // a corrupt stream is bad input before anything is written
         }
         DynamicSection.Read(elf);
         CheckFrames(elf);

@@ -65,10 +65,10 @@ public static class VerifyDebugCommand
                 return elf;
             }
             // Each file's sections carry its path, so a DWARF error names the file that is bad.
-            var splitFiles = splitPaths.Select(path => DebugSectionLoader.Load(Open(path, isSplitFile: true), log)).ToList();
-            var before = new DebugInput(DebugSectionLoader.Load(Open(originalPath), log), splitFiles);
+            var splitFiles = splitPaths.Select(path => DebugSectionLoader.Load(Open(path, isSplitFile: true))).ToList();
+            var before = new DebugInput(DebugSectionLoader.Load(Open(originalPath)), splitFiles);
             var rewrittenElf = Open(rewrittenPath);
-            var after = new DebugInput(DebugSectionLoader.Load(rewrittenElf, log), splitFiles);
+            var after = new DebugInput(DebugSectionLoader.Load(rewrittenElf), splitFiles);
             var map = Translator(rewrittenElf, log);
             var report = DebugVerifier.Compare(before, after, map, threadCount);
             report.WriteTo(stdout);

@@ -6,25 +6,18 @@ namespace Rewriter.Elf.Reading;
 
 /// <summary>
 /// The uncompressed contents of a section. SHF_COMPRESSED sections carry an Elf64_Chdr and a zlib
-/// (or zstd) stream; zlib is inflated through the framework.
+/// or zstd stream; zlib is inflated through the framework, zstd through ZstdSharp.
 /// </summary>
 public static class SectionContents
 {
     public const int CompressionHeaderSize = 24;
 
-    /// <summary>
-    /// The section's bytes, inflated when compressed. Returns false (with <paramref name="problem"/>)
-    /// for a compression this build cannot read, so callers can warn and keep the section as it is.
-    /// </summary>
-    public static bool TryRead(ElfFile elf, ElfSection section, out ReadOnlyMemory<byte> contents, out string? problem)
+    /// <summary>The section's bytes, decompressed when compressed (an unknown compression is bad input).</summary>
+    public static ReadOnlyMemory<byte> Read(ElfFile elf, ElfSection section)
     {
-        problem = null;
         var raw = elf.GetRawMemory(section);
         if ((section.Header.Flags & SectionFlags.Compressed) == 0)
-        {
-            contents = raw;
-            return true;
-        }
+            return raw;
 
         string where = $"section {section}";
         var span = raw.Span;
@@ -34,18 +27,12 @@ public static class SectionContents
         ulong size = BinaryPrimitives.ReadUInt64LittleEndian(span[8..]);
         if (size > int.MaxValue)
             throw new InputFormatException(where, $"uncompressed size 0x{size:x} is too large");
-        switch (type)
+        return type switch
         {
-            case CompressionType.Zlib:
-                contents = Inflate(raw[CompressionHeaderSize..], (int)size, where);
-                return true;
-            case CompressionType.Zstd:
-                contents = default;
-                problem = "zstd-compressed section is not supported yet; kept as it is";
-                return false;
-            default:
-                throw new InputFormatException(where, $"unknown compression type {(uint)type}");
-        }
+            CompressionType.Zlib => Inflate(raw[CompressionHeaderSize..], (int)size, where),
+            CompressionType.Zstd => Unzstd(raw[CompressionHeaderSize..].Span, (int)size, where),
+            _ => throw new InputFormatException(where, $"unknown compression type {(uint)type}"),
+        };
     }
 
     private static byte[] Inflate(ReadOnlyMemory<byte> compressed, int size, string where)
@@ -69,6 +56,23 @@ public static class SectionContents
         catch (InvalidDataException e)
         {
             throw new InputFormatException(where, $"corrupt zlib stream: {e.Message}");
+        }
+        return output;
+    }
+
+    private static byte[] Unzstd(ReadOnlySpan<byte> compressed, int size, string where)
+    {
+        var output = new byte[size];
+        try
+        {
+            using var zstd = new ZstdSharp.Decompressor();
+            // A frame that says more than the header's size fails here, one that says less below.
+            if (zstd.Unwrap(compressed, output) != size)
+                throw new InputFormatException(where, $"compressed stream does not decompress to the 0x{size:x} bytes its header states");
+        }
+        catch (ZstdSharp.ZstdException e)
+        {
+            throw new InputFormatException(where, $"corrupt zstd stream: {e.Message}");
         }
         return output;
     }

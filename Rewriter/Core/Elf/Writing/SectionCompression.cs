@@ -5,29 +5,35 @@ namespace Rewriter.Elf.Writing;
 
 /// <summary>
 /// Writes a section back the way the input stored it: SHF_COMPRESSED with an Elf64_Chdr and a zlib
-/// stream, so `-gz=zlib` input gives `-gz=zlib` output.
+/// or zstd stream, so `-gz=zlib` input gives `-gz=zlib` output and zstd input zstd output.
 /// </summary>
 public static class SectionCompression
 {
     private const int HeaderSize = 24;
 
-    /// <summary>The compressed form of <paramref name="chunks"/>: Elf64_Chdr (ELFCOMPRESS_ZLIB) and the deflated bytes.</summary>
-    public static byte[] Zlib(IReadOnlyList<ReadOnlyMemory<byte>> chunks, ulong alignment)
+    /// <summary>The compressed form of <paramref name="chunks"/>: an Elf64_Chdr of <paramref name="type"/> and the compressed bytes.</summary>
+    public static byte[] Compress(CompressionType type, IReadOnlyList<ReadOnlyMemory<byte>> chunks, ulong alignment)
     {
         ulong size = 0;
         foreach (var chunk in chunks)
             size += (ulong)chunk.Length;
         using var output = new MemoryStream();
         Span<byte> header = stackalloc byte[HeaderSize];
-        BinaryPrimitives.WriteUInt32LittleEndian(header, (uint)CompressionType.Zlib);
+        BinaryPrimitives.WriteUInt32LittleEndian(header, (uint)type);
         BinaryPrimitives.WriteUInt32LittleEndian(header[4..], 0);
         BinaryPrimitives.WriteUInt64LittleEndian(header[8..], size);
         BinaryPrimitives.WriteUInt64LittleEndian(header[16..], Math.Max(1, alignment));
         output.Write(header);
-        // Fastest: a debug section is written once per rewrite and read rarely; a stable level keeps outputs deterministic.
-        using (var zlib = new ZLibStream(output, CompressionLevel.Fastest, leaveOpen: true))
+        // Fast levels: a debug section is written once per rewrite and read rarely; a fixed level
+        // (and zstd on one thread) keeps outputs deterministic.
+        using (Stream compressor = type switch
+               {
+                   CompressionType.Zlib => new ZLibStream(output, CompressionLevel.Fastest, leaveOpen: true),
+                   CompressionType.Zstd => new ZstdSharp.CompressionStream(output, level: 1, leaveOpen: true),
+                   _ => throw new ArgumentOutOfRangeException(nameof(type), type, "no such ELF compression"),
+               })
             foreach (var chunk in chunks)
-                zlib.Write(chunk.Span);
+                compressor.Write(chunk.Span);
         return output.ToArray();
     }
 

@@ -15,6 +15,9 @@ public static class InputChecks
 {
     public static void Run(ElfFile elf, Log log)
     {
+        // Nothing could load it, and the output's program header table is written where it was.
+        if (elf.Header.ProgramHeaderCount == 0)
+            throw new InputFormatException("ELF header", "a linked program without program headers (e_phnum is 0) cannot be loaded");
         foreach (var section in elf.Sections)
         {
             switch (section.Header.Type)

@@ -101,8 +101,6 @@ public sealed class ElfFile : IDisposable
             throw new InputFormatException("ELF header", $"unsupported ELF type {DescribeType(header.Type)} (a linked executable or shared object is needed)");
         if (header.HeaderSize != ElfHeader.Size)
             throw new InputFormatException("ELF header", $"header size {header.HeaderSize} is not {ElfHeader.Size}");
-        if (header.Type != ElfType.Relocatable && header.ProgramHeaderCount == 0)
-            throw new InputFormatException("ELF header", "a linked program without program headers (e_phnum is 0) cannot be loaded");
 
         ulong length = (ulong)image.Length;
         var segments = ReadSegments(image, header, length);

@@ -1,6 +1,6 @@
 using Rewriter.DebugUpdate.Addresses;
 using Rewriter.Diagnostics;
-using Rewriter.Elf.EhFrame;
+using Rewriter.CallFrames;
 
 namespace Rewriter.DebugUpdate.Frames;
 

@@ -1,6 +1,6 @@
 using Rewriter.DebugUpdate.Reading;
 using Rewriter.Diagnostics;
-using Rewriter.Elf.EhFrame;
+using Rewriter.CallFrames;
 
 namespace Rewriter.DebugUpdate.Frames;
 

@@ -1,5 +1,5 @@
 using Rewriter.DebugUpdate.Building;
-using Rewriter.Elf.EhFrame;
+using Rewriter.CallFrames;
 
 namespace Rewriter.DebugUpdate.Frames;
 

@@ -1,7 +1,7 @@
 using Rewriter.DebugUpdate.Addresses;
 using Rewriter.DebugUpdate.Frames;
 using Rewriter.DebugUpdate.Reading;
-using Rewriter.Elf.EhFrame;
+using Rewriter.CallFrames;
 
 namespace Rewriter.DebugUpdate.Verification;
 

@@ -46,7 +46,7 @@ public static class DebugUpdateStep
     private static SectionReplacement Replacement(ElfFile elf, ElfSection section, IReadOnlyList<ReadOnlyMemory<byte>> chunks)
     {
         if ((section.Header.Flags & SectionFlags.Compressed) != 0
-            && SectionCompression.ReadHeader(elf.GetRawContents(section)) is { Type: CompressionType.Zlib or CompressionType.Zstd } header)
+            && CompressionHeader.Read(elf.GetRawContents(section)) is { Type: CompressionType.Zlib or CompressionType.Zstd } header)
             return new SectionReplacement(SectionCompression.Compress(header.Type, chunks, header.Alignment), section.Header.Flags);
         return new SectionReplacement(chunks, section.Header.Flags & ~SectionFlags.Compressed);
     }

@@ -1,4 +1,4 @@
-namespace Rewriter.Elf.EhFrame;
+namespace Rewriter.CallFrames;
 
 /// <summary>Which of the two sections holding DWARF call frame information an entry came from.</summary>
 public enum CallFrameSection : byte

@@ -1,7 +1,7 @@
 using Rewriter.Diagnostics;
 using Rewriter.Elf.Reading;
 
-namespace Rewriter.Elf.EhFrame;
+namespace Rewriter.CallFrames;
 
 /// <summary>
 /// Parses DWARF call frame information: entries until the section ends or a zero-length

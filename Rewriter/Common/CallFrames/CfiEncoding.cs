@@ -1,4 +1,4 @@
-namespace Rewriter.Elf.EhFrame;
+namespace Rewriter.CallFrames;
 
 /// <summary>
 /// The parameters a CIE fixes for its CFI programs: the alignment factors operands are scaled by

@@ -1,4 +1,4 @@
-namespace Rewriter.Elf.EhFrame;
+namespace Rewriter.CallFrames;
 
 /// <summary>
 /// The bytes of a DWARF expression used by a CFI rule, compared by value so that two states

@@ -1,4 +1,4 @@
-namespace Rewriter.Elf.EhFrame;
+namespace Rewriter.CallFrames;
 
 /// <summary>
 /// What a CFI instruction does, independent of its byte form: the reader maps every opcode

@@ -1,7 +1,7 @@
 using Rewriter.Diagnostics;
 using Rewriter.Elf.Reading;
 
-namespace Rewriter.Elf.EhFrame;
+namespace Rewriter.CallFrames;
 
 /// <summary>
 /// Decodes the CFI instructions in bytes [start, start+length) of <c>data</c> (usually the whole

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Rewriter.Diagnostics;
 
-namespace Rewriter.Elf.EhFrame;
+namespace Rewriter.CallFrames;
 
 /// <summary>
 /// Evaluates CFI programs (a CIE's initial instructions, then an FDE's instructions) into a

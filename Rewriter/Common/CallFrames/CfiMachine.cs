@@ -1,4 +1,4 @@
-namespace Rewriter.Elf.EhFrame;
+namespace Rewriter.CallFrames;
 
 /// <summary>
 /// The mutable register/CFA state a CFI program updates. Location changes are the caller's

@@ -1,4 +1,4 @@
-namespace Rewriter.Elf.EhFrame;
+namespace Rewriter.CallFrames;
 
 /// <summary>DW_CFA_* opcode bytes (DWARF 5 §6.4.2 plus the GNU extensions found in .eh_frame).</summary>
 public static class CfiOpcode

@@ -1,4 +1,4 @@
-namespace Rewriter.Elf.EhFrame;
+namespace Rewriter.CallFrames;
 
 /// <summary>x86-64 DWARF register numbers (System V psABI, figure 3.36) and their printed names.</summary>
 public static class CfiRegisterNames

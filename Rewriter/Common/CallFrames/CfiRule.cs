@@ -1,4 +1,4 @@
-namespace Rewriter.Elf.EhFrame;
+namespace Rewriter.CallFrames;
 
 /// <summary>How the caller's value of a register is recovered (DWARF 5 §6.4.1).</summary>
 /// <remarks>"Unspecified" is not a kind: a state simply has no rule for such a register.</remarks>

@@ -1,7 +1,7 @@
 using System.Text;
 using Rewriter.Common;
 
-namespace Rewriter.Elf.EhFrame;
+namespace Rewriter.CallFrames;
 
 /// <summary>
 /// The full unwind state at one address: the CFA rule, a rule per register (sorted by register;

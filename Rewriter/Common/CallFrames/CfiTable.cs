@@ -1,6 +1,6 @@
 using Rewriter.Common;
 
-namespace Rewriter.Elf.EhFrame;
+namespace Rewriter.CallFrames;
 
 /// <summary>A row of a CFI table: from <see cref="Address"/> on, the state is States[StateIndex].</summary>
 public readonly record struct CfiRow(ulong Address, int StateIndex);

@@ -1,4 +1,4 @@
-namespace Rewriter.Elf.EhFrame;
+namespace Rewriter.CallFrames;
 
 /// <summary>
 /// The instructions that turn one CFI state into another, for re-emitting CFI after code moves:

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using Rewriter.Common;
 
-namespace Rewriter.Elf.EhFrame;
+namespace Rewriter.CallFrames;
 
 /// <summary>
 /// Serializes CFI instructions, choosing for each the shortest opcode form that the alignment

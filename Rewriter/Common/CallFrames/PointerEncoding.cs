@@ -1,6 +1,6 @@
 using Rewriter.Elf.Reading;
 
-namespace Rewriter.Elf.EhFrame;
+namespace Rewriter.CallFrames;
 
 /// <summary>DW_EH_PE_* pointer encodings used by .eh_frame and .gcc_except_table.</summary>
 public static class PointerEncoding

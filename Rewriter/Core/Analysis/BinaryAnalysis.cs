@@ -2,6 +2,7 @@ using Rewriter.Cfg;
 using Rewriter.Diagnostics;
 using Rewriter.Discovery;
 using Rewriter.Disassembly;
+using Rewriter.CallFrames;
 using Rewriter.Elf.EhFrame;
 using Rewriter.Model;
 

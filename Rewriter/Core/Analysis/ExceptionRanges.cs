@@ -1,5 +1,6 @@
 using Rewriter.Cfg;
 using Rewriter.Diagnostics;
+using Rewriter.CallFrames;
 using Rewriter.Elf.EhFrame;
 using Rewriter.Model;
 

@@ -1,5 +1,6 @@
 using Iced.Intel;
 using Rewriter.Disassembly;
+using Rewriter.CallFrames;
 using Rewriter.Elf.EhFrame;
 using Rewriter.Model;
 

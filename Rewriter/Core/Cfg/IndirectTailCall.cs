@@ -1,4 +1,5 @@
 using Iced.Intel;
+using Rewriter.CallFrames;
 using Rewriter.Elf.EhFrame;
 using Rewriter.Model;
 

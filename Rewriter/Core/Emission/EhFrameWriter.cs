@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using Rewriter.Common;
+using Rewriter.CallFrames;
 using Rewriter.Elf.EhFrame;
 
 namespace Rewriter.Emission;

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using Rewriter.Elf;
+using Rewriter.CallFrames;
 using Rewriter.Elf.EhFrame;
 using Rewriter.Elf.Writing;
 using Rewriter.Model;

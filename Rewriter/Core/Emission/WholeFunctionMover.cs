@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using Iced.Intel;
 using Rewriter.Diagnostics;
 using Rewriter.Elf;
+using Rewriter.CallFrames;
 using Rewriter.Elf.EhFrame;
 using Rewriter.Elf.Writing;
 using Rewriter.Model;

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Text;
 using Rewriter.Common;
 using Rewriter.Diagnostics;
+using Rewriter.CallFrames;
 using Rewriter.Elf.EhFrame;
 using Rewriter.Elf.Reading;
 

@@ -15,7 +15,7 @@ public sealed class FunctionBody
     public BasicBlock[] Blocks { get; set; } = [];
     public List<JumpTable> JumpTables { get; } = [];
     /// <summary>The function's CFI rows (from its FDE), for the CFI state at each block.</summary>
-    public Elf.EhFrame.CfiTable? Cfi { get; set; }
+    public CallFrames.CfiTable? Cfi { get; set; }
 
     /// <summary>Index of the instruction starting at <paramref name="address"/>, or -1.</summary>
     public int InstructionAt(ulong address)

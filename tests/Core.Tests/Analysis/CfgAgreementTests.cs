@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Rewriter.Analysis;
 using Rewriter.Diagnostics;
+using Rewriter.CallFrames;
 using Rewriter.Elf.EhFrame;
 using Rewriter.Elf.Reading;
 using Rewriter.Model;

@@ -1,4 +1,5 @@
 using Rewriter.Elf;
+using Rewriter.CallFrames;
 using Rewriter.Elf.EhFrame;
 using Rewriter.Elf.Reading;
 using Rewriter.Tests.Support;

@@ -1,3 +1,4 @@
+using Rewriter.CallFrames;
 using Rewriter.Elf.EhFrame;
 using Rewriter.Elf.Reading;
 

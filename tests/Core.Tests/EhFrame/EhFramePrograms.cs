@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Rewriter.CallFrames;
 using Rewriter.Elf.EhFrame;
 using Rewriter.Tests.Support;
 

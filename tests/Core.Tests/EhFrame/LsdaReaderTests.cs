@@ -1,4 +1,5 @@
 using Rewriter.Diagnostics;
+using Rewriter.CallFrames;
 using Rewriter.Elf.EhFrame;
 
 namespace Rewriter.Tests.EhFrame;

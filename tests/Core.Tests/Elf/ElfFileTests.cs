@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Rewriter.Elf;
+using Rewriter.CallFrames;
 using Rewriter.Elf.EhFrame;
 using Rewriter.Elf.Reading;
 using Rewriter.Tests.Support;

@@ -3,7 +3,7 @@ using Rewriter.DebugUpdate.Contract;
 using Rewriter.DebugUpdate.Frames;
 using Rewriter.DebugUpdate.Reading;
 using Rewriter.DebugUpdate.Tests.Support;
-using Rewriter.Elf.EhFrame;
+using Rewriter.CallFrames;
 using static Rewriter.DebugUpdate.Tests.Frames.DebugFrameFixture;
 
 namespace Rewriter.DebugUpdate.Tests.Frames;

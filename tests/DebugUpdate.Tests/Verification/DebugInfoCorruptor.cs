@@ -5,7 +5,7 @@ using Rewriter.DebugUpdate.Reading;
 using Rewriter.DebugUpdate.Tests.Support;
 using Rewriter.DebugUpdate.Frames;
 using Rewriter.DebugUpdate.Verification;
-using Rewriter.Elf.EhFrame;
+using Rewriter.CallFrames;
 
 namespace Rewriter.DebugUpdate.Tests.Verification;
 

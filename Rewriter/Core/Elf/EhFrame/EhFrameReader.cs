@@ -1,3 +1,4 @@
+using Rewriter.CallFrames;
 using Rewriter.Elf.Reading;
 
 namespace Rewriter.Elf.EhFrame;

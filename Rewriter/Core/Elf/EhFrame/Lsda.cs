@@ -1,3 +1,4 @@
+using Rewriter.CallFrames;
 namespace Rewriter.Elf.EhFrame;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using Rewriter.CallFrames;
 using Rewriter.Common;
 using Rewriter.Diagnostics;
 using Rewriter.Elf.Reading;

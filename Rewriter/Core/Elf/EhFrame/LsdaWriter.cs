@@ -1,3 +1,4 @@
+using Rewriter.CallFrames;
 using System.Buffers.Binary;
 using Rewriter.Common;
 

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.IO.Compression;
 using Rewriter.Diagnostics;
 
@@ -10,8 +9,6 @@ namespace Rewriter.Elf.Reading;
 /// </summary>
 public static class SectionContents
 {
-    public const int CompressionHeaderSize = 24;
-
     /// <summary>The section's bytes, decompressed when compressed (an unknown compression is bad input).</summary>
     public static ReadOnlyMemory<byte> Read(ElfFile elf, ElfSection section)
     {
@@ -20,18 +17,16 @@ public static class SectionContents
             return raw;
 
         string where = $"section {section}";
-        var span = raw.Span;
-        if (span.Length < CompressionHeaderSize)
+        if (CompressionHeader.Read(raw.Span) is not { } header)
             throw new InputFormatException(where, "compressed section is shorter than its compression header");
-        var type = (CompressionType)BinaryPrimitives.ReadUInt32LittleEndian(span);
-        ulong size = BinaryPrimitives.ReadUInt64LittleEndian(span[8..]);
-        if (size > int.MaxValue)
-            throw new InputFormatException(where, $"uncompressed size 0x{size:x} is too large");
-        return type switch
+        if (header.Size > int.MaxValue)
+            throw new InputFormatException(where, $"uncompressed size 0x{header.Size:x} is too large");
+        var compressed = raw[CompressionHeader.Length..];
+        return header.Type switch
         {
-            CompressionType.Zlib => Inflate(raw[CompressionHeaderSize..], (int)size, where),
-            CompressionType.Zstd => Unzstd(raw[CompressionHeaderSize..].Span, (int)size, where),
-            _ => throw new InputFormatException(where, $"unknown compression type {(uint)type}"),
+            CompressionType.Zlib => Inflate(compressed, (int)header.Size, where),
+            CompressionType.Zstd => Unzstd(compressed.Span, (int)header.Size, where),
+            _ => throw new InputFormatException(where, $"unknown compression type {(uint)header.Type}"),
         };
     }
 

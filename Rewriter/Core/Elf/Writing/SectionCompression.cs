@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.IO.Compression;
 
 namespace Rewriter.Elf.Writing;
@@ -9,8 +8,6 @@ namespace Rewriter.Elf.Writing;
 /// </summary>
 public static class SectionCompression
 {
-    private const int HeaderSize = 24;
-
     /// <summary>The compressed form of <paramref name="chunks"/>: an Elf64_Chdr of <paramref name="type"/> and the compressed bytes.</summary>
     public static byte[] Compress(CompressionType type, IReadOnlyList<ReadOnlyMemory<byte>> chunks, ulong alignment)
     {
@@ -18,11 +15,8 @@ public static class SectionCompression
         foreach (var chunk in chunks)
             size += (ulong)chunk.Length;
         using var output = new MemoryStream();
-        Span<byte> header = stackalloc byte[HeaderSize];
-        BinaryPrimitives.WriteUInt32LittleEndian(header, (uint)type);
-        BinaryPrimitives.WriteUInt32LittleEndian(header[4..], 0);
-        BinaryPrimitives.WriteUInt64LittleEndian(header[8..], size);
-        BinaryPrimitives.WriteUInt64LittleEndian(header[16..], Math.Max(1, alignment));
+        Span<byte> header = stackalloc byte[CompressionHeader.Length];
+        new CompressionHeader(type, size, Math.Max(1, alignment)).WriteTo(header);
         output.Write(header);
         // Fast levels: a debug section is written once per rewrite and read rarely; a fixed level
         // (and zstd on one thread) keeps outputs deterministic.
@@ -36,9 +30,4 @@ public static class SectionCompression
                 compressor.Write(chunk.Span);
         return output.ToArray();
     }
-
-    /// <summary>The ch_type and ch_addralign of a compressed section's header; null when it has none.</summary>
-    public static (CompressionType Type, ulong Alignment)? ReadHeader(ReadOnlySpan<byte> raw) =>
-        raw.Length < HeaderSize ? null
-            : ((CompressionType)BinaryPrimitives.ReadUInt32LittleEndian(raw), BinaryPrimitives.ReadUInt64LittleEndian(raw[16..]));
 }

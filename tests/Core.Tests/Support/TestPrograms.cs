@@ -59,7 +59,7 @@ public static class TestPrograms
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        using var process = Process.Start(info)!;
+        using var process = StartRetryingWhileBusy(info);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(120_000))
@@ -70,5 +70,27 @@ public static class TestPrograms
         if (check && process.ExitCode != 0)
             throw new InvalidOperationException($"{program} {arguments} failed ({process.ExitCode}): {stderr.Result}");
         return (process.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    private const int TextFileBusy = 26; // ETXTBSY
+
+    /// <summary>
+    /// Starts a program this test process has just written. Tests run in parallel, and a child
+    /// forked by another test holds the new file's write descriptor until it execs, so exec
+    /// can briefly fail with ETXTBSY; the file is complete, so waiting and retrying is correct.
+    /// </summary>
+    private static Process StartRetryingWhileBusy(ProcessStartInfo info)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return Process.Start(info)!;
+            }
+            catch (System.ComponentModel.Win32Exception e) when (e.NativeErrorCode == TextFileBusy && attempt < 50)
+            {
+                Thread.Sleep(10 * attempt);
+            }
+        }
     }
 }

@@ -38,7 +38,8 @@ public static class DebugUpdater
         // PERF: the largest buckets start first, so a big one does not run alone at the end.
         var work = buckets.Select(b => b.Sum(u => file.Units[u].Header.Size)).ToArray(); // bytes of .debug_info
         var order = Enumerable.Range(0, buckets.Count).OrderByDescending(b => work[b]).ThenBy(b => b).ToArray();
-        Parallel.ForEach(order, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.ThreadCount) }, b =>
+        // Each worker reuses one list for the line rows of every table it rewrites.
+        Parallel.ForEach(order, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.ThreadCount) }, () => new List<LineRow>(), (b, loop, lineRows) =>
         {
             var bucketClock = Stopwatch.StartNew();
             try
@@ -48,16 +49,20 @@ public static class DebugUpdater
                     var unit = file.Units[u];
                     var context = new UnitRewriteContext(unit, map, warnings);
                     int owner = unit.StmtList is { } stmtList ? lineOwners[stmtList] : -1;
-                    var line = owner == u ? LineTableRewriter.Rewrite(unit, map) : null;
+                    var line = owner == u ? LineTableRewriter.Rewrite(unit, map, lineRows) : null;
                     outputs[u] = UnitRewriter.Rewrite(context, options, owner, line);
                 }
+                // Nothing outside the bucket refers to its units: their DIE indexes are done with.
+                foreach (int u in buckets[b])
+                    file.Units[u].ReleaseDies();
             }
             catch (Exception e)
             {
                 failures[b] = e;
             }
             bucketTimes[b] = bucketClock.Elapsed;
-        });
+            return lineRows;
+        }, _ => { });
         // The first failure in bucket order, whatever thread met it first.
         foreach (var failure in failures)
             if (failure != null)

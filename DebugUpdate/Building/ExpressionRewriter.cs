@@ -27,12 +27,15 @@ public static class ExpressionRewriter
         var cursor = new DwarfCursor(expression, source.Name, source.BaseOffset + sourceOffset);
         int outputStart = output.Position;
         // Operation starts (input → output) and branch operands, for expressions whose size changes.
-        List<(int Input, int Output)>? starts = null;
-        List<(int OperandAt, int InputTarget)>? branches = null;
+        // PERF: the unit's scratch lists; this call owns what it appends (an entry value's inner
+        // expression appends after its outer one) and takes it off again at the end.
+        var starts = context.ExpressionStarts;
+        var branches = context.ExpressionBranches;
+        int startsBase = starts.Count, branchesBase = branches.Count;
         while (!cursor.AtEnd)
         {
             int at = cursor.Position;
-            (starts ??= []).Add((at, output.Position - outputStart));
+            starts.Add((at, output.Position - outputStart));
             byte op = cursor.ReadU8();
             switch (op)
             {
@@ -62,7 +65,7 @@ public static class ExpressionRewriter
                 {
                     short displacement = (short)cursor.ReadU16();
                     output.WriteU8(op);
-                    (branches ??= []).Add((output.Reserve(2) - outputStart, cursor.Position + displacement));
+                    branches.Add((output.Reserve(2) - outputStart, cursor.Position + displacement));
                     break;
                 }
                 case Call2:
@@ -138,19 +141,24 @@ public static class ExpressionRewriter
                 }
             }
         }
-        if (branches != null)
+        if (branches.Count > branchesBase)
         {
-            starts!.Add((expression.Length, output.Position - outputStart));
-            foreach (var (operandAt, inputTarget) in branches)
+            starts.Add((expression.Length, output.Position - outputStart));
+            for (int b = branchesBase; b < branches.Count; b++)
             {
-                int index = starts.BinarySearch((inputTarget, 0), Comparer<(int Input, int Output)>.Create((a, b) => a.Input.CompareTo(b.Input)));
+                var (operandAt, inputTarget) = branches[b];
+                int index = starts.BinarySearch(startsBase, starts.Count - startsBase, (inputTarget, 0), ByInputStart);
                 if (index < 0)
                     throw source.Error(sourceOffset, $"DW_OP_bra/skip at +0x{operandAt:x} branches into the middle of an operation");
                 int displacement = starts[index].Output - (operandAt + 2);
                 output.Patch(outputStart + operandAt, (ulong)(ushort)checked((short)displacement), 2);
             }
         }
+        starts.RemoveRange(startsBase, starts.Count - startsBase);
+        branches.RemoveRange(branchesBase, branches.Count - branchesBase);
     }
+
+    private static readonly Comparer<(int Input, int Output)> ByInputStart = Comparer<(int Input, int Output)>.Create((a, b) => a.Input.CompareTo(b.Input));
 
     private static ulong TranslateOperand(UnitRewriteContext context, ulong address)
     {

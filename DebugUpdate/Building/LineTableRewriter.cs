@@ -14,25 +14,31 @@ namespace Rewriter.DebugUpdate.Building;
 /// </summary>
 public static class LineTableRewriter
 {
-    public static ByteWriter Rewrite(DwarfUnit unit, CodeAddressMap map)
+    /// <param name="rows">a list the rows are run into (cleared first), reused from unit to unit</param>
+    public static ByteWriter Rewrite(DwarfUnit unit, CodeAddressMap map, List<LineRow> rows)
     {
-        var table = unit.ReadLineTable() ?? throw new InvalidOperationException("unit has no line table");
-        var header = table.Header;
+        var header = unit.ReadLineTableHeader() ?? throw new InvalidOperationException("unit has no line table");
         var section = unit.Sections.Line;
+        rows.Clear();
+        LineTableReader.RunProgram(section, header, unit.Header.AddressSize, rows);
+        return Rewrite(section, header, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(rows), map);
+    }
+
+    private static ByteWriter Rewrite(SectionView section, LineProgramHeader header, ReadOnlySpan<LineRow> rows, CodeAddressMap map)
+    {
         var output = new ByteWriter((int)(header.End - header.Offset) + 64);
         var headerBytes = section.Span[(int)header.Offset..(int)header.ProgramOffset];
         output.WriteBytes(headerBytes);
         int lengthAt = header.OffsetSize == 8 ? 4 : 0;
         var encoder = new LineProgramEncoder(output, header);
 
-        var rows = table.Rows;
         int start = 0;
         var instructions = new List<(ulong Input, ulong Output)>();
         for (int i = 0; i < rows.Length; i++)
         {
             if (!rows[i].IsEndSequence)
                 continue;
-            var sequence = rows.AsSpan(start, i - start + 1);
+            var sequence = rows.Slice(start, i - start + 1);
             start = i + 1;
             if (sequence.Length < 2 || !map.TouchesMovedCode(sequence[0].Address, sequence[^1].Address))
             {

@@ -15,6 +15,10 @@ public sealed class UnitRewriteContext(DwarfUnit unit, CodeAddressMap map, Debug
     public AddressPool Addresses { get; } = new();
     public UnitEncoding Encoding => Unit.Encoding;
 
+    // PERF: scratch lists of the expression rewriter, reused for every expression of the unit.
+    internal List<(int Input, int Output)> ExpressionStarts { get; } = [];
+    internal List<(int OperandAt, int InputTarget)> ExpressionBranches { get; } = [];
+
     /// <summary>A code address named by the debug information (a scope start, a DW_OP_addr): where it went, or null when moved code has no instruction there.</summary>
     public ulong? TranslatePoint(ulong address)
     {
@@ -49,9 +53,13 @@ public sealed class UnitRewriteContext(DwarfUnit unit, CodeAddressMap map, Debug
     /// where the output of the range's last (kept) instruction ends — the point the input range's
     /// end became, which a location view at that end belongs to (0 when no code is kept).
     /// </summary>
-    public List<AddressRange> TranslateRange(AddressRange inputRange, out ulong endOfLastCode)
+    public List<AddressRange> TranslateRange(AddressRange inputRange, out ulong endOfLastCode) =>
+        TranslateRange(inputRange, new List<AddressRange>(2), out endOfLastCode);
+
+    /// <summary>As <see cref="TranslateRange(AddressRange, out ulong)"/>, into <paramref name="output"/> (cleared first).</summary>
+    public List<AddressRange> TranslateRange(AddressRange inputRange, List<AddressRange> output, out ulong endOfLastCode)
     {
-        var output = new List<AddressRange>(2);
+        output.Clear();
         if (!inputRange.IsEmpty)
             Map.TranslateRange(inputRange, output);
         // Map.TranslateRange appends in input order: the last piece holds the last instruction.

@@ -20,7 +20,8 @@ public sealed class UnitRewriter
     private readonly int _lineOwner;
     private readonly ByteWriter? _line;
     private readonly ByteWriter _info;
-    private readonly OutputAbbreviations _abbreviations = new();
+    private readonly OutputAbbreviations _abbreviations;
+    private readonly DieCopyPlans _copyPlans;
     private readonly ListWriter _ranges, _locations;
     private readonly List<SectionFixup> _fixups = [];
     private readonly List<DieReference> _references = [];
@@ -32,6 +33,11 @@ public sealed class UnitRewriter
     private readonly List<DieReference> _bodyReferences = [];
     private readonly List<(int Position, int Size, OutputSection Target, ulong Addend)> _bodyFixups = [];
     private readonly List<(bool Locations, int Position, int Size, int BodyOffset)> _bodyListFields = [];
+    // PERF: scratch lists of the location-list writer, reused for every list of the unit.
+    private readonly List<LocationListEntry> _inputLocationEntries = [];
+    private readonly List<(LocationListEntryKind, AddressRange, ReadOnlyMemory<byte>, long)> _locationEntries = [];
+    private readonly List<(ulong, ulong)> _locationViews = [];
+    private readonly List<AddressRange> _pieces = [];
     private AttributeValue[] _values = new AttributeValue[16];
     private int[] _valueEnds = new int[16];
     private ulong _baseAddress;
@@ -47,6 +53,8 @@ public sealed class UnitRewriter
         _info = new ByteWriter((int)Math.Min(_unit.Header.Size + 256, int.MaxValue / 2));
         _ranges = new ListWriter(context);
         _locations = new ListWriter(context);
+        _abbreviations = new OutputAbbreviations(_unit.Abbreviations);
+        _copyPlans = new DieCopyPlans(_unit.Abbreviations, _unit.Header.Version);
     }
 
     private bool Dwarf5 => _unit.Header.Version >= 5;
@@ -80,7 +88,12 @@ public sealed class UnitRewriter
                 _info.WriteU8(0);
             }
             offsets[die] = (uint)_info.Position;
-            WriteDie(die);
+            // The root is always written again: its ranges are the unit's and the base of its lists.
+            var copy = die == 0 ? DieCopy.Rewrite : _copyPlans[dies[die].AbbreviationIndex];
+            if (copy == DieCopy.Rewrite)
+                WriteDie(die);
+            else
+                CopyDie(die);
             if (dies.AbbreviationOf(die).HasChildren)
                 open.Push(die);
         }
@@ -353,6 +366,60 @@ public sealed class UnitRewriter
     }
 
     /// <summary>
+    /// Copies a DIE that describes no code: its bytes as they were (its abbreviation keeps its
+    /// code), with placeholders registered where its references are, patched like any other.
+    /// </summary>
+    private void CopyDie(int die)
+    {
+        ref readonly var entry = ref _unit.Dies[die];
+        var abbreviation = _unit.Abbreviations[entry.AbbreviationIndex];
+        var referenceSpecs = _copyPlans.ReferenceSpecs(entry.AbbreviationIndex);
+        long start = _unit.Offset + entry.UnitOffset;
+        var cursor = _unit.Info.CursorAt(start);
+        cursor.ReadUleb();
+        int attributesAt = cursor.Position;
+        int outputStart = _info.Position;
+        int end;
+        if (abbreviation.FixedSize >= 0)
+        {
+            foreach (int s in referenceSpecs)
+                AddCopiedReference(abbreviation.Attributes[s], attributesAt + abbreviation.Attributes[s].FixedOffset, start, outputStart);
+            end = attributesAt + abbreviation.FixedSize;
+        }
+        else
+        {
+            var specs = abbreviation.Attributes;
+            int next = 0;
+            for (int s = 0; s < specs.Length; s++)
+            {
+                if (next < referenceSpecs.Length && referenceSpecs[next] == s)
+                {
+                    AddCopiedReference(specs[s], cursor.Position, start, outputStart);
+                    next++;
+                }
+                AttributeDecoder.Skip(ref cursor, in specs[s], _unit.Encoding);
+            }
+            end = cursor.Position;
+        }
+        _info.WriteBytes(_unit.Info.Span[(int)start..end]);
+    }
+
+    private void AddCopiedReference(in AttributeSpec spec, int valueAt, long dieStart, int outputDieStart)
+    {
+        int position = outputDieStart + (int)(valueAt - dieStart);
+        var cursor = _unit.Info.CursorAt(valueAt);
+        if (spec.Form == DwForm.Ref4)
+        {
+            int target = _context.ResolveUnitOffset(cursor.ReadU32(), valueAt);
+            _references.Add(new DieReference(position, ReferenceEncoding.Unit4, _unit.Index, target));
+            return;
+        }
+        int size = _unit.Encoding.RefAddrSize;
+        var (unit, die) = _context.ResolveInfoOffset(cursor.ReadOffset(size), valueAt);
+        _references.Add(new DieReference(position, DieReference.InfoOffset(size), unit, die));
+    }
+
+    /// <summary>
     /// Debuggers take a scope's entry to be the start of its first range (of its only range when
     /// contiguous): the range holding the translated input entry goes first, split at the entry
     /// when reordering put other code of the scope before it. True when the order changed.
@@ -391,7 +458,7 @@ public sealed class UnitRewriter
         return i;
     }
 
-    private static bool IsExpressionAttribute(DwAt name) => DwarfUnit.IsLocationAttribute(name)
+    internal static bool IsExpressionAttribute(DwAt name) => DwarfUnit.IsLocationAttribute(name)
         || name is DwAt.CallTarget or DwAt.CallTargetClobbered or DwAt.GnuCallSiteTarget or DwAt.GnuCallSiteTargetClobbered;
 
     /// <summary>An address attribute that names one point: a label, an entry, a call, a return address.</summary>
@@ -513,14 +580,16 @@ public sealed class UnitRewriter
     private void WriteLocationList(in AttributeValue value, ulong? viewsAt)
     {
         var section = LocationSection();
-        var entries = new List<(LocationListEntryKind, AddressRange, ReadOnlyMemory<byte>, long)>();
-        var input = _unit.ReadLocationList(in value);
+        var entries = _locationEntries;
+        entries.Clear();
+        var input = _unit.ReadLocationList(in value, _inputLocationEntries);
         // gcc's view pairs: one (begin, end) per bounded entry, just before the list.
         DwarfCursor views = default;
         bool hasViews = viewsAt is { } inputViews && inputViews < (ulong)section.Length;
         if (hasViews)
             views = section.CursorAt((long)viewsAt!.Value);
-        var outputViews = hasViews ? new List<(ulong, ulong)>() : null;
+        var outputViews = hasViews ? _locationViews : null;
+        outputViews?.Clear();
         foreach (var entry in input)
         {
             long expressionOffset = ExpressionOffset(section, entry.Expression);
@@ -532,7 +601,7 @@ public sealed class UnitRewriter
                 case LocationListEntryKind.Bounded:
                 {
                     ulong beginView = hasViews ? views.ReadUleb() : 0, endView = hasViews ? views.ReadUleb() : 0;
-                    var pieces = _context.TranslateRange(entry.Range, out ulong end);
+                    var pieces = _context.TranslateRange(entry.Range, _pieces, out ulong end);
                     // A begin view counts rows at the entry's first instruction; when that one was
                     // dropped, the rows at its output address are another instruction's.
                     ulong? start = hasViews && !_context.Map.IsDropped(new InputAddress(entry.Start)) ? _context.TranslatePoint(entry.Start) : null;

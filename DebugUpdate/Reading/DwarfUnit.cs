@@ -319,21 +319,21 @@ public sealed class DwarfUnit
         or DwAt.Segment or DwAt.DataLocation or DwAt.CallValue or DwAt.CallDataValue or DwAt.CallDataLocation
         or DwAt.GnuCallSiteValue or DwAt.GnuCallSiteDataValue;
 
-    /// <summary>Reads the location list a location-class value designates.</summary>
-    public List<LocationListEntry> ReadLocationList(in AttributeValue value)
+    /// <summary>Reads the location list a location-class value designates (into <paramref name="entries"/>, cleared first, when given).</summary>
+    public List<LocationListEntry> ReadLocationList(in AttributeValue value, List<LocationListEntry>? entries = null)
     {
         ulong baseAddress = BaseAddress;
         if (value.Kind == AttributeValueKind.LocationListIndex)
         {
             ulong tableBase = LoclistsBase ?? (ulong)ListTableHeader.HeaderSize(Header.OffsetSize);
             ulong offset = ListTableHeader.ResolveIndex(Sections.Loclists, tableBase, value.Value, Header.OffsetSize);
-            return LocationListReader.ReadLoclist(Sections.Loclists, offset, Header.AddressSize, baseAddress, AddressTable);
+            return LocationListReader.ReadLoclist(Sections.Loclists, offset, Header.AddressSize, baseAddress, AddressTable, entries);
         }
         if (Header.Version >= 5)
-            return LocationListReader.ReadLoclist(Sections.Loclists, value.Value, Header.AddressSize, baseAddress, AddressTable);
+            return LocationListReader.ReadLoclist(Sections.Loclists, value.Value, Header.AddressSize, baseAddress, AddressTable, entries);
         if (IsSplit)
-            return LocationListReader.ReadGnuSplitLoc(Sections.Loc, value.Value, baseAddress, AddressTable);
-        return LocationListReader.ReadDebugLoc(Sections.Loc, value.Value, Header.AddressSize, baseAddress);
+            return LocationListReader.ReadGnuSplitLoc(Sections.Loc, value.Value, baseAddress, AddressTable, entries);
+        return LocationListReader.ReadDebugLoc(Sections.Loc, value.Value, Header.AddressSize, baseAddress, entries);
     }
 
     /// <summary>The unit's line table (DW_AT_stmt_list); a split compile unit uses its skeleton's.</summary>
@@ -341,10 +341,18 @@ public sealed class DwarfUnit
     {
         if (Skeleton is not null && StmtList is null)
             return Skeleton.ReadLineTable();
+        return ReadLineTableHeader() is { } header
+            ? new LineTable(header, LineTableReader.RunProgram(Sections.Line, header, Header.AddressSize))
+            : null;
+    }
+
+    /// <summary>The header of the unit's own line table (DW_AT_stmt_list), or null when it names none; its rows are run separately.</summary>
+    public LineProgramHeader? ReadLineTableHeader()
+    {
         if (StmtList is not { } offset)
             return null;
         var strings = new LineStringSources(Sections.Str, Sections.LineStr, Header.Version >= 5 ? StringOffsets : null);
-        return LineTableReader.Read(Sections.Line, offset, strings, Header.AddressSize);
+        return LineTableReader.ReadHeader(Sections.Line, offset, strings);
     }
 
     public override string ToString() => $"unit 0x{Offset:x} ({Header.UnitType}, v{Header.Version}) {Name}";

@@ -6,11 +6,13 @@ namespace Rewriter.DebugUpdate.Reading;
 /// </summary>
 public static class LocationListReader
 {
-    public static List<LocationListEntry> ReadDebugLoc(SectionView section, ulong offset, int addressSize, ulong baseAddress)
+    /// <param name="entries">a list to fill (cleared first) instead of a new one</param>
+    public static List<LocationListEntry> ReadDebugLoc(SectionView section, ulong offset, int addressSize, ulong baseAddress,
+        List<LocationListEntry>? entries = null)
     {
         var cursor = Start(section, offset);
         ulong maxAddress = addressSize == 8 ? ulong.MaxValue : (1UL << (addressSize * 8)) - 1;
-        var entries = new List<LocationListEntry>();
+        entries = Reset(entries);
         while (true)
         {
             ulong start = cursor.ReadAddress(addressSize);
@@ -27,10 +29,11 @@ public static class LocationListReader
         }
     }
 
-    public static List<LocationListEntry> ReadLoclist(SectionView section, ulong offset, int addressSize, ulong baseAddress, in AddressTable addresses)
+    public static List<LocationListEntry> ReadLoclist(SectionView section, ulong offset, int addressSize, ulong baseAddress, in AddressTable addresses,
+        List<LocationListEntry>? entries = null)
     {
         var cursor = Start(section, offset);
-        var entries = new List<LocationListEntry>();
+        entries = Reset(entries);
         while (true)
         {
             int at = cursor.Position;
@@ -82,10 +85,11 @@ public static class LocationListReader
     }
 
     /// <summary>GNU split DWARF 4 (.debug_loc.dwo): address indexes into the skeleton's .debug_addr, 2-byte expression lengths.</summary>
-    public static List<LocationListEntry> ReadGnuSplitLoc(SectionView section, ulong offset, ulong baseAddress, in AddressTable addresses)
+    public static List<LocationListEntry> ReadGnuSplitLoc(SectionView section, ulong offset, ulong baseAddress, in AddressTable addresses,
+        List<LocationListEntry>? entries = null)
     {
         var cursor = Start(section, offset);
-        var entries = new List<LocationListEntry>();
+        entries = Reset(entries);
         while (true)
         {
             int at = cursor.Position;
@@ -115,6 +119,14 @@ public static class LocationListReader
             }
             entries.Add(new LocationListEntry(LocationListEntryKind.Bounded, start, end, Expression(section, ref cursor, cursor.ReadU16())));
         }
+    }
+
+    private static List<LocationListEntry> Reset(List<LocationListEntry>? entries)
+    {
+        if (entries is null)
+            return [];
+        entries.Clear();
+        return entries;
     }
 
     private static DwarfCursor Start(SectionView section, ulong offset)

@@ -2,64 +2,58 @@ using Rewriter.DebugUpdate.Reading;
 
 namespace Rewriter.DebugUpdate.Building;
 
-/// <summary>How the unit rewriter may write a DIE of one input abbreviation.</summary>
-public enum DieCopy : byte
+/// <summary>What the copy of a DIE must look at in one of its attributes.</summary>
+public enum CopiedAttribute : byte
 {
-    /// <summary>Nothing in it names code, lists, other sections or other DIEs: its bytes are copied as they are.</summary>
-    Verbatim,
-    /// <summary>Like <see cref="Verbatim"/>, except for DW_FORM_ref4 / DW_FORM_ref_addr references, patched in the copy.</summary>
-    VerbatimWithReferences,
-    /// <summary>Some attribute must be translated or re-encoded: the DIE is written again attribute by attribute.</summary>
-    Rewrite,
+    /// <summary>A DW_FORM_ref4 / DW_FORM_ref_addr reference: patched in the copy to the DIE's new offset.</summary>
+    Reference,
+    /// <summary>A DWARF expression: the DIE is copied only when the expression names no address and no DIE.</summary>
+    Expression,
 }
 
 /// <summary>
-/// For each abbreviation of a unit's table, whether a DIE using it can be copied through. Most
-/// DIEs (types, members, declarations, parameters without locations) describe no code; copying
-/// their bytes is what keeps the update proportional to what moved rather than to the DWARF's size.
-/// The rule must mirror <see cref="UnitRewriter"/>'s attribute-by-attribute path exactly: a DIE
-/// is copied only when that path would write the same abbreviation shape and the same bytes.
+/// For each abbreviation of a unit's table, whether a DIE using it can be copied through, and which
+/// of its attributes the copy must look at. Most DIEs (types, members, declarations, parameters
+/// and call-site parameters in registers) describe no code; copying their bytes is what keeps the
+/// update proportional to what moved rather than to the size of the DWARF. The rule mirrors
+/// <see cref="UnitRewriter"/>'s attribute-by-attribute path exactly: a DIE is copied only when that
+/// path would write the same abbreviation shape and bytes of the same meaning.
 /// </summary>
 public sealed class DieCopyPlans
 {
-    private readonly DieCopy[] _plans;
-    private readonly int[][] _referenceSpecs;
+    private static readonly (int Spec, CopiedAttribute What)[] Nothing = [];
+    private readonly (int Spec, CopiedAttribute What)[]?[] _plans;
 
     public DieCopyPlans(AbbreviationTable table, int version)
     {
-        _plans = new DieCopy[table.Count];
-        _referenceSpecs = new int[table.Count][];
-        var references = new List<int>();
+        _plans = new (int, CopiedAttribute)[]?[table.Count];
+        var special = new List<(int, CopiedAttribute)>();
         for (int a = 0; a < table.Count; a++)
         {
-            references.Clear();
-            var plan = DieCopy.Verbatim;
+            special.Clear();
+            bool copyable = true;
             var specs = table[a].Attributes;
-            for (int s = 0; s < specs.Length && plan != DieCopy.Rewrite; s++)
+            for (int s = 0; s < specs.Length && copyable; s++)
             {
                 switch (Classify(in specs[s], version))
                 {
                     case AttributeCopy.Same: break;
-                    case AttributeCopy.Reference:
-                        references.Add(s);
-                        plan = DieCopy.VerbatimWithReferences;
-                        break;
-                    default:
-                        plan = DieCopy.Rewrite;
-                        break;
+                    case AttributeCopy.Reference: special.Add((s, CopiedAttribute.Reference)); break;
+                    case AttributeCopy.Expression: special.Add((s, CopiedAttribute.Expression)); break;
+                    default: copyable = false; break;
                 }
             }
-            _plans[a] = plan;
-            _referenceSpecs[a] = plan == DieCopy.VerbatimWithReferences ? references.ToArray() : [];
+            _plans[a] = copyable ? (special.Count == 0 ? Nothing : special.ToArray()) : null;
         }
     }
 
-    public DieCopy this[int abbreviationIndex] => _plans[abbreviationIndex];
+    /// <summary>
+    /// The attributes a copy of a DIE of this abbreviation must look at, in attribute order; null
+    /// when such a DIE is always written again attribute by attribute.
+    /// </summary>
+    public (int Spec, CopiedAttribute What)[]? this[int abbreviationIndex] => _plans[abbreviationIndex];
 
-    /// <summary>The indexes, in the abbreviation's attribute list, of the references to patch.</summary>
-    public int[] ReferenceSpecs(int abbreviationIndex) => _referenceSpecs[abbreviationIndex];
-
-    private enum AttributeCopy : byte { Same, Reference, Rewrite }
+    private enum AttributeCopy : byte { Same, Reference, Expression, Rewrite }
 
     private static AttributeCopy Classify(in AttributeSpec spec, int version)
     {
@@ -67,6 +61,7 @@ public sealed class DieCopyPlans
         if (spec.Name is DwAt.LowPc or DwAt.HighPc or DwAt.Ranges or DwAt.EntryPc or DwAt.StartScope or DwAt.GnuLocviews
             or DwAt.StmtList or DwAt.AddrBase or DwAt.GnuAddrBase or DwAt.RnglistsBase or DwAt.LoclistsBase)
             return AttributeCopy.Rewrite;
+        bool expressionName = UnitRewriter.IsExpressionAttribute(spec.Name);
         switch (spec.Form)
         {
             case DwForm.Ref4 or DwForm.RefAddr:
@@ -80,13 +75,18 @@ public sealed class DieCopyPlans
                 or DwForm.Strx or DwForm.Strx1 or DwForm.Strx2 or DwForm.Strx3 or DwForm.Strx4 or DwForm.GnuStrIndex
                 or DwForm.RefSig8 or DwForm.RefSup4 or DwForm.RefSup8:
                 return AttributeCopy.Same;
-            case DwForm.Block or DwForm.Block1 or DwForm.Block2 or DwForm.Block4 or DwForm.Data16: // data16 decodes as a block
-                return UnitRewriter.IsExpressionAttribute(spec.Name) ? AttributeCopy.Rewrite : AttributeCopy.Same;
+            case DwForm.Exprloc:
+                return AttributeCopy.Expression;
+            case DwForm.Block or DwForm.Block1 or DwForm.Block2 or DwForm.Block4:
+                return expressionName ? AttributeCopy.Expression : AttributeCopy.Same;
+            case DwForm.Data16:
+                // Decoded as a block: as an expression it would be written back as DW_FORM_block.
+                return expressionName ? AttributeCopy.Rewrite : AttributeCopy.Same;
             case DwForm.SecOffset:
                 // A location list, or an offset into a section the update does not change (macros, str_offsets).
                 return DwarfUnit.IsLocationAttribute(spec.Name) ? AttributeCopy.Rewrite : AttributeCopy.Same;
             default:
-                // Addresses, address/list indexes, expressions, other reference forms, indirect forms.
+                // Addresses, address/list indexes, other reference forms, indirect forms.
                 return AttributeCopy.Rewrite;
         }
     }

@@ -160,6 +160,44 @@ public static class ExpressionRewriter
 
     private static readonly Comparer<(int Input, int Output)> ByInputStart = Comparer<(int Input, int Output)>.Create((a, b) => a.Input.CompareTo(b.Input));
 
+    /// <summary>
+    /// True when <see cref="Rewrite"/> would write the expression back as it is: it names no code
+    /// address, no address-table entry and no DIE, and has no branch to re-aim. Malformed operations
+    /// raise the same error as there.
+    /// </summary>
+    public static bool IsCopiedAsIs(ReadOnlySpan<byte> expression, SectionView source, long sourceOffset, UnitEncoding encoding)
+    {
+        var cursor = new DwarfCursor(expression, source.Name, source.BaseOffset + sourceOffset);
+        while (!cursor.AtEnd)
+        {
+            int at = cursor.Position;
+            byte op = cursor.ReadU8();
+            switch (op)
+            {
+                case Addr or Addrx or GnuAddrIndex or Constx or GnuConstIndex or Bra or Skip
+                    or Call2 or Call4 or GnuParameterRef or CallRef or GnuVariableValue or ImplicitPointer or GnuImplicitPointer
+                    or ConstType or GnuConstType or RegvalType or GnuRegvalType or DerefType or XderefType or GnuDerefType
+                    or Convert or Reinterpret or GnuConvert or GnuReinterpret:
+                    return false;
+                case EntryValue or GnuEntryValue:
+                {
+                    ulong length = cursor.ReadUleb();
+                    int blockAt = cursor.Position;
+                    if (!IsCopiedAsIs(cursor.ReadBytes(length), source, sourceOffset + blockAt, encoding))
+                        return false;
+                    break;
+                }
+                case ImplicitValue:
+                    cursor.Skip(cursor.ReadUleb());
+                    break;
+                default:
+                    SkipOperands(ref cursor, op, encoding, at);
+                    break;
+            }
+        }
+        return true;
+    }
+
     private static ulong TranslateOperand(UnitRewriteContext context, ulong address)
     {
         if (context.TranslatePoint(address) is { } moved)

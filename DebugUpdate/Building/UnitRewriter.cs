@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using Rewriter.DebugUpdate.Addresses;
 using Rewriter.DebugUpdate.Contract;
 using Rewriter.DebugUpdate.Reading;
@@ -89,11 +90,8 @@ public sealed class UnitRewriter
             }
             offsets[die] = (uint)_info.Position;
             // The root is always written again: its ranges are the unit's and the base of its lists.
-            var copy = die == 0 ? DieCopy.Rewrite : _copyPlans[dies[die].AbbreviationIndex];
-            if (copy == DieCopy.Rewrite)
+            if (die == 0 || _copyPlans[dies[die].AbbreviationIndex] is not { } copied || !TryCopyDie(die, copied))
                 WriteDie(die);
-            else
-                CopyDie(die);
             if (dies.AbbreviationOf(die).HasChildren)
                 open.Push(die);
         }
@@ -368,22 +366,26 @@ public sealed class UnitRewriter
     /// <summary>
     /// Copies a DIE that describes no code: its bytes as they were (its abbreviation keeps its
     /// code), with placeholders registered where its references are, patched like any other.
+    /// False, with nothing written, when one of its expressions names an address or a DIE.
     /// </summary>
-    private void CopyDie(int die)
+    private bool TryCopyDie(int die, (int Spec, CopiedAttribute What)[] copied)
     {
         ref readonly var entry = ref _unit.Dies[die];
         var abbreviation = _unit.Abbreviations[entry.AbbreviationIndex];
-        var referenceSpecs = _copyPlans.ReferenceSpecs(entry.AbbreviationIndex);
-        long start = _unit.Offset + entry.UnitOffset;
-        var cursor = _unit.Info.CursorAt(start);
+        var info = _unit.Info;
+        var bytes = info.Span;
+        int start = (int)(_unit.Offset + entry.UnitOffset);
+        var cursor = new DwarfCursor(bytes, info.Name, info.BaseOffset, info.File) { Position = start };
         cursor.ReadUleb();
         int attributesAt = cursor.Position;
         int outputStart = _info.Position;
+        int referencesBefore = _references.Count;
         int end;
         if (abbreviation.FixedSize >= 0)
         {
-            foreach (int s in referenceSpecs)
-                AddCopiedReference(abbreviation.Attributes[s], attributesAt + abbreviation.Attributes[s].FixedOffset, start, outputStart);
+            // Only references: every expression form has a variable size.
+            foreach (var (s, _) in copied)
+                AddCopiedReference(bytes, abbreviation.Attributes[s], attributesAt + abbreviation.Attributes[s].FixedOffset, start, outputStart);
             end = attributesAt + abbreviation.FixedSize;
         }
         else
@@ -392,30 +394,44 @@ public sealed class UnitRewriter
             int next = 0;
             for (int s = 0; s < specs.Length; s++)
             {
-                if (next < referenceSpecs.Length && referenceSpecs[next] == s)
+                if (next < copied.Length && copied[next].Spec == s)
                 {
-                    AddCopiedReference(specs[s], cursor.Position, start, outputStart);
+                    int valueAt = cursor.Position;
+                    if (copied[next].What == CopiedAttribute.Reference)
+                        AddCopiedReference(bytes, specs[s], valueAt, start, outputStart);
+                    else
+                    {
+                        var value = AttributeDecoder.Read(ref cursor, in specs[s], _unit.Encoding);
+                        if (!ExpressionRewriter.IsCopiedAsIs(_unit.GetBlock(in value), info, value.BlockOffset, _unit.Encoding))
+                        {
+                            _references.RemoveRange(referencesBefore, _references.Count - referencesBefore);
+                            return false;
+                        }
+                        cursor.Position = valueAt;
+                    }
                     next++;
                 }
                 AttributeDecoder.Skip(ref cursor, in specs[s], _unit.Encoding);
             }
             end = cursor.Position;
         }
-        _info.WriteBytes(_unit.Info.Span[(int)start..end]);
+        _info.WriteBytes(bytes[start..end]);
+        return true;
     }
 
-    private void AddCopiedReference(in AttributeSpec spec, int valueAt, long dieStart, int outputDieStart)
+    // The DIE index already checked that every value lies inside the unit.
+    private void AddCopiedReference(ReadOnlySpan<byte> bytes, in AttributeSpec spec, int valueAt, int dieStart, int outputDieStart)
     {
-        int position = outputDieStart + (int)(valueAt - dieStart);
-        var cursor = _unit.Info.CursorAt(valueAt);
+        int position = outputDieStart + (valueAt - dieStart);
         if (spec.Form == DwForm.Ref4)
         {
-            int target = _context.ResolveUnitOffset(cursor.ReadU32(), valueAt);
+            int target = _context.ResolveUnitOffset(BinaryPrimitives.ReadUInt32LittleEndian(bytes[valueAt..]), valueAt);
             _references.Add(new DieReference(position, ReferenceEncoding.Unit4, _unit.Index, target));
             return;
         }
         int size = _unit.Encoding.RefAddrSize;
-        var (unit, die) = _context.ResolveInfoOffset(cursor.ReadOffset(size), valueAt);
+        ulong offset = size == 8 ? BinaryPrimitives.ReadUInt64LittleEndian(bytes[valueAt..]) : BinaryPrimitives.ReadUInt32LittleEndian(bytes[valueAt..]);
+        var (unit, die) = _context.ResolveInfoOffset(offset, valueAt);
         _references.Add(new DieReference(position, DieReference.InfoOffset(size), unit, die));
     }
 

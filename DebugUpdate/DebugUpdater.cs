@@ -38,8 +38,8 @@ public static class DebugUpdater
         // PERF: the largest buckets start first, so a big one does not run alone at the end.
         var work = buckets.Select(b => b.Sum(u => file.Units[u].Header.Size)).ToArray(); // bytes of .debug_info
         var order = Enumerable.Range(0, buckets.Count).OrderByDescending(b => work[b]).ThenBy(b => b).ToArray();
-        // Each worker reuses one list for the line rows of every table it rewrites.
-        Parallel.ForEach(order, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.ThreadCount) }, () => new List<LineRow>(), (b, loop, lineRows) =>
+        // Each worker reuses its scratch (line rows, DIE lookup table) for every unit it rebuilds.
+        Parallel.ForEach(order, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.ThreadCount) }, () => new WorkerScratch(), (b, loop, scratch) =>
         {
             var bucketClock = Stopwatch.StartNew();
             try
@@ -47,9 +47,9 @@ public static class DebugUpdater
                 foreach (int u in buckets[b])
                 {
                     var unit = file.Units[u];
-                    var context = new UnitRewriteContext(unit, map, warnings);
+                    var context = new UnitRewriteContext(unit, map, warnings, scratch.DieLookup);
                     int owner = unit.StmtList is { } stmtList ? lineOwners[stmtList] : -1;
-                    var line = owner == u ? LineTableRewriter.Rewrite(unit, map, lineRows) : null;
+                    var line = owner == u ? LineTableRewriter.Rewrite(unit, map, scratch.LineRows) : null;
                     outputs[u] = UnitRewriter.Rewrite(context, options, owner, line);
                 }
                 // Nothing outside the bucket refers to its units: their DIE indexes are done with.
@@ -61,7 +61,7 @@ public static class DebugUpdater
                 failures[b] = e;
             }
             bucketTimes[b] = bucketClock.Elapsed;
-            return lineRows;
+            return scratch;
         }, _ => { });
         // The first failure in bucket order, whatever thread met it first.
         foreach (var failure in failures)
@@ -97,6 +97,12 @@ public static class DebugUpdater
         var statistics = new DebugUpdateStatistics(file.Units.Count, buckets.Count, largest.Units,
             total == 0 ? 0 : (double)largest.Work / total, partition, build, merge, bucketTimes) { Frames = framesTime };
         return new DebugUpdateResult(sections, dropped, notes, statistics);
+    }
+
+    private sealed class WorkerScratch
+    {
+        public List<LineRow> LineRows { get; } = [];
+        public DieOffsetLookup DieLookup { get; } = new();
     }
 
     /// <summary>Each line table is rewritten once, by the first unit that names it.</summary>

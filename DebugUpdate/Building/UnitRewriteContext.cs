@@ -7,8 +7,17 @@ namespace Rewriter.DebugUpdate.Building;
 /// What every writer of one unit shares: the input unit, the address map, the unit's new address
 /// pool, and the counters of what could not be translated. Private to the thread rebuilding the unit.
 /// </summary>
-public sealed class UnitRewriteContext(DwarfUnit unit, CodeAddressMap map, DebugUpdateWarnings warnings)
+/// <param name="dieLookup">a lookup (reused by the worker) to load with this unit's DIEs; a private one when null</param>
+public sealed class UnitRewriteContext(DwarfUnit unit, CodeAddressMap map, DebugUpdateWarnings warnings, DieOffsetLookup? dieLookup = null)
 {
+    private readonly DieOffsetLookup _dies = Load(dieLookup ?? new DieOffsetLookup(), unit);
+
+    private static DieOffsetLookup Load(DieOffsetLookup lookup, DwarfUnit unit)
+    {
+        lookup.Load(unit.Dies, unit.Header.End - unit.Header.Offset);
+        return lookup;
+    }
+
     public DwarfUnit Unit { get; } = unit;
     public CodeAddressMap Map { get; } = map;
     public DebugUpdateWarnings Warnings { get; } = warnings;
@@ -70,7 +79,7 @@ public sealed class UnitRewriteContext(DwarfUnit unit, CodeAddressMap map, Debug
     /// <summary>The DIE of this unit at a unit-relative offset.</summary>
     public int ResolveUnitOffset(ulong unitOffset, long at)
     {
-        int die = Unit.Dies.FindByUnitOffset(unitOffset);
+        int die = _dies.Find(unitOffset);
         if (die < 0)
             throw Unit.Info.Error(at, $"reference 0x{unitOffset:x} does not point at a DIE of unit 0x{Unit.Offset:x}");
         return die;

@@ -375,9 +375,10 @@ public sealed class UnitRewriter
         var info = _unit.Info;
         var bytes = info.Span;
         int start = (int)(_unit.Offset + entry.UnitOffset);
-        var cursor = new DwarfCursor(bytes, info.Name, info.BaseOffset, info.File) { Position = start };
-        cursor.ReadUleb();
-        int attributesAt = cursor.Position;
+        // The DIE index decoded this code already: only its length is needed.
+        int attributesAt = start + 1;
+        while (bytes[attributesAt - 1] >= 0x80)
+            attributesAt++;
         int outputStart = _info.Position;
         int referencesBefore = _references.Count;
         int end;
@@ -390,6 +391,7 @@ public sealed class UnitRewriter
         }
         else
         {
+            var cursor = new DwarfCursor(bytes, info.Name, info.BaseOffset, info.File) { Position = attributesAt };
             var specs = abbreviation.Attributes;
             int next = 0;
             for (int s = 0; s < specs.Length; s++)

@@ -47,7 +47,7 @@ public static class DebugUpdater
                 foreach (int u in buckets[b])
                 {
                     var unit = file.Units[u];
-                    var context = new UnitRewriteContext(unit, map, warnings, scratch.DieLookup);
+                    var context = new UnitRewriteContext(unit, map, warnings, scratch);
                     int owner = unit.StmtList is { } stmtList ? lineOwners[stmtList] : -1;
                     var line = owner == u ? LineTableRewriter.Rewrite(unit, map, scratch.LineRows) : null;
                     outputs[u] = UnitRewriter.Rewrite(context, options, owner, line);
@@ -97,12 +97,6 @@ public static class DebugUpdater
         var statistics = new DebugUpdateStatistics(file.Units.Count, buckets.Count, largest.Units,
             total == 0 ? 0 : (double)largest.Work / total, partition, build, merge, bucketTimes) { Frames = framesTime };
         return new DebugUpdateResult(sections, dropped, notes, statistics);
-    }
-
-    private sealed class WorkerScratch
-    {
-        public List<LineRow> LineRows { get; } = [];
-        public DieOffsetLookup DieLookup { get; } = new();
     }
 
     /// <summary>Each line table is rewritten once, by the first unit that names it.</summary>

@@ -7,20 +7,22 @@ namespace Rewriter.DebugUpdate.Building;
 /// What every writer of one unit shares: the input unit, the address map, the unit's new address
 /// pool, and the counters of what could not be translated. Private to the thread rebuilding the unit.
 /// </summary>
-/// <param name="dieLookup">a lookup (reused by the worker) to load with this unit's DIEs; a private one when null</param>
-public sealed class UnitRewriteContext(DwarfUnit unit, CodeAddressMap map, DebugUpdateWarnings warnings, DieOffsetLookup? dieLookup = null)
+public sealed class UnitRewriteContext
 {
-    private readonly DieOffsetLookup _dies = Load(dieLookup ?? new DieOffsetLookup(), unit);
-
-    private static DieOffsetLookup Load(DieOffsetLookup lookup, DwarfUnit unit)
+    /// <param name="scratch">the worker's reusable buffers; private ones when null</param>
+    public UnitRewriteContext(DwarfUnit unit, CodeAddressMap map, DebugUpdateWarnings warnings, WorkerScratch? scratch = null)
     {
-        lookup.Load(unit.Dies, unit.Header.End - unit.Header.Offset);
-        return lookup;
+        Unit = unit;
+        Map = map;
+        Warnings = warnings;
+        Scratch = scratch ?? new WorkerScratch();
+        Scratch.DieLookup.Load(unit.Dies, unit.Header.End - unit.Header.Offset);
     }
 
-    public DwarfUnit Unit { get; } = unit;
-    public CodeAddressMap Map { get; } = map;
-    public DebugUpdateWarnings Warnings { get; } = warnings;
+    public DwarfUnit Unit { get; }
+    public CodeAddressMap Map { get; }
+    public DebugUpdateWarnings Warnings { get; }
+    internal WorkerScratch Scratch { get; }
     public AddressPool Addresses { get; } = new();
     public UnitEncoding Encoding => Unit.Encoding;
 
@@ -79,7 +81,7 @@ public sealed class UnitRewriteContext(DwarfUnit unit, CodeAddressMap map, Debug
     /// <summary>The DIE of this unit at a unit-relative offset.</summary>
     public int ResolveUnitOffset(ulong unitOffset, long at)
     {
-        int die = _dies.Find(unitOffset);
+        int die = Scratch.DieLookup.Find(unitOffset);
         if (die < 0)
             throw Unit.Info.Error(at, $"reference 0x{unitOffset:x} does not point at a DIE of unit 0x{Unit.Offset:x}");
         return die;

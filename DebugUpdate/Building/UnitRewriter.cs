@@ -25,7 +25,7 @@ public sealed class UnitRewriter
     private readonly DieCopyPlans _copyPlans;
     private readonly ListWriter _ranges, _locations;
     private readonly List<SectionFixup> _fixups = [];
-    private readonly List<DieReference> _references = [];
+    private readonly List<DieReference> _references;
     private readonly List<(bool Locations, int Position, int Size, int BodyOffset)> _listOffsetFields = [];
     private readonly List<OutputAttribute> _shape = [];
     private readonly ByteWriter _body = new(256);
@@ -51,9 +51,12 @@ public sealed class UnitRewriter
         _options = options;
         _lineOwner = lineOwner;
         _line = line;
-        _info = new ByteWriter((int)Math.Min(_unit.Header.Size + 256, int.MaxValue / 2));
+        // A little room to grow (ranges replacing low/high pairs): regrowing would copy the whole unit.
+        _info = new ByteWriter((int)Math.Min(_unit.Header.Size + _unit.Header.Size / 16 + 256, int.MaxValue / 2));
         _ranges = new ListWriter(context);
         _locations = new ListWriter(context);
+        _references = context.Scratch.References;
+        _references.Clear();
         _abbreviations = new OutputAbbreviations(_unit.Abbreviations);
         _copyPlans = new DieCopyPlans(_unit.Abbreviations, _unit.Header.Version);
     }

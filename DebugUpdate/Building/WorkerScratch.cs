@@ -1,0 +1,20 @@
+using Rewriter.DebugUpdate.Reading;
+
+namespace Rewriter.DebugUpdate.Building;
+
+/// <summary>
+/// Buffers one worker thread reuses for every unit it rebuilds, so their storage is allocated once
+/// per worker rather than once per unit (large arrays left behind per unit are what grows the heap).
+/// Nothing in them outlives the unit being rebuilt.
+/// </summary>
+public sealed class WorkerScratch
+{
+    /// <summary>The rows of the line table being rewritten.</summary>
+    public List<LineRow> LineRows { get; } = [];
+
+    /// <summary>The DIE starts of the unit being rebuilt.</summary>
+    public DieOffsetLookup DieLookup { get; } = new();
+
+    /// <summary>The references of the unit being rebuilt, patched before it is done.</summary>
+    public List<DieReference> References { get; } = [];
+}

@@ -221,17 +221,19 @@ public sealed class UnitRewriter
         // Where the DIE's code went.
         var mode = CodeMode.None;
         List<AddressRange>? output = null;
-        bool hadRanges = false, hadLowHigh = false;
+        bool hadRanges = false, hadLowHigh = false, hadLow = false;
+        int rangesAt = -1, highAt = -1;
         ulong inputLow = 0;
         for (int i = 0; i < count; i++)
         {
-            if (_values[i].Name == DwAt.Ranges) hadRanges = true;
-            if (_values[i].Name == DwAt.HighPc) hadLowHigh = true;
-            if (_values[i].Name == DwAt.LowPc) inputLow = _unit.ResolveAddress(in _values[i]);
+            if (_values[i].Name == DwAt.Ranges) { hadRanges = true; rangesAt = i; }
+            if (_values[i].Name == DwAt.HighPc) { hadLowHigh = true; highAt = i; }
+            if (_values[i].Name == DwAt.LowPc) { hadLow = true; inputLow = _unit.ResolveAddress(in _values[i]); }
         }
-        if (hadRanges || (hadLowHigh && abbreviation.IndexOf(DwAt.LowPc) >= 0))
+        if (hadRanges || (hadLowHigh && hadLow))
         {
-            var input = _unit.GetRanges(die) ?? [];
+            // What DwarfUnit.GetRanges reads, from the values already decoded.
+            var input = rangesAt >= 0 ? _unit.ReadRangeList(in _values[rangesAt]) : [new AddressRange(inputLow, HighPcOf(in _values[highAt], inputLow))];
             output = _context.TranslateRanges(input);
             bool entryMoved = !isRoot && input.Count > 0 && PutEntryFirst(output, input[0].Start);
             if (output.Count == 0)
@@ -355,7 +357,9 @@ public sealed class UnitRewriter
             _body.WriteBytes(_unit.Info.Span[value.ValueOffset.._valueEnds[i]]);
         }
 
-        _info.WriteUleb(_abbreviations.CodeFor(abbreviation.Tag, abbreviation.HasChildren, _shape));
+        // PERF: most rewritten DIEs keep their shape (a moved function's low/high pair stays a
+        // pair): then the input abbreviation, declared under its own code, is the output one.
+        _info.WriteUleb(SameShape(abbreviation, _shape) ? abbreviation.Code : _abbreviations.CodeFor(abbreviation.Tag, abbreviation.HasChildren, _shape));
         int bodyAt = _info.Position;
         _info.WriteBytes(_body.WrittenSpan);
         foreach (var reference in _bodyReferences)
@@ -438,6 +442,24 @@ public sealed class UnitRewriter
         ulong offset = size == 8 ? BinaryPrimitives.ReadUInt64LittleEndian(bytes[valueAt..]) : BinaryPrimitives.ReadUInt32LittleEndian(bytes[valueAt..]);
         var (unit, die) = _context.ResolveInfoOffset(offset, valueAt);
         _references.Add(new DieReference(position, DieReference.InfoOffset(size), unit, die));
+    }
+
+    private ulong HighPcOf(in AttributeValue high, ulong low) =>
+        high.Kind is AttributeValueKind.Address or AttributeValueKind.AddressIndex ? _unit.ResolveAddress(in high) : low + high.Value;
+
+    private static bool SameShape(Abbreviation abbreviation, List<OutputAttribute> shape)
+    {
+        var specs = abbreviation.Attributes;
+        if (specs.Length != shape.Count)
+            return false;
+        for (int i = 0; i < specs.Length; i++)
+        {
+            var attribute = shape[i];
+            if (specs[i].Name != attribute.Name || specs[i].Form != attribute.Form
+                || (attribute.Form == DwForm.ImplicitConst && specs[i].ImplicitConst != attribute.ImplicitConst))
+                return false;
+        }
+        return true;
     }
 
     /// <summary>

@@ -93,7 +93,7 @@ public sealed class UnitRewriter
             }
             offsets[die] = (uint)_info.Position;
             // The root is always written again: its ranges are the unit's and the base of its lists.
-            if (die == 0 || _copyPlans[dies[die].AbbreviationIndex] is not { } copied || !TryCopyDie(die, copied))
+            if (die == 0 || !_options.CopyUnchangedDies || _copyPlans[dies[die].AbbreviationIndex] is not { } copied || !TryCopyDie(die, copied))
                 WriteDie(die);
             if (dies.AbbreviationOf(die).HasChildren)
                 open.Push(die);

@@ -11,4 +11,10 @@ public sealed record DebugUpdateOptions
 
     /// <summary>--keep-aranges: .debug_aranges is written even when the input has none.</summary>
     public bool KeepAranges { get; init; }
+
+    /// <summary>
+    /// DIEs that describe no code are copied through (the default). Off, every DIE is written again
+    /// attribute by attribute: the tests check that both give the same bytes.
+    /// </summary>
+    internal bool CopyUnchangedDies { get; init; } = true;
 }

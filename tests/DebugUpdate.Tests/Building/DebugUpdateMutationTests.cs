@@ -108,52 +108,7 @@ public sealed class DebugUpdateMutationTests(ITestOutputHelper output)
                         structure.Add(attribute.ValueOffset); // offsets, references, indexes, constants
             }
         }
-        return new Program(compiled.Sections, SplitAndReversedFunctions(file), [.. structure]);
-    }
-
-    /// <summary>
-    /// A map that moves every function, lays the first half of its instructions out in reverse
-    /// order and splits the second half off to a cold fragment, so ranges split, location lists
-    /// are rewritten and line tables reordered.
-    /// </summary>
-    private static CodeAddressMap SplitAndReversedFunctions(DwarfFile file)
-    {
-        const ulong HotDisplacement = 0x1000000, ColdStart = 0x4000000;
-        var functions = new List<AddressRange>();
-        foreach (var range in file.Units.SelectMany(unit => Enumerable.Range(0, unit.Dies.Count)
-            .Where(d => unit.TagOf(d) == DwTag.Subprogram).SelectMany(d => unit.GetRanges(d) ?? [])).OrderBy(r => r.Start))
-            if (range.Length > 0 && (functions.Count == 0 || range.Start >= functions[^1].End))
-                functions.Add(range);
-        var rows = file.Units.SelectMany(unit => unit.ReadLineTable()?.Rows.Select(r => r.Address) ?? []).ToHashSet();
-        var inputs = new List<ulong>();
-        var outputs = new List<ulong>();
-        var fragments = new List<CodeAddressMap.Fragment>();
-        ulong cold = ColdStart;
-        foreach (var function in functions)
-        {
-            var starts = rows.Where(function.Contains).Append(function.Start).Distinct().Order().ToList();
-            ulong Size(int i) => (i + 1 < starts.Count ? starts[i + 1] : function.End) - starts[i];
-            int hotCount = (starts.Count + 1) / 2;
-            ulong hotStart = function.Start + HotDisplacement, next = hotStart;
-            for (int i = hotCount - 1; i >= 0; i--)
-            {
-                inputs.Add(starts[i]);
-                outputs.Add(next);
-                next += Size(i);
-            }
-            fragments.Add(new CodeAddressMap.Fragment(function.Start, function.End, hotStart, next - hotStart));
-            if (hotCount == starts.Count)
-                continue;
-            ulong coldStart = cold;
-            for (int i = hotCount; i < starts.Count; i++)
-            {
-                inputs.Add(starts[i]);
-                outputs.Add(cold);
-                cold += Size(i);
-            }
-            fragments.Add(new CodeAddressMap.Fragment(function.Start, function.End, coldStart, cold - coldStart, IsCold: true));
-        }
-        return new CodeAddressMap([.. inputs], [.. outputs], null, fragments);
+        return new Program(compiled.Sections, MovedCodeMaps.SplitAndReversedFunctions(file), [.. structure]);
     }
 
     /// <summary>Applies one seeded corruption to <paramref name="input"/> and says what it was.</summary>

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Rewriter.Passes.Chains;
 
 /// <summary>
@@ -248,10 +250,28 @@ public static class ExtTspLayout
             // The entry block must stay the function's first block.
             if ((x.Nodes[0] == 0 || y.Nodes[0] == 0) && merged.First != 0)
                 return best;
-            merged.AssignAddresses(_graph.Sizes, _graph.Addresses);
-            double score = Score(jumps) + (internalJumps != null ? Score(internalJumps) : 0);
+            // PERF: addresses per jump end (MergePlacement), not a layout of the whole merged order.
+            // X·Y leaves X where it is, so its own jumps score exactly x.Score (the same jumps, the
+            // same addresses, summed in the same order): the sum below is the same double.
+            var placement = new MergePlacement(_graph, x, y, offset, type);
+            double score = Score(jumps, placement) + (internalJumps == null ? 0 : type == MergeType.XY ? x.Score : Score(internalJumps, placement));
             var candidate = new MergeGain(score - x.Score, offset, type);
             return best.IsWorseThan(candidate) ? candidate : best;
+        }
+
+        /// <summary>Score of <paramref name="jumps"/> (between or inside X and Y) in one candidate merge.</summary>
+        private double Score(List<int> jumps, in MergePlacement placement)
+        {
+            // PERF: the innermost loop of the algorithm: a span over the list (no enumerator), each
+            // jump end's address from its node's packed place.
+            var sizes = _graph.Sizes;
+            double score = 0;
+            foreach (int j in CollectionsMarshal.AsSpan(jumps))
+            {
+                ref readonly var jump = ref _graph.Jumps[j];
+                score += ExtTspScore.Jump(placement.AddressOf(jump.Source), sizes[jump.Source], placement.AddressOf(jump.Target), jump.Count, jump.IsConditional);
+            }
+            return score;
         }
 
         /// <summary>Score of <paramref name="jumps"/> at the addresses last assigned.</summary>

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Rewriter.Passes.Chains;
 
 /// <summary>
@@ -14,6 +16,7 @@ public static class ExtTspScore
     public const ulong BackwardDistance = 640;
 
     /// <summary>The score of one jump from a block at <paramref name="sourceAddress"/> to one at <paramref name="targetAddress"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double Jump(ulong sourceAddress, ulong sourceSize, ulong targetAddress, ulong count, bool isConditional)
     {
         ulong end = sourceAddress + sourceSize;

@@ -1,3 +1,4 @@
+using Iced.Intel;
 using Rewriter.Model;
 using Rewriter.Passes.Splitting;
 using Rewriter.Passes.Tests.Support;
@@ -53,6 +54,29 @@ public class SplitFunctionsTests
         var layout = Run(function).Layout[function.Id]!;
 
         layout.IsSplit.ShouldBeFalse();
+        layout.BlockOrder.ShouldBe([0, 1, 2]);
+    }
+
+    [Theory]
+    // A short jcc into a 5-byte cold tail grows by 4 bytes: the hot part still shrinks by one.
+    [InlineData(Code.Jg_rel8_64, 5UL, true)]
+    [InlineData(Code.Jg_rel8_64, 4UL, false)]
+    // A jcc already near costs nothing to aim at the cold fragment.
+    [InlineData(Code.Jg_rel32_64, 1UL, true)]
+    // A short jmp grows by 3 bytes.
+    [InlineData(Code.Jmp_rel8_64, 4UL, true)]
+    [InlineData(Code.Jmp_rel8_64, 3UL, false)]
+    public void A_split_pays_for_the_branches_into_the_cold_part_growing(Code branch, ulong coldSize, bool split)
+    {
+        // 0 hot entry ending in the branch to 2 (never taken); 1 hot, falls into nothing; 2 cold.
+        var cfg = new TestCfg().Block(20, 10).Block(20, 10).Block(coldSize).Branch(0, 2, branch).Edge(0, 2, 0);
+        if (branch.IsJccShortOrNear())
+            cfg.Edge(0, 1, 10, EdgeKind.FallThrough);
+        var function = Fixture.Function(0, "f", 0x1000, cfg);
+
+        var layout = Run(function).Layout[function.Id]!;
+
+        layout.IsSplit.ShouldBe(split);
         layout.BlockOrder.ShouldBe([0, 1, 2]);
     }
 

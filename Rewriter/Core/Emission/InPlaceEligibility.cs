@@ -1,7 +1,4 @@
-using System.Buffers.Binary;
 using Rewriter.Common;
-using Rewriter.Elf;
-using Rewriter.Elf.Reading;
 using Rewriter.Model;
 
 namespace Rewriter.Emission;
@@ -13,8 +10,9 @@ namespace Rewriter.Emission;
 /// entry does not. Refused: a function with a secondary entry, an FDE that does not start at its
 /// entry, a jump table shared with another function, an entry block that is not first, a range
 /// that overlaps another function, a reference from other code into its middle (a branch, an
-/// address operand, a jump-table entry), or an 8-byte word in allocated data (or a dynamic
-/// relocation's addend) that names an address inside it other than its own jump tables' entries.
+/// address operand, a jump-table entry), or an 8-byte word of allocated data that may hold a code
+/// address (<see cref="DataCodePointers"/>) and names an address inside it other than its own
+/// jump tables' entries.
 /// Code we could not decode, and pointers we cannot recognize as such (4-byte or computed), are
 /// not seen: the same assumption llvm-bolt makes in this mode.
 /// </summary>
@@ -96,34 +94,8 @@ public static class InPlaceEligibility
                 Refuse(inner, $"{where} at 0x{place:x} names 0x{value:x} inside it");
         }
 
-        var elf = context.Elf;
-        foreach (var section in elf.Sections)
-        {
-            var header = section.Header;
-            if (!header.IsAllocated || (header.Flags & SectionFlags.ExecInstr) != 0 || header.Type == SectionType.NoBits
-                || section.Name is ".eh_frame" or ".eh_frame_hdr" or ".gcc_except_table")
-                continue;
-            if (header.Type is SectionType.Rela)
-            {
-                var relocations = RelocationSection.Read(elf, section);
-                for (int i = 0; i < relocations.Count; i++)
-                    if (relocations[i].Type is X86RelocationType.Relative or X86RelocationType.IRelative)
-                        CheckPointer(relocations[i].Offset, (ulong)relocations[i].Addend, "a dynamic relocation");
-                continue;
-            }
-            if (header.Type is SectionType.Relr)
-                continue; // it names places; the words there are read with their own section
-            var bytes = elf.GetRawContents(section);
-            // PERF: one pass over 8-byte words; a binary search only for words inside the candidates' span.
-            ulong low = sorted.Length > 0 ? sorted[0].Address : 1, high = sorted.Length > 0 ? sorted[^1].End : 0;
-            int first = (int)((8 - header.Address % 8) % 8);
-            for (int offset = first; offset + 8 <= bytes.Length; offset += 8)
-            {
-                ulong value = BinaryPrimitives.ReadUInt64LittleEndian(bytes[offset..]);
-                if (value > low && value < high)
-                    CheckPointer(header.Address + (ulong)offset, value, $"a word in {section.Name}");
-            }
-        }
+        ulong low = sorted.Length > 0 ? sorted[0].Address : 1, high = sorted.Length > 0 ? sorted[^1].End : 0;
+        DataCodePointers.Visit(context.Elf, low, high, CheckPointer);
         return refusals;
     }
 }

@@ -69,6 +69,49 @@ public class InPlaceEmissionTests
         refusals[Named("h").Id].ShouldContain("a word in .data");
     }
 
+    /// <summary>
+    /// A position-independent program holds a code address in data only where a dynamic
+    /// relocation puts one: a relocated pointer to the middle of <c>h</c> keeps it untouched, while
+    /// a constant in .rodata whose value happens to be an address inside <c>g</c> (gcc's tables
+    /// of constants often are, .text starting near 0) does not concern <c>g</c>. In a fixed-address
+    /// program the same constant could be a pointer, so there it keeps <c>g</c> untouched.
+    /// </summary>
+    [Theory]
+    [InlineData("-O2 -fpie -pie", "a dynamic relocation", false)]
+    [InlineData("-O2 -fno-pie -no-pie", "a word in .data.rel.ro", true)]
+    public void A_data_constant_names_code_only_where_a_pointer_needs_no_relocation(string flags, string hReason, bool gRefused)
+    {
+        const string source = """
+            #define STR2(x) #x
+            #define STR(x) STR2(x)
+            __asm__(".text\n"
+                ".globl g\n.type g,@function\ng:\n  testl %edi, %edi\n  je 1f\n  movl $1, %eax\n  ret\n1:\n  movl $2, %eax\n  ret\n.size g, .-g\n"
+                ".globl h\n.type h,@function\nh:\n  testl %edi, %edi\n  je 2f\n  movl $4, %eax\n  ret\n.Lh_inner:\n2:\n  movl $5, %eax\n  ret\n.size h, .-h\n"
+                ".section .data.rel.ro,\"aw\"\n.balign 8\n.globl h_inner_pointer\nh_inner_pointer:\n  .quad .Lh_inner\n"
+                ".section .rodata\n.balign 8\n.globl constant\nconstant:\n  .quad " STR(CONSTANT) "\n.text\n");
+            int g(int), h(int);
+            int main(int argc, char **argv) { (void)argv; return g(argc) + h(argc); }
+            """;
+        // Built once to learn where g lies, then with the constant naming its fourth byte; nothing else moves.
+        string probe = TestPrograms.Build("inplace-constant", source, "gcc", $"{flags} -DCONSTANT=0");
+        ulong gAddress;
+        using (var elf = ElfFile.Open(probe))
+            gAddress = BinaryAnalysis.Run(elf, 2, Log.Silent).Functions.Single(function => function.Name == "g").Address;
+        string input = TestPrograms.Build("inplace-constant", source, "gcc", $"{flags} -DCONSTANT=0x{gAddress + 4:x}");
+        using var program = ElfFile.Open(input);
+        var context = BinaryAnalysis.Run(program, 2, Log.Silent);
+        context.HasRelocations.ShouldBeFalse();
+        BinaryFunction Named(string name) => context.Functions.Single(function => function.Name == name);
+        Named("g").Address.ShouldBe(gAddress);
+
+        var refusals = InPlaceEligibility.Refusals(context, new BinaryLayout(context), [Named("g"), Named("h")]);
+
+        refusals[Named("h").Id].ShouldContain(hReason);
+        refusals.ContainsKey(Named("g").Id).ShouldBe(gRefused);
+        if (gRefused)
+            refusals[Named("g").Id].ShouldContain("a word in .rodata");
+    }
+
     private static void RewriteInPlaceAndCompare(string name, string source, string compiler, string flags, bool handlersSplit, bool jumpTableSplit)
     {
         string input = TestPrograms.Build(name, source, compiler, flags);

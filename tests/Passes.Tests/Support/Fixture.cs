@@ -81,6 +81,7 @@ public sealed class TestCfg
     private readonly List<(int From, int To, ulong Count, EdgeKind Kind)> _edges = [];
     private readonly List<(int Block, ulong Target)> _calls = [];
     private readonly List<(int Thrower, int Pad)> _landingPads = [];
+    private readonly Dictionary<int, (int Target, Code Code)> _branches = [];
 
     public List<ulong> Counts { get; } = [];
 
@@ -111,6 +112,16 @@ public sealed class TestCfg
         return this;
     }
 
+    /// <summary>
+    /// A branch to <paramref name="target"/> as the last instruction of <paramref name="block"/>
+    /// (its last bytes), encoded as <paramref name="code"/> (Jg_rel8_64, Jmp_rel32_64, …); add its edge too.
+    /// </summary>
+    public TestCfg Branch(int block, int target, Code code)
+    {
+        _branches[block] = (target, code);
+        return this;
+    }
+
     public TestCfg LandingPad(int thrower, int pad)
     {
         _landingPads.Add((thrower, pad));
@@ -122,6 +133,9 @@ public sealed class TestCfg
         var instructions = new List<Instruction>();
         var references = new List<InstructionReference>();
         var blocks = new BasicBlock[_sizes.Count];
+        var starts = new ulong[_sizes.Count];
+        for (int b = 1; b < starts.Length; b++)
+            starts[b] = starts[b - 1] + _sizes[b - 1];
         ulong at = address;
         for (int b = 0; b < blocks.Length; b++)
         {
@@ -133,6 +147,14 @@ public sealed class TestCfg
                 call.IP = at + (ulong)(instructions.Count - first) * 5;
                 instructions.Add(call);
                 references.Add(new InstructionReference(ReferenceKind.Call, target));
+            }
+            if (_branches.TryGetValue(b, out var branch))
+            {
+                var jump = Instruction.CreateBranch(branch.Code, address + starts[branch.Target]);
+                jump.Length = branch.Code.IsJccShort() || branch.Code.IsJmpShort() ? 2 : branch.Code.IsJmpNear() ? 5 : 6;
+                jump.IP = at + _sizes[b] - (ulong)jump.Length;
+                instructions.Add(jump);
+                references.Add(new InstructionReference(ReferenceKind.LocalBranch, address + starts[branch.Target]));
             }
             blocks[b] = new BasicBlock
             {

@@ -42,22 +42,23 @@ public sealed class CodeAddressMap : IRangeTranslator
     {
         if (inputs.Length != outputs.Length || (exactEnds != null && exactEnds.Length != inputs.Length))
             throw new ArgumentException("every input instruction needs one output address (and end)");
-        _inputs = (ulong[])inputs.Clone();
-        _outputs = (ulong[])outputs.Clone();
-        var ends = exactEnds != null ? (ulong[])exactEnds.Clone() : null;
-        if (ends != null)
+        // PERF: a program whose every function moved has millions of instructions here. Emission's
+        // map is already in input order; otherwise one primitive key sort carries an index.
+        ulong[]? ends;
+        if (IsAscending(inputs))
         {
-            // PERF: one key sort carrying an index instead of sorting tuples.
-            var order = new int[_inputs.Length];
-            for (int i = 0; i < order.Length; i++) order[i] = i;
-            var keys = (ulong[])_inputs.Clone();
-            Array.Sort(keys, order);
-            _inputs = keys;
-            _outputs = order.Select(i => outputs[i]).ToArray();
-            ends = order.Select(i => exactEnds![i]).ToArray();
+            _inputs = (ulong[])inputs.Clone();
+            _outputs = (ulong[])outputs.Clone();
+            ends = (ulong[]?)exactEnds?.Clone();
         }
         else
-            Array.Sort(_inputs, _outputs);
+        {
+            var order = Indexes(inputs.Length);
+            _inputs = (ulong[])inputs.Clone();
+            Array.Sort(_inputs, order);
+            _outputs = Permute(outputs, order);
+            ends = exactEnds != null ? Permute(exactEnds, order) : null;
+        }
         var sortedFragments = fragments.OrderBy(f => f.OutputStart).ToArray();
         Fragments = sortedFragments;
         _moved = AddressRange.Normalize(sortedFragments.Select(f => new AddressRange(f.InputStart, f.InputEnd))).ToArray();
@@ -222,10 +223,22 @@ public sealed class CodeAddressMap : IRangeTranslator
         bool Dropped(int i, int next) => exactEnds != null
             ? exactEnds[i] == outputs[i]
             : next >= 0 && outputs[next] == outputs[i];
-        // Instruction starts in output order, each covering up to the next one that has bytes.
-        var order = Enumerable.Range(0, outputs.Length).OrderBy(i => outputs[i]).ThenBy(i => inputs[i]).ToArray();
+        // Instruction starts in output order (ties in input order: the arrays are sorted by input,
+        // so by index), each covering up to the next one that has bytes.
+        var order = Indexes(outputs.Length);
+        var keys = (ulong[])outputs.Clone();
+        Array.Sort(keys, order);
+        for (int start = 0, end; start < keys.Length; start = end)
+        {
+            for (end = start + 1; end < keys.Length && keys[end] == keys[start]; end++) { }
+            if (end - start > 1)
+                Array.Sort(order, start, end - start);
+        }
         var ends = new ulong[outputs.Length];
         ulong nextStart = ulong.MaxValue;
+        // PERF: outputs only decrease from here on, so the fragment holding each is found by
+        // walking the fragments (by output start) backwards once, not by a search per instruction.
+        int holder = fragments.Length - 1;
         for (int k = order.Length - 1; k >= 0; k--)
         {
             int i = order[k];
@@ -235,17 +248,38 @@ public sealed class CodeAddressMap : IRangeTranslator
                 ends[i] = outputs[i];
                 continue;
             }
-            ulong fragmentEnd = FragmentEnd(fragments, outputs[i]);
+            while (holder >= 0 && fragments[holder].OutputStart > outputs[i])
+                holder--;
+            // The end of the last fragment starting at or before the output, when the output lies in it (or at its end).
+            ulong fragmentEnd = holder >= 0 && outputs[i] <= fragments[holder].OutputEnd ? fragments[holder].OutputEnd : outputs[i];
             ends[i] = nextStart > outputs[i] && nextStart < fragmentEnd ? nextStart : Math.Max(outputs[i], fragmentEnd);
             nextStart = outputs[i];
         }
         return ends;
     }
 
-    private static ulong FragmentEnd(Fragment[] fragments, ulong output)
+    private static bool IsAscending(ulong[] values)
     {
-        int found = UpperBound(fragments, output) - 1;
-        return found >= 0 && output <= fragments[found].OutputEnd ? fragments[found].OutputEnd : output;
+        for (int i = 1; i < values.Length; i++)
+            if (values[i] < values[i - 1])
+                return false;
+        return true;
+    }
+
+    private static int[] Indexes(int count)
+    {
+        var order = new int[count];
+        for (int i = 0; i < count; i++)
+            order[i] = i;
+        return order;
+    }
+
+    private static ulong[] Permute(ulong[] values, int[] order)
+    {
+        var permuted = new ulong[order.Length];
+        for (int i = 0; i < order.Length; i++)
+            permuted[i] = values[order[i]];
+        return permuted;
     }
 
     private static int LowerBound(ulong[] values, ulong key)
@@ -257,10 +291,6 @@ public sealed class CodeAddressMap : IRangeTranslator
     /// <summary>The first range whose end lies after <paramref name="address"/>.</summary>
     private static int LowerBoundByEnd(AddressRange[] ranges, ulong address) =>
         SortedSearch.UpperBound(ranges.AsSpan(), address, static (in AddressRange range) => range.End);
-
-    /// <summary>The first fragment starting after <paramref name="output"/>.</summary>
-    private static int UpperBound(Fragment[] fragments, ulong output) =>
-        SortedSearch.UpperBound(fragments.AsSpan(), output, static (in Fragment fragment) => fragment.OutputStart);
 }
 
 internal static class AddressConversions

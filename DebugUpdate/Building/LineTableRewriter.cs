@@ -83,7 +83,7 @@ public static class LineTableRewriter
                 instructions.RemoveAll(p => p.Output < fragment.OutputStart || p.Output >= fragment.OutputEnd);
                 if (instructions.Count == 0)
                     continue;
-                instructions.Sort((a, b) => a.Output != b.Output ? a.Output.CompareTo(b.Output) : a.Input.CompareTo(b.Input));
+                System.Runtime.InteropServices.CollectionsMarshal.AsSpan(instructions).Sort(new ByOutputThenInput());
                 EmitFragment(encoder, sequence, instructions, fragment.OutputEnd);
             }
         }
@@ -97,7 +97,7 @@ public static class LineTableRewriter
         ulong lastInput = 0;
         foreach (var (input, output) in instructions)
         {
-            int covering = Covering(sequence, input);
+            int covering = Covering(sequence, input, lastCovering);
             if (covering < 0)
                 continue; // before the sequence's first row: no line information
             int first = covering;
@@ -161,6 +161,29 @@ public static class LineTableRewriter
     /// <summary>The last row (not the end) at or before <paramref name="address"/>; -1 when none.</summary>
     private static int Covering(ReadOnlySpan<LineRow> sequence, ulong address) =>
         SortedSearch.UpperBound(RowsBeforeEnd(sequence), address, static (in LineRow row) => row.Address) - 1;
+
+    /// <summary>
+    /// <see cref="Covering(ReadOnlySpan{LineRow}, ulong)"/>, trying first the row found for the
+    /// previous instruction and the next one: a fragment's instructions run in input order within
+    /// each block, so the search is needed only where a block begins.
+    /// </summary>
+    private static int Covering(ReadOnlySpan<LineRow> sequence, ulong address, int hint)
+    {
+        var rows = RowsBeforeEnd(sequence);
+        for (int candidate = hint; candidate >= 0 && candidate <= hint + 1 && candidate < rows.Length; candidate++)
+        {
+            // The last row at or before the address: the next row (if any) lies after it.
+            if (rows[candidate].Address <= address && (candidate + 1 == rows.Length || rows[candidate + 1].Address > address))
+                return candidate;
+        }
+        return Covering(sequence, address);
+    }
+
+    private readonly struct ByOutputThenInput : IComparer<(ulong Input, ulong Output)>
+    {
+        public int Compare((ulong Input, ulong Output) a, (ulong Input, ulong Output) b) =>
+            a.Output != b.Output ? a.Output.CompareTo(b.Output) : a.Input.CompareTo(b.Input);
+    }
 
     private static ReadOnlySpan<LineRow> RowsBeforeEnd(ReadOnlySpan<LineRow> sequence) => sequence.IsEmpty ? sequence : sequence[..^1];
 }

@@ -90,6 +90,9 @@ public sealed class CodeAddressMap : IRangeTranslator
         return index < _moved.Length && _moved[index].Start < end;
     }
 
+    /// <summary>True for a map of a rewrite that moved no code: every address translates to itself.</summary>
+    public bool MovesNoCode => _inputs.Length == 0 && _moved.Length == 0;
+
     public bool TryTranslate(InputAddress input, out OutputAddress output)
     {
         int index = Array.BinarySearch(_inputs, input.Value);

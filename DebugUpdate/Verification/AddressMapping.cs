@@ -13,6 +13,9 @@ internal sealed class AddressMapping(CodeAddressMap map)
     /// <summary>Address 0 and the -1/-2 tombstones mark code the linker discarded; it has no translation.</summary>
     public static bool IsDead(ulong address) => address == 0 || address >= 0xffff_ffff_ffff_fffeUL;
 
+    /// <summary>True when every address translates to itself (see <see cref="CodeAddressMap.MovesNoCode"/>).</summary>
+    public bool MovesNoCode => map.MovesNoCode;
+
     public bool TryTranslate(ulong address, out ulong output)
     {
         bool known = map.TryTranslate(new InputAddress(address), out var translated);

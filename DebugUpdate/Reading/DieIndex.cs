@@ -1,5 +1,3 @@
-using Rewriter.Common;
-
 namespace Rewriter.DebugUpdate.Reading;
 
 /// <summary>
@@ -75,9 +73,20 @@ public sealed class DieIndex
     {
         if (unitOffset > uint.MaxValue)
             return -1;
+        // PERF: every reference the verifier compares lands here; a plain loop over the entries,
+        // with no key-selector call per probe.
         var entries = _entries.AsSpan(0, _count);
-        int index = SortedSearch.LowerBound(entries, (uint)unitOffset, static (in DieEntry e) => e.UnitOffset);
-        return index < entries.Length && entries[index].UnitOffset == unitOffset ? index : -1;
+        uint offset = (uint)unitOffset;
+        int low = 0, high = entries.Length;
+        while (low < high)
+        {
+            int middle = (int)((uint)(low + high) >> 1);
+            if (entries[middle].UnitOffset < offset)
+                low = middle + 1;
+            else
+                high = middle;
+        }
+        return low < entries.Length && entries[low].UnitOffset == offset ? low : -1;
     }
 
     public readonly struct ChildEnumerable(DieIndex index, int parent)

@@ -28,6 +28,10 @@ internal sealed class DieAttributeComparer
     /// <summary>True when the rewritten unit is the original unit itself (the same object).</summary>
     private bool _self;
 
+    // PERF: per abbreviation of each unit, whether it has an attribute that says where code is
+    // (most DIEs have none: types, members, variables): the code checks are skipped for the rest.
+    private bool[] _originalLocatesCode = [], _rewrittenLocatesCode = [];
+
     private DwarfUnit _original = null!, _rewritten = null!;
     private StringOffsetsTable _originalStrings, _rewrittenStrings;
     private UnitFileNames _originalFiles = null!, _rewrittenFiles = null!;
@@ -51,6 +55,8 @@ internal sealed class DieAttributeComparer
         _originalFiles = new UnitFileNames(original);
         _rewrittenFiles = _self ? _originalFiles : new UnitFileNames(rewritten);
         _report = report;
+        _originalLocatesCode = LocatesCode(original.Abbreviations, _originalLocatesCode);
+        _rewrittenLocatesCode = _self ? _originalLocatesCode : LocatesCode(rewritten.Abbreviations, _rewrittenLocatesCode);
     }
 
     private string Path() => DiePaths.Of(_original, _o);
@@ -64,7 +70,10 @@ internal sealed class DieAttributeComparer
         _o = o;
         _r = r;
         bool self = _self && o == r;
-        _beforeCount = Collect(_original, originalInfo, o, ref _before);
+        // PERF: each side's index entry is looked up once per DIE.
+        ref readonly var originalEntry = ref _original.Dies[o];
+        ref readonly var rewrittenEntry = ref _rewritten.Dies[r];
+        _beforeCount = Collect(_original, originalInfo, in originalEntry, ref _before);
         if (self)
         {
             _after = _before;
@@ -72,10 +81,10 @@ internal sealed class DieAttributeComparer
         }
         else
         {
-            _afterCount = Collect(_rewritten, rewrittenInfo, r, ref _afterBuffer);
+            _afterCount = Collect(_rewritten, rewrittenInfo, in rewrittenEntry, ref _afterBuffer);
             _after = _afterBuffer;
         }
-        var tag = _original.TagOf(o);
+        var tag = originalEntry.Tag;
         if (TypeChains.IsModifier(tag))
         {
             TypeChains.Check(_original, o);
@@ -83,18 +92,24 @@ internal sealed class DieAttributeComparer
                 TypeChains.Check(_rewritten, r);
         }
 
-        var originalRanges = Ranges(_original, _before, _beforeCount);
-        var rewrittenRanges = self ? originalRanges : Ranges(_rewritten, _after, _afterCount);
-        CompareRanges(originalRanges, rewrittenRanges);
+        // Without any of those attributes on either side, every code check below finds nothing to compare.
+        bool locatesCode = _originalLocatesCode[originalEntry.AbbreviationIndex] || _rewrittenLocatesCode[rewrittenEntry.AbbreviationIndex];
+        List<AddressRange>? originalRanges = null, rewrittenRanges = null;
+        if (locatesCode)
+        {
+            originalRanges = Ranges(_original, _before, _beforeCount);
+            rewrittenRanges = self ? originalRanges : Ranges(_rewritten, _after, _afterCount);
+            CompareRanges(originalRanges, rewrittenRanges);
 
-        ComparePoint(DwAt.EntryPc, isEnd: false, originalRanges, rewrittenRanges);
-        ComparePoint(DwAt.CallPc, isEnd: false, null, null);
-        // A return address is the end of the call instruction: translated as an end.
-        ComparePoint(DwAt.CallReturnPc, isEnd: true, null, null);
-        if (originalRanges is null && rewrittenRanges is null)
-            ComparePoint(DwAt.LowPc, isEnd: tag == DwTag.GnuCallSite, null, null); // GNU call sites' low_pc is the return address
-        else if (originalRanges is [{ IsEmpty: true } empty] && !AddressMapping.IsDead(empty.Start) && rewrittenRanges is [{ IsEmpty: true }])
-            ComparePoint(DwAt.LowPc, isEnd: false, null, null); // an empty scope covers nothing, but still says where it is
+            ComparePoint(DwAt.EntryPc, isEnd: false, originalRanges, rewrittenRanges);
+            ComparePoint(DwAt.CallPc, isEnd: false, null, null);
+            // A return address is the end of the call instruction: translated as an end.
+            ComparePoint(DwAt.CallReturnPc, isEnd: true, null, null);
+            if (originalRanges is null && rewrittenRanges is null)
+                ComparePoint(DwAt.LowPc, isEnd: tag == DwTag.GnuCallSite, null, null); // GNU call sites' low_pc is the return address
+            else if (originalRanges is [{ IsEmpty: true } empty] && !AddressMapping.IsDead(empty.Start) && rewrittenRanges is [{ IsEmpty: true }])
+                ComparePoint(DwAt.LowPc, isEnd: false, null, null); // an empty scope covers nothing, but still says where it is
+        }
 
         List<LocationListEntry>? originalLocations = null, rewrittenLocations = null;
         for (int i = 0; i < _beforeCount; i++)
@@ -117,9 +132,10 @@ internal sealed class DieAttributeComparer
             if (!IsComparedElsewhere(_after[j].Name) && !(j < _beforeCount && _before[j].Name == _after[j].Name) && Find(_before, _beforeCount, _after[j].Name) < 0)
                 _report.Add(DifferenceKind.Attribute, Path(), $"{DwarfNames.Name(_after[j].Name)} is {Describe(_rewritten, _after[j])} in the output, absent in the original");
         }
-        CompareLocationViews(originalLocations, rewrittenLocations, self);
+        if (locatesCode)
+            CompareLocationViews(originalLocations, rewrittenLocations, self);
 
-        if (tag is DwTag.CallSite or DwTag.GnuCallSite)
+        if (locatesCode && tag is DwTag.CallSite or DwTag.GnuCallSite)
             CheckCallSite(originalFunction, rewrittenFunction);
         if (tag == DwTag.Subprogram && originalRanges is not null && rewrittenRanges is not null)
         {
@@ -129,10 +145,26 @@ internal sealed class DieAttributeComparer
         return (originalFunction, rewrittenFunction);
     }
 
-    private static bool IsComparedElsewhere(DwAt name) => name is DwAt.LowPc or DwAt.HighPc or DwAt.Ranges or DwAt.EntryPc
-        or DwAt.CallPc or DwAt.CallReturnPc or DwAt.GnuLocviews
+    /// <summary>The attributes that say where code is, compared before the others.</summary>
+    private static bool LocatesCode(DwAt name) => name is DwAt.LowPc or DwAt.HighPc or DwAt.Ranges or DwAt.EntryPc
+        or DwAt.CallPc or DwAt.CallReturnPc or DwAt.GnuLocviews;
+
+    /// <summary>For each abbreviation of a table, whether it has an attribute that <see cref="LocatesCode(DwAt)"/>; reuses <paramref name="buffer"/>.</summary>
+    private static bool[] LocatesCode(AbbreviationTable abbreviations, bool[] buffer)
+    {
+        var locatesCode = buffer.Length >= abbreviations.Count ? buffer : new bool[abbreviations.Count];
+        for (int a = 0; a < abbreviations.Count; a++)
+        {
+            locatesCode[a] = false;
+            foreach (var spec in abbreviations[a].Attributes)
+                locatesCode[a] |= LocatesCode(spec.Name);
+        }
+        return locatesCode;
+    }
+
+    private static bool IsComparedElsewhere(DwAt name) => LocatesCode(name)
         // Encodings: where other data is, not what the DIE says.
-        or DwAt.Sibling or DwAt.StmtList or DwAt.StrOffsetsBase or DwAt.AddrBase or DwAt.GnuAddrBase or DwAt.RnglistsBase
+        || name is DwAt.Sibling or DwAt.StmtList or DwAt.StrOffsetsBase or DwAt.AddrBase or DwAt.GnuAddrBase or DwAt.RnglistsBase
         or DwAt.LoclistsBase or DwAt.GnuRangesBase;
 
     private enum ValueClass { Number, Flag, Address, Reference, String, Block, Expression, LocationList, RangeList, SectionOffset, Unsupported }
@@ -407,21 +439,19 @@ internal sealed class DieAttributeComparer
         return null;
     }
 
-    private static int Collect(DwarfUnit unit, ReadOnlySpan<byte> info, int die, ref AttributeValue[] into)
+    private static int Collect(DwarfUnit unit, ReadOnlySpan<byte> info, in DieEntry entry, ref AttributeValue[] into)
     {
-        var dies = unit.Dies;
-        ref readonly var entry = ref dies[die];
         var cursor = new DwarfCursor(info, unit.Info.Name, unit.Info.BaseOffset, unit.Info.File);
         cursor.Seek(unit.Header.Offset + entry.UnitOffset);
         cursor.ReadUleb();
-        int count = 0;
-        foreach (var attribute in new AttributeIterator(cursor, unit.Abbreviations[entry.AbbreviationIndex], unit.Encoding))
-        {
-            if (count == into.Length)
-                Array.Resize(ref into, into.Length * 2);
-            into[count++] = attribute;
-        }
-        return count;
+        // PERF: what AttributeIterator does, decoding straight into the array (no iterator copies).
+        var specs = unit.Abbreviations[entry.AbbreviationIndex].Attributes;
+        if (specs.Length > into.Length)
+            Array.Resize(ref into, Math.Max(specs.Length, into.Length * 2));
+        var encoding = unit.Encoding;
+        for (int i = 0; i < specs.Length; i++)
+            into[i] = AttributeDecoder.Read(ref cursor, in specs[i], encoding);
+        return specs.Length;
     }
 
     private static int Find(AttributeValue[] attributes, int count, DwAt name)

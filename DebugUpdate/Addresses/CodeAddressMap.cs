@@ -32,7 +32,18 @@ public sealed class CodeAddressMap : IRangeTranslator
     private readonly Lazy<(ulong[] Outputs, int[] Instructions)> _byOutput; // instructions with bytes, by output address (for the verifier)
 
     /// <summary>The map of a rewrite that moved no code: every address stays.</summary>
-    public static CodeAddressMap Identity { get; } = new([], [], null, []);
+    public static CodeAddressMap Identity { get; } = new();
+
+    // PERF: what the general constructor makes of no instructions and no fragments, without its
+    // sorting (LINQ generics the runtime would compile just for this).
+    private CodeAddressMap()
+    {
+        _inputs = _outputs = _coverageEnds = _exactEnds = [];
+        _moved = [];
+        _byInput = [];
+        Fragments = _byInput;
+        _byOutput = new Lazy<(ulong[], int[])>(([], []));
+    }
 
     /// <param name="inputs">instruction starts of moved code (any order; dropped instructions included)</param>
     /// <param name="outputs">their output addresses</param>

@@ -5,8 +5,9 @@ public static class DieIndexBuilder
 {
     public static DieIndex Build(SectionView info, in UnitHeader header, AbbreviationTable abbreviations)
     {
-        // Most DIEs take 6–20 bytes; start near the expected count to avoid regrowth.
-        var entries = new DieEntry[Math.Max(16, (int)Math.Min(header.Size / 10, int.MaxValue / 2))];
+        // DIEs average 6–10 bytes (DWARF 5 forms are compact); start near the expected count to
+        // avoid regrowth, which copies the array and touches fresh memory again.
+        var entries = new DieEntry[Math.Max(16, (int)Math.Min(header.Size / 6, int.MaxValue / 2))];
         int count = 0;
         var cursor = info.CursorAt(header.FirstDieOffset);
         int end = (int)header.End;

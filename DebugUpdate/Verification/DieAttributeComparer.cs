@@ -92,7 +92,7 @@ internal sealed class DieAttributeComparer
                 TypeChains.Check(_rewritten, r);
         }
 
-        // Without any of those attributes on either side, every code check below finds nothing to compare.
+        // Without an attribute that locates code on either side, the code checks find nothing to compare.
         bool locatesCode = _originalLocatesCode[originalEntry.AbbreviationIndex] || _rewrittenLocatesCode[rewrittenEntry.AbbreviationIndex];
         List<AddressRange>? originalRanges = null, rewrittenRanges = null;
         if (locatesCode)

@@ -84,7 +84,18 @@ public static class VerifyDebugCommand
         }
     }
 
-    private static bool IsSameFile(string first, string second) => RealPath(first) == RealPath(second);
+    /// <summary>True when both paths name one existing file (a missing one is left for opening to report).</summary>
+    private static bool IsSameFile(string first, string second)
+    {
+        try
+        {
+            return File.Exists(first) && File.Exists(second) && RealPath(first) == RealPath(second);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
 
     private static string RealPath(string path)
     {

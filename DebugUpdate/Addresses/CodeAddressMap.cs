@@ -32,7 +32,18 @@ public sealed class CodeAddressMap : IRangeTranslator
     private readonly Lazy<(ulong[] Outputs, int[] Instructions)> _byOutput; // instructions with bytes, by output address (for the verifier)
 
     /// <summary>The map of a rewrite that moved no code: every address stays.</summary>
-    public static CodeAddressMap Identity { get; } = new([], [], null, []);
+    public static CodeAddressMap Identity { get; } = new();
+
+    // PERF: what the general constructor makes of no instructions and no fragments, without its
+    // sorting (LINQ generics the runtime would compile just for this).
+    private CodeAddressMap()
+    {
+        _inputs = _outputs = _coverageEnds = _exactEnds = [];
+        _moved = [];
+        _byInput = [];
+        Fragments = _byInput;
+        _byOutput = new Lazy<(ulong[], int[])>(([], []));
+    }
 
     /// <param name="inputs">instruction starts of moved code (any order; dropped instructions included)</param>
     /// <param name="outputs">their output addresses</param>
@@ -90,6 +101,9 @@ public sealed class CodeAddressMap : IRangeTranslator
         int index = LowerBoundByEnd(_moved, start);
         return index < _moved.Length && _moved[index].Start < end;
     }
+
+    /// <summary>True for a map of a rewrite that moved no code: every address translates to itself.</summary>
+    public bool MovesNoCode => _inputs.Length == 0 && _moved.Length == 0;
 
     public bool TryTranslate(InputAddress input, out OutputAddress output)
     {

@@ -9,8 +9,12 @@ public static class StringSection
     {
         if (offset >= (ulong)section.Length)
             throw section.Error((long)Math.Min(offset, (ulong)section.Length), $"string offset 0x{offset:x} is outside the section (size 0x{section.Length:x})");
-        var cursor = section.CursorAt((long)offset);
-        return cursor.ReadCString();
+        // PERF: what a cursor's ReadCString does, without making a cursor.
+        var rest = section.Span.Slice((int)offset);
+        int length = rest.IndexOf((byte)0);
+        if (length < 0)
+            throw section.Error((long)offset, "string is not NUL-terminated before the end of the section");
+        return rest.Slice(0, length);
     }
 
     public static string Read(SectionView section, ulong offset) => Encoding.UTF8.GetString(ReadBytes(section, offset));

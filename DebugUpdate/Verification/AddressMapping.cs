@@ -10,18 +10,30 @@ namespace Rewriter.DebugUpdate.Verification;
 /// </summary>
 internal sealed class AddressMapping(CodeAddressMap map)
 {
+    // PERF: with no moved code every translation is the address itself; the map's searches (run
+    // for every line row) are skipped.
+    private readonly bool _movesNoCode = map.MovesNoCode;
+
     /// <summary>Address 0 and the -1/-2 tombstones mark code the linker discarded; it has no translation.</summary>
     public static bool IsDead(ulong address) => address == 0 || address >= 0xffff_ffff_ffff_fffeUL;
 
+    /// <summary>True when every address translates to itself (see <see cref="CodeAddressMap.MovesNoCode"/>).</summary>
+    public bool MovesNoCode => _movesNoCode;
+
     public bool TryTranslate(ulong address, out ulong output)
     {
+        if (_movesNoCode)
+        {
+            output = address;
+            return true;
+        }
         bool known = map.TryTranslate(new InputAddress(address), out var translated);
         output = translated.Value;
         return known;
     }
 
     /// <summary>True when the instruction at <paramref name="input"/> was dropped: nothing in the output describes it.</summary>
-    public bool IsDropped(ulong input) => map.IsDropped(new InputAddress(input));
+    public bool IsDropped(ulong input) => !_movesNoCode && map.IsDropped(new InputAddress(input));
 
     /// <summary>The input instruction whose output bytes start at <paramref name="output"/>.</summary>
     public bool TryTranslateBack(ulong output, out ulong input)

@@ -11,13 +11,19 @@ namespace Rewriter.DebugUpdate.Verification;
 /// parallel, each into a report of its own, merged in unit order: the result does not depend on the
 /// thread count. Malformed DWARF on either side raises <see cref="DwarfFormatException"/> naming
 /// the file of the sections it was read from (<see cref="DebugSections.File"/>).
+/// When both sides' debug sections are byte for byte the same and no code moved (a rewrite that
+/// changed nothing, or `verify-debug X X`), the original is compared with itself: one reading of
+/// the sections serves both sides, and every check still runs on it (see
+/// <see cref="DieAttributeComparer"/>), so a malformed input is rejected all the same.
 /// </summary>
 public static class DebugVerifier
 {
     public static VerificationReport Compare(DebugInput original, DebugInput rewritten, CodeAddressMap map, int threadCount = 0)
     {
         var originalFile = DwarfFile.Open(original.Main, original.SplitFiles);
-        var rewrittenFile = DwarfFile.Open(rewritten.Main, rewritten.SplitFiles);
+        var rewrittenFile = map.MovesNoCode && IdenticalDebugInputs.Same(original, rewritten)
+            ? originalFile
+            : DwarfFile.Open(rewritten.Main, rewritten.SplitFiles);
         return Compare(originalFile, rewrittenFile, map, threadCount);
     }
 
@@ -49,7 +55,7 @@ public static class DebugVerifier
                     if (!before.IsSplit)
                     {
                         originalUnitRanges[before.Index] = before.GetRanges(0);
-                        rewrittenUnitRanges[after.Index] = after.GetRanges(0);
+                        rewrittenUnitRanges[after.Index] = ReferenceEquals(before, after) ? originalUnitRanges[before.Index] : after.GetRanges(0);
                     }
                 }
                 catch (Exception e)

@@ -9,6 +9,9 @@ namespace Rewriter.DebugUpdate.Verification;
 /// references by the DIE they name, strings by their text, decl_file by its path, constants by
 /// value. An attribute one side has and the other lacks is a difference. Attributes that only
 /// locate other data (sibling, stmt_list, the *_base offsets) are not compared.
+/// A unit compared with itself (<see cref="DebugVerifier"/> does that when both inputs' debug
+/// sections are identical) decodes and reads each value once: every check still runs, and reading
+/// a value twice from the same bytes could only give the same result.
 /// </summary>
 internal sealed class DieAttributeComparer
 {
@@ -18,8 +21,16 @@ internal sealed class DieAttributeComparer
 
     // PERF: attributes decode into two reused arrays of structs: nothing is allocated per DIE.
     private AttributeValue[] _before = new AttributeValue[32];
-    private AttributeValue[] _after = new AttributeValue[32];
+    private AttributeValue[] _afterBuffer = new AttributeValue[32];
+    private AttributeValue[] _after = null!; // _afterBuffer, or _before itself when a unit is compared with itself
     private int _beforeCount, _afterCount;
+
+    /// <summary>True when the rewritten unit is the original unit itself (the same object).</summary>
+    private bool _self;
+
+    // PERF: per abbreviation of each unit, whether it has an attribute that says where code is
+    // (most DIEs have none: types, members, variables): the code checks are skipped for the rest.
+    private bool[] _originalLocatesCode = [], _rewrittenLocatesCode = [];
 
     private DwarfUnit _original = null!, _rewritten = null!;
     private StringOffsetsTable _originalStrings, _rewrittenStrings;
@@ -38,11 +49,14 @@ internal sealed class DieAttributeComparer
     {
         _original = original;
         _rewritten = rewritten;
+        _self = ReferenceEquals(original, rewritten);
         _originalStrings = original.StringOffsets;
         _rewrittenStrings = rewritten.StringOffsets;
         _originalFiles = new UnitFileNames(original);
-        _rewrittenFiles = new UnitFileNames(rewritten);
+        _rewrittenFiles = _self ? _originalFiles : new UnitFileNames(rewritten);
         _report = report;
+        _originalLocatesCode = LocatesCode(original.Abbreviations, _originalLocatesCode);
+        _rewrittenLocatesCode = _self ? _originalLocatesCode : LocatesCode(rewritten.Abbreviations, _rewrittenLocatesCode);
     }
 
     private string Path() => DiePaths.Of(_original, _o);
@@ -55,27 +69,47 @@ internal sealed class DieAttributeComparer
     {
         _o = o;
         _r = r;
-        _beforeCount = Collect(_original, originalInfo, o, ref _before);
-        _afterCount = Collect(_rewritten, rewrittenInfo, r, ref _after);
-        var tag = _original.TagOf(o);
+        bool self = _self && o == r;
+        // PERF: each side's index entry is looked up once per DIE.
+        ref readonly var originalEntry = ref _original.Dies[o];
+        ref readonly var rewrittenEntry = ref _rewritten.Dies[r];
+        _beforeCount = Collect(_original, originalInfo, in originalEntry, ref _before);
+        if (self)
+        {
+            _after = _before;
+            _afterCount = _beforeCount;
+        }
+        else
+        {
+            _afterCount = Collect(_rewritten, rewrittenInfo, in rewrittenEntry, ref _afterBuffer);
+            _after = _afterBuffer;
+        }
+        var tag = originalEntry.Tag;
         if (TypeChains.IsModifier(tag))
         {
             TypeChains.Check(_original, o);
-            TypeChains.Check(_rewritten, r);
+            if (!self)
+                TypeChains.Check(_rewritten, r);
         }
 
-        var originalRanges = Ranges(_original, _before, _beforeCount);
-        var rewrittenRanges = Ranges(_rewritten, _after, _afterCount);
-        CompareRanges(originalRanges, rewrittenRanges);
+        // Without an attribute that locates code on either side, the code checks find nothing to compare.
+        bool locatesCode = _originalLocatesCode[originalEntry.AbbreviationIndex] || _rewrittenLocatesCode[rewrittenEntry.AbbreviationIndex];
+        List<AddressRange>? originalRanges = null, rewrittenRanges = null;
+        if (locatesCode)
+        {
+            originalRanges = Ranges(_original, _before, _beforeCount);
+            rewrittenRanges = self ? originalRanges : Ranges(_rewritten, _after, _afterCount);
+            CompareRanges(originalRanges, rewrittenRanges);
 
-        ComparePoint(DwAt.EntryPc, isEnd: false, originalRanges, rewrittenRanges);
-        ComparePoint(DwAt.CallPc, isEnd: false, null, null);
-        // A return address is the end of the call instruction: translated as an end.
-        ComparePoint(DwAt.CallReturnPc, isEnd: true, null, null);
-        if (originalRanges is null && rewrittenRanges is null)
-            ComparePoint(DwAt.LowPc, isEnd: tag == DwTag.GnuCallSite, null, null); // GNU call sites' low_pc is the return address
-        else if (originalRanges is [{ IsEmpty: true } empty] && !AddressMapping.IsDead(empty.Start) && rewrittenRanges is [{ IsEmpty: true }])
-            ComparePoint(DwAt.LowPc, isEnd: false, null, null); // an empty scope covers nothing, but still says where it is
+            ComparePoint(DwAt.EntryPc, isEnd: false, originalRanges, rewrittenRanges);
+            ComparePoint(DwAt.CallPc, isEnd: false, null, null);
+            // A return address is the end of the call instruction: translated as an end.
+            ComparePoint(DwAt.CallReturnPc, isEnd: true, null, null);
+            if (originalRanges is null && rewrittenRanges is null)
+                ComparePoint(DwAt.LowPc, isEnd: tag == DwTag.GnuCallSite, null, null); // GNU call sites' low_pc is the return address
+            else if (originalRanges is [{ IsEmpty: true } empty] && !AddressMapping.IsDead(empty.Start) && rewrittenRanges is [{ IsEmpty: true }])
+                ComparePoint(DwAt.LowPc, isEnd: false, null, null); // an empty scope covers nothing, but still says where it is
+        }
 
         List<LocationListEntry>? originalLocations = null, rewrittenLocations = null;
         for (int i = 0; i < _beforeCount; i++)
@@ -91,26 +125,46 @@ internal sealed class DieAttributeComparer
                 _report.Add(DifferenceKind.Attribute, Path(), $"{DwarfNames.Name(before.Name)} is absent in the output, {Describe(_original, before)} in the original");
                 continue;
             }
-            CompareValue(in before, in _after[j], ref originalLocations, ref rewrittenLocations);
+            CompareValue(in before, in _after[j], self, ref originalLocations, ref rewrittenLocations);
         }
-        for (int j = 0; j < _afterCount; j++)
+        for (int j = 0; !self && j < _afterCount; j++)
         {
             if (!IsComparedElsewhere(_after[j].Name) && !(j < _beforeCount && _before[j].Name == _after[j].Name) && Find(_before, _beforeCount, _after[j].Name) < 0)
                 _report.Add(DifferenceKind.Attribute, Path(), $"{DwarfNames.Name(_after[j].Name)} is {Describe(_rewritten, _after[j])} in the output, absent in the original");
         }
-        CompareLocationViews(originalLocations, rewrittenLocations);
+        if (locatesCode)
+            CompareLocationViews(originalLocations, rewrittenLocations, self);
 
-        if (tag is DwTag.CallSite or DwTag.GnuCallSite)
+        if (locatesCode && tag is DwTag.CallSite or DwTag.GnuCallSite)
             CheckCallSite(originalFunction, rewrittenFunction);
         if (tag == DwTag.Subprogram && originalRanges is not null && rewrittenRanges is not null)
-            return (RangeSets.Normalized(originalRanges), RangeSets.Normalized(rewrittenRanges));
+        {
+            var normalized = RangeSets.Normalized(originalRanges);
+            return (normalized, self ? normalized : RangeSets.Normalized(rewrittenRanges));
+        }
         return (originalFunction, rewrittenFunction);
     }
 
-    private static bool IsComparedElsewhere(DwAt name) => name is DwAt.LowPc or DwAt.HighPc or DwAt.Ranges or DwAt.EntryPc
-        or DwAt.CallPc or DwAt.CallReturnPc or DwAt.GnuLocviews
+    /// <summary>The attributes that say where code is, compared before the others.</summary>
+    private static bool LocatesCode(DwAt name) => name is DwAt.LowPc or DwAt.HighPc or DwAt.Ranges or DwAt.EntryPc
+        or DwAt.CallPc or DwAt.CallReturnPc or DwAt.GnuLocviews;
+
+    /// <summary>For each abbreviation of a table, whether it has an attribute that <see cref="LocatesCode(DwAt)"/>; reuses <paramref name="buffer"/>.</summary>
+    private static bool[] LocatesCode(AbbreviationTable abbreviations, bool[] buffer)
+    {
+        var locatesCode = buffer.Length >= abbreviations.Count ? buffer : new bool[abbreviations.Count];
+        for (int a = 0; a < abbreviations.Count; a++)
+        {
+            locatesCode[a] = false;
+            foreach (var spec in abbreviations[a].Attributes)
+                locatesCode[a] |= LocatesCode(spec.Name);
+        }
+        return locatesCode;
+    }
+
+    private static bool IsComparedElsewhere(DwAt name) => LocatesCode(name)
         // Encodings: where other data is, not what the DIE says.
-        or DwAt.Sibling or DwAt.StmtList or DwAt.StrOffsetsBase or DwAt.AddrBase or DwAt.GnuAddrBase or DwAt.RnglistsBase
+        || name is DwAt.Sibling or DwAt.StmtList or DwAt.StrOffsetsBase or DwAt.AddrBase or DwAt.GnuAddrBase or DwAt.RnglistsBase
         or DwAt.LoclistsBase or DwAt.GnuRangesBase;
 
     private enum ValueClass { Number, Flag, Address, Reference, String, Block, Expression, LocationList, RangeList, SectionOffset, Unsupported }
@@ -141,11 +195,16 @@ internal sealed class DieAttributeComparer
     private static bool IsCallTarget(DwAt name) => name is DwAt.CallTarget or DwAt.CallTargetClobbered
         or DwAt.GnuCallSiteTarget or DwAt.GnuCallSiteTargetClobbered;
 
-    private void CompareValue(in AttributeValue before, in AttributeValue after,
+    /// <param name="sameValue">
+    /// true when <paramref name="after"/> is <paramref name="before"/> (a unit compared with itself):
+    /// what only re-reads the same bytes is read once, which still rejects a malformed value, and
+    /// what depends on the address map still runs, with one read serving both sides
+    /// </param>
+    private void CompareValue(in AttributeValue before, in AttributeValue after, bool sameValue,
         ref List<LocationListEntry>? originalLocations, ref List<LocationListEntry>? rewrittenLocations)
     {
         var beforeClass = ClassOf(_original, before);
-        var afterClass = ClassOf(_rewritten, after);
+        var afterClass = sameValue ? beforeClass : ClassOf(_rewritten, after);
         if (beforeClass != afterClass)
         {
             _report.Add(DifferenceKind.Attribute, Path(),
@@ -158,13 +217,13 @@ internal sealed class DieAttributeComparer
         {
             case ValueClass.Number when before.Name is DwAt.DeclFile or DwAt.CallFile:
             {
-                string? beforePath = _originalFiles.PathOf(before.Value), afterPath = _rewrittenFiles.PathOf(after.Value);
+                string? beforePath = _originalFiles.PathOf(before.Value), afterPath = sameValue ? beforePath : _rewrittenFiles.PathOf(after.Value);
                 if (beforePath != afterPath)
                     problem = $"file {after.Value} \"{afterPath}\" in the output, file {before.Value} \"{beforePath}\" in the original";
                 break;
             }
             case ValueClass.Number:
-                if (!NumbersEqual(in before, in after))
+                if (!sameValue && !NumbersEqual(in before, in after))
                     problem = $"{Describe(_rewritten, after)} in the output, {Describe(_original, before)} in the original";
                 break;
             case ValueClass.Flag:
@@ -172,23 +231,31 @@ internal sealed class DieAttributeComparer
                     problem = $"{after.Value != 0} in the output, {before.Value != 0} in the original";
                 break;
             case ValueClass.Address:
+            {
                 kind = DifferenceKind.Ranges;
-                problem = _mapping.ComparePoint(_original.ResolveAddress(in before), _rewritten.ResolveAddress(in after));
+                ulong beforeAddress = _original.ResolveAddress(in before);
+                problem = _mapping.ComparePoint(beforeAddress, sameValue ? beforeAddress : _rewritten.ResolveAddress(in after));
                 break;
+            }
             case ValueClass.Reference:
             {
                 var beforeTarget = _original.ResolveReference(in before);
+                if (sameValue)
+                    break; // the same reference of the same unit names the same DIE, once it resolves
                 var afterTarget = _rewritten.ResolveReference(in after);
                 if (!DieReferences.SameDie(beforeTarget, afterTarget))
                     problem = $"names {DieReferences.Describe(afterTarget)} in the output, {DieReferences.Describe(beforeTarget)} in the original";
                 break;
             }
             case ValueClass.String:
-                if (!StringBytes(_original, in _originalStrings, in before).SequenceEqual(StringBytes(_rewritten, in _rewrittenStrings, in after)))
+            {
+                var beforeBytes = StringBytes(_original, in _originalStrings, in before);
+                if (!sameValue && !beforeBytes.SequenceEqual(StringBytes(_rewritten, in _rewrittenStrings, in after)))
                     problem = $"{Describe(_rewritten, after)} in the output, {Describe(_original, before)} in the original";
                 break;
+            }
             case ValueClass.Block:
-                if (!_original.GetBlock(in before).SequenceEqual(_rewritten.GetBlock(in after)))
+                if (!sameValue && !_original.GetBlock(in before).SequenceEqual(_rewritten.GetBlock(in after)))
                     problem = $"{Describe(_rewritten, after)} in the output, {Describe(_original, before)} in the original";
                 break;
             case ValueClass.Expression:
@@ -201,17 +268,20 @@ internal sealed class DieAttributeComparer
                 _report.LocationListsCompared++;
                 kind = DifferenceKind.LocationList;
                 var beforeList = _original.ReadLocationList(in before);
-                var afterList = _rewritten.ReadLocationList(in after);
+                var afterList = sameValue ? beforeList : _rewritten.ReadLocationList(in after);
                 problem = _locationLists.Compare(_original, beforeList, _rewritten, afterList);
                 if (before.Name == DwAt.Location)
                     (originalLocations, rewrittenLocations) = (beforeList, afterList);
                 break;
             }
             case ValueClass.RangeList:
+            {
                 _report.RangesCompared++;
                 kind = DifferenceKind.Ranges;
-                problem = _mapping.CompareRanges(_original.ReadRangeList(in before), _rewritten.ReadRangeList(in after));
+                var beforeRanges = _original.ReadRangeList(in before);
+                problem = _mapping.CompareRanges(beforeRanges, sameValue ? beforeRanges : _rewritten.ReadRangeList(in after));
                 break;
+            }
             case ValueClass.SectionOffset or ValueClass.Unsupported:
                 break; // where other data lives (macros...): an encoding, not compared
         }
@@ -301,7 +371,7 @@ internal sealed class DieAttributeComparer
         }
     }
 
-    private void CompareLocationViews(List<LocationListEntry>? originalLocations, List<LocationListEntry>? rewrittenLocations)
+    private void CompareLocationViews(List<LocationListEntry>? originalLocations, List<LocationListEntry>? rewrittenLocations, bool self)
     {
         int i = Find(_before, _beforeCount, DwAt.GnuLocviews), j = Find(_after, _afterCount, DwAt.GnuLocviews);
         if (i < 0 && j < 0)
@@ -315,7 +385,7 @@ internal sealed class DieAttributeComparer
         if (originalLocations is null || rewrittenLocations is null)
             return; // views of a location that is no list: already reported as a location difference
         var originalViews = LocationViews.Read(_original, in _before[i], originalLocations);
-        var rewrittenViews = LocationViews.Read(_rewritten, in _after[j], rewrittenLocations);
+        var rewrittenViews = self ? originalViews : LocationViews.Read(_rewritten, in _after[j], rewrittenLocations);
         if (_locationLists.CompareViews(originalLocations, originalViews, rewrittenLocations, rewrittenViews) is { } problem)
             _report.Add(DifferenceKind.LocationList, Path(), $"DW_AT_GNU_locviews: {problem}");
     }
@@ -369,21 +439,19 @@ internal sealed class DieAttributeComparer
         return null;
     }
 
-    private static int Collect(DwarfUnit unit, ReadOnlySpan<byte> info, int die, ref AttributeValue[] into)
+    private static int Collect(DwarfUnit unit, ReadOnlySpan<byte> info, in DieEntry entry, ref AttributeValue[] into)
     {
-        var dies = unit.Dies;
-        ref readonly var entry = ref dies[die];
         var cursor = new DwarfCursor(info, unit.Info.Name, unit.Info.BaseOffset, unit.Info.File);
         cursor.Seek(unit.Header.Offset + entry.UnitOffset);
         cursor.ReadUleb();
-        int count = 0;
-        foreach (var attribute in new AttributeIterator(cursor, unit.Abbreviations[entry.AbbreviationIndex], unit.Encoding))
-        {
-            if (count == into.Length)
-                Array.Resize(ref into, into.Length * 2);
-            into[count++] = attribute;
-        }
-        return count;
+        // PERF: what AttributeIterator does, decoding straight into the array (no iterator copies).
+        var specs = unit.Abbreviations[entry.AbbreviationIndex].Attributes;
+        if (specs.Length > into.Length)
+            Array.Resize(ref into, Math.Max(specs.Length, into.Length * 2));
+        var encoding = unit.Encoding;
+        for (int i = 0; i < specs.Length; i++)
+            into[i] = AttributeDecoder.Read(ref cursor, in specs[i], encoding);
+        return specs.Length;
     }
 
     private static int Find(AttributeValue[] attributes, int count, DwAt name)

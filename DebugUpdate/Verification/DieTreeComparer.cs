@@ -74,8 +74,8 @@ internal sealed class DieTreeComparer(AddressMapping mapping)
     {
         report.DiesCompared++;
         function = (originalFunction, rewrittenFunction);
-        var tag = original.TagOf(o);
-        if (tag != rewritten.TagOf(r))
+        var tag = original.Dies[o].Tag;
+        if (tag != rewritten.Dies[r].Tag)
         {
             report.Add(DifferenceKind.Structure, DiePaths.Of(original, o),
                 $"DIE is DW_TAG_{DwarfNames.ShortName(rewritten.TagOf(r))} in the output, DW_TAG_{DwarfNames.ShortName(tag)} in the original");

@@ -19,18 +19,21 @@ internal sealed class ExpressionComparer(AddressMapping mapping)
 
     private string? Compare(DwarfUnit originalUnit, ReadOnlySpan<byte> original, DwarfUnit rewrittenUnit, ReadOnlySpan<byte> rewritten, int depth)
     {
+        // PERF: an expression compared with itself (the same bytes of the same unit) is read once;
+        // each operation is still compared with itself, through the address map.
+        bool self = ReferenceEquals(originalUnit, rewrittenUnit) && original == rewritten;
         var before = new ExpressionReader(original, originalUnit.Encoding, originalUnit.Info.Name, file: originalUnit.Info.File);
         var after = new ExpressionReader(rewritten, rewrittenUnit.Encoding, rewrittenUnit.Info.Name, file: rewrittenUnit.Info.File);
         for (int number = 0; ; number++)
         {
-            if (before.AtEnd || after.AtEnd)
+            if (before.AtEnd || (!self && after.AtEnd))
             {
-                if (before.AtEnd && after.AtEnd)
+                if (before.AtEnd && (self || after.AtEnd))
                     return null;
                 return $"{(after.AtEnd ? "the output ends" : "the output goes on")} at operation {number}: {Dump(rewrittenUnit, rewritten)} in the output, {Dump(originalUnit, original)} in the original";
             }
             var o = before.Read();
-            var r = after.Read();
+            var r = self ? o : after.Read();
             if (CompareOperation(originalUnit, original, o, rewrittenUnit, rewritten, r, depth) is { } problem)
                 return $"operation {number} ({OperationNames.Name(o.Opcode)}): {problem}";
         }

@@ -42,8 +42,13 @@ internal sealed class LineTableComparer(AddressMapping mapping)
         _paths.Clear();
         _originalByInput.Clear();
         _everyOriginalRow.Clear();
-        Collect(original, _originalRows, translate: true, report, Label);
-        Collect(rewritten, _rewrittenRows, translate: false, report, Label);
+        // A unit compared with itself where no code moved: every row is at its own address on both
+        // sides, so reading (and checking) the rows once is all there is to do.
+        bool self = ReferenceEquals(original, rewritten) && mapping.MovesNoCode;
+        Collect(original, _originalRows, translate: true, keepRows: !self, report, Label);
+        if (self)
+            return;
+        Collect(rewritten, _rewrittenRows, translate: false, keepRows: true, report, Label);
         SortByAddress(_originalRows);
         SortByAddress(_rewrittenRows);
 
@@ -123,7 +128,8 @@ internal sealed class LineTableComparer(AddressMapping mapping)
     }
 
     /// <summary>The unit's rows outside discarded sequences; an original row's address is translated (a row with no translation is reported).</summary>
-    private void Collect(DwarfUnit unit, List<Row> rows, bool translate, VerificationReport report, Func<string> label)
+    /// <param name="keepRows">false to only read and check the rows (<paramref name="rows"/> stays empty)</param>
+    private void Collect(DwarfUnit unit, List<Row> rows, bool translate, bool keepRows, VerificationReport report, Func<string> label)
     {
         rows.Clear();
         _lineRows.Clear();
@@ -156,7 +162,8 @@ internal sealed class LineTableComparer(AddressMapping mapping)
             if (translate)
             {
                 report.LineRowsCompared++;
-                _everyOriginalRow.Add(new Row(row.Address, key, row.Address));
+                if (keepRows)
+                    _everyOriginalRow.Add(new Row(row.Address, key, row.Address));
                 if (describesNoCode)
                     continue;
                 if (mapping.IsDropped(row.Address))
@@ -166,9 +173,10 @@ internal sealed class LineTableComparer(AddressMapping mapping)
                     report.Add(DifferenceKind.LineTable, label(), $"row at 0x{row.Address:x} ({Describe(key)}) has no translation");
                     continue;
                 }
-                rows.Add(new Row(output, key, row.Address));
+                if (keepRows)
+                    rows.Add(new Row(output, key, row.Address));
             }
-            else if (!describesNoCode)
+            else if (!describesNoCode && keepRows)
                 rows.Add(new Row(row.Address, key, row.Address));
         }
     }

@@ -14,6 +14,8 @@ internal sealed class LocationListComparer(AddressMapping mapping, ExpressionCom
     private readonly record struct Piece(ulong Start, ulong End, int Entry);
 
     private static readonly Comparison<Piece> ByStart = (a, b) => a.Start.CompareTo(b.Start);
+    // PERF: an explicit comparison: List<ulong>.Sort() would use a sort helper the runtime compiles on first use.
+    private static readonly Comparison<ulong> Ascending = (a, b) => a.CompareTo(b);
 
     private readonly List<Piece> _expected = [];
     private readonly List<Piece> _actual = [];
@@ -53,7 +55,7 @@ internal sealed class LocationListComparer(AddressMapping mapping, ExpressionCom
         _boundaries.Clear();
         foreach (var piece in _expected) { _boundaries.Add(piece.Start); _boundaries.Add(piece.End); }
         foreach (var piece in _actual) { _boundaries.Add(piece.Start); _boundaries.Add(piece.End); }
-        _boundaries.Sort();
+        _boundaries.Sort(Ascending);
 
         int e = 0, a = 0, lastOriginal = -1, lastRewritten = -1;
         for (int b = 0; b + 1 < _boundaries.Count; b++)

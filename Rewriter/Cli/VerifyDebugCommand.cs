@@ -66,9 +66,12 @@ public static class VerifyDebugCommand
             }
             // Each file's sections carry its path, so a DWARF error names the file that is bad.
             var splitFiles = splitPaths.Select(path => DebugSectionLoader.Load(Open(path, isSplitFile: true))).ToList();
-            var before = new DebugInput(DebugSectionLoader.Load(Open(originalPath)), splitFiles);
-            var rewrittenElf = Open(rewrittenPath);
-            var after = new DebugInput(DebugSectionLoader.Load(rewrittenElf), splitFiles);
+            var originalElf = Open(originalPath);
+            var before = new DebugInput(DebugSectionLoader.Load(originalElf), splitFiles);
+            // PERF: one file named twice is read once (the verifier then compares it with itself).
+            bool sameFile = IsSameFile(originalPath, rewrittenPath);
+            var rewrittenElf = sameFile ? originalElf : Open(rewrittenPath);
+            var after = sameFile ? before : new DebugInput(DebugSectionLoader.Load(rewrittenElf), splitFiles);
             var map = Translator(rewrittenElf, log);
             var report = DebugVerifier.Compare(before, after, map, threadCount);
             report.WriteTo(stdout);
@@ -79,6 +82,25 @@ public static class VerifyDebugCommand
             foreach (var elf in opened)
                 elf.Dispose();
         }
+    }
+
+    /// <summary>True when both paths name one existing file (a missing one is left for opening to report).</summary>
+    private static bool IsSameFile(string first, string second)
+    {
+        try
+        {
+            return File.Exists(first) && File.Exists(second) && RealPath(first) == RealPath(second);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    private static string RealPath(string path)
+    {
+        var file = new FileInfo(path);
+        return Path.GetFullPath(file.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? file.FullName);
     }
 
     /// <summary>

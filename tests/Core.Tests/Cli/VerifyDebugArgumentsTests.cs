@@ -17,6 +17,35 @@ public class VerifyDebugArgumentsTests
     }
 
     [Fact]
+    public void A_missing_rewritten_file_is_named()
+    {
+        string program = TestPrograms.Hello();
+        var (exitCode, stdout, stderr) = CliRunner.Run("verify-debug", program, "/no/such/output");
+        exitCode.ShouldBe(Rewriter.Cli.VerifyDebugCommand.UnreadableInput);
+        stdout.ShouldBeEmpty();
+        stderr.Trim().ShouldBe("rewriter: error: /no/such/output: input: no such file");
+    }
+
+    [Fact]
+    public void A_file_compared_with_itself_under_another_name_has_no_difference()
+    {
+        string program = TestPrograms.Hello();
+        var directory = Directory.CreateTempSubdirectory("rw-verify-link-");
+        try
+        {
+            string link = Path.Combine(directory.FullName, "program");
+            File.CreateSymbolicLink(link, program);
+            var (exitCode, stdout, _) = CliRunner.Run("verify-debug", program, link);
+            exitCode.ShouldBe(0, stdout);
+            stdout.ShouldContain("RW-INFO: verify-debug: no differences");
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public void A_bad_split_file_is_blamed_on_itself()
     {
         string program = TestPrograms.Build("split", "int f(int x) { return x + 1; }\nint main(void) { return f(1); }\n", "clang-22", "-O0 -g -gsplit-dwarf");

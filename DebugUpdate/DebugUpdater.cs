@@ -38,7 +38,7 @@ public static class DebugUpdater
         // PERF: the largest buckets start first, so a big one does not run alone at the end.
         var work = buckets.Select(b => b.Sum(u => file.Units[u].Header.Size)).ToArray(); // bytes of .debug_info
         var order = Enumerable.Range(0, buckets.Count).OrderByDescending(b => work[b]).ThenBy(b => b).ToArray();
-        // Each worker reuses its scratch (line rows, DIE lookup table) for every unit it rebuilds.
+        // Each worker reuses its WorkerScratch for every unit it rebuilds.
         Parallel.ForEach(order, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.ThreadCount) }, () => new WorkerScratch(), (b, loop, scratch) =>
         {
             var bucketClock = Stopwatch.StartNew();

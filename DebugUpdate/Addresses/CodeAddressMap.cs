@@ -53,8 +53,8 @@ public sealed class CodeAddressMap : IRangeTranslator
     {
         if (inputs.Length != outputs.Length || (exactEnds != null && exactEnds.Length != inputs.Length))
             throw new ArgumentException("every input instruction needs one output address (and end)");
-        // PERF: a program whose every function moved has millions of instructions here. Emission's
-        // map is already in input order; otherwise one primitive key sort carries an index.
+        // PERF: a program whose every function moved has millions of instructions here; emission's
+        // map is already in input order.
         ulong[]? ends;
         if (IsAscending(inputs))
         {
@@ -64,11 +64,10 @@ public sealed class CodeAddressMap : IRangeTranslator
         }
         else
         {
-            var order = Indexes(inputs.Length);
             _inputs = (ulong[])inputs.Clone();
-            Array.Sort(_inputs, order);
-            _outputs = Permute(outputs, order);
-            ends = exactEnds != null ? Permute(exactEnds, order) : null;
+            var order = KeySort.SortCarryingIndexes(_inputs);
+            _outputs = KeySort.Permute(outputs, order);
+            ends = exactEnds != null ? KeySort.Permute(exactEnds, order) : null;
         }
         var sortedFragments = fragments.OrderBy(f => f.OutputStart).ToArray();
         Fragments = sortedFragments;
@@ -239,9 +238,8 @@ public sealed class CodeAddressMap : IRangeTranslator
             : next >= 0 && outputs[next] == outputs[i];
         // Instruction starts in output order (ties in input order: the arrays are sorted by input,
         // so by index), each covering up to the next one that has bytes.
-        var order = Indexes(outputs.Length);
         var keys = (ulong[])outputs.Clone();
-        Array.Sort(keys, order);
+        var order = KeySort.SortCarryingIndexes(keys);
         for (int start = 0, end; start < keys.Length; start = end)
         {
             for (end = start + 1; end < keys.Length && keys[end] == keys[start]; end++) { }
@@ -278,22 +276,6 @@ public sealed class CodeAddressMap : IRangeTranslator
             if (values[i] < values[i - 1])
                 return false;
         return true;
-    }
-
-    private static int[] Indexes(int count)
-    {
-        var order = new int[count];
-        for (int i = 0; i < count; i++)
-            order[i] = i;
-        return order;
-    }
-
-    private static ulong[] Permute(ulong[] values, int[] order)
-    {
-        var permuted = new ulong[order.Length];
-        for (int i = 0; i < order.Length; i++)
-            permuted[i] = values[order[i]];
-        return permuted;
     }
 
     private static int LowerBound(ulong[] values, ulong key)

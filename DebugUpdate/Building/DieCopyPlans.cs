@@ -61,7 +61,7 @@ public sealed class DieCopyPlans
         if (spec.Name is DwAt.LowPc or DwAt.HighPc or DwAt.Ranges or DwAt.EntryPc or DwAt.StartScope or DwAt.GnuLocviews
             or DwAt.StmtList or DwAt.AddrBase or DwAt.GnuAddrBase or DwAt.RnglistsBase or DwAt.LoclistsBase)
             return AttributeCopy.Rewrite;
-        bool expressionName = UnitRewriter.IsExpressionAttribute(spec.Name);
+        bool expressionName = DwarfUnit.IsExpressionAttribute(spec.Name);
         switch (spec.Form)
         {
             case DwForm.Ref4 or DwForm.RefAddr:

@@ -29,8 +29,8 @@ public static class ExpressionRewriter
         // Operation starts (input → output) and branch operands, for expressions whose size changes.
         // PERF: the unit's scratch lists; this call owns what it appends (an entry value's inner
         // expression appends after its outer one) and takes it off again at the end.
-        var starts = context.ExpressionStarts;
-        var branches = context.ExpressionBranches;
+        var starts = context.Scratch.ExpressionStarts;
+        var branches = context.Scratch.ExpressionBranches;
         int startsBase = starts.Count, branchesBase = branches.Count;
         while (!cursor.AtEnd)
         {

@@ -9,13 +9,13 @@ namespace Rewriter.DebugUpdate.Building;
 /// </summary>
 public sealed class UnitRewriteContext
 {
-    /// <param name="scratch">the worker's reusable buffers; private ones when null</param>
-    public UnitRewriteContext(DwarfUnit unit, CodeAddressMap map, DebugUpdateWarnings warnings, WorkerScratch? scratch = null)
+    /// <param name="scratch">the buffers of the worker rebuilding the unit</param>
+    public UnitRewriteContext(DwarfUnit unit, CodeAddressMap map, DebugUpdateWarnings warnings, WorkerScratch scratch)
     {
         Unit = unit;
         Map = map;
         Warnings = warnings;
-        Scratch = scratch ?? new WorkerScratch();
+        Scratch = scratch;
         Scratch.DieLookup.Load(unit.Dies, unit.Header.End - unit.Header.Offset);
     }
 
@@ -25,10 +25,6 @@ public sealed class UnitRewriteContext
     internal WorkerScratch Scratch { get; }
     public AddressPool Addresses { get; } = new();
     public UnitEncoding Encoding => Unit.Encoding;
-
-    // PERF: scratch lists of the expression rewriter, reused for every expression of the unit.
-    internal List<(int Input, int Output)> ExpressionStarts { get; } = [];
-    internal List<(int OperandAt, int InputTarget)> ExpressionBranches { get; } = [];
 
     /// <summary>A code address named by the debug information (a scope start, a DW_OP_addr): where it went, or null when moved code has no instruction there.</summary>
     public ulong? TranslatePoint(ulong address)
@@ -56,18 +52,12 @@ public sealed class UnitRewriteContext
         return AddressRange.NormalizeInPlace(output);
     }
 
-    /// <summary>The output ranges of one input range, sorted and merged.</summary>
-    public List<AddressRange> TranslateRange(AddressRange inputRange) => TranslateRange(inputRange, out _);
-
     /// <summary>
-    /// The output ranges of one input range, sorted and merged; <paramref name="endOfLastCode"/> is
-    /// where the output of the range's last (kept) instruction ends — the point the input range's
-    /// end became, which a location view at that end belongs to (0 when no code is kept).
+    /// The output ranges of one input range, sorted and merged, into <paramref name="output"/>
+    /// (cleared first); <paramref name="endOfLastCode"/> is where the output of the range's last
+    /// (kept) instruction ends — the point the input range's end became, which a location view at
+    /// that end belongs to (0 when no code is kept).
     /// </summary>
-    public List<AddressRange> TranslateRange(AddressRange inputRange, out ulong endOfLastCode) =>
-        TranslateRange(inputRange, new List<AddressRange>(2), out endOfLastCode);
-
-    /// <summary>As <see cref="TranslateRange(AddressRange, out ulong)"/>, into <paramref name="output"/> (cleared first).</summary>
     public List<AddressRange> TranslateRange(AddressRange inputRange, List<AddressRange> output, out ulong endOfLastCode)
     {
         output.Clear();

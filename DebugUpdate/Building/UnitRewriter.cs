@@ -221,19 +221,19 @@ public sealed class UnitRewriter
         // Where the DIE's code went.
         var mode = CodeMode.None;
         List<AddressRange>? output = null;
-        bool hadRanges = false, hadLowHigh = false, hadLow = false;
-        int rangesAt = -1, highAt = -1;
+        AttributeValue? low = null, high = null, ranges = null;
         ulong inputLow = 0;
         for (int i = 0; i < count; i++)
         {
-            if (_values[i].Name == DwAt.Ranges) { hadRanges = true; rangesAt = i; }
-            if (_values[i].Name == DwAt.HighPc) { hadLowHigh = true; highAt = i; }
-            if (_values[i].Name == DwAt.LowPc) { hadLow = true; inputLow = _unit.ResolveAddress(in _values[i]); }
+            if (_values[i].Name == DwAt.Ranges) ranges = _values[i];
+            if (_values[i].Name == DwAt.HighPc) high = _values[i];
+            if (_values[i].Name == DwAt.LowPc) { low = _values[i]; inputLow = _unit.ResolveAddress(in _values[i]); }
         }
-        if (hadRanges || (hadLowHigh && hadLow))
+        bool hadRanges = ranges is not null;
+        if (hadRanges || (high is not null && low is not null))
         {
-            // What DwarfUnit.GetRanges reads, from the values already decoded.
-            var input = rangesAt >= 0 ? _unit.ReadRangeList(in _values[rangesAt]) : [new AddressRange(inputLow, HighPcOf(in _values[highAt], inputLow))];
+            // From the values already decoded, not a second decoding through DwarfUnit.GetRanges.
+            var input = _unit.CodeRanges(low, high, ranges)!;
             output = _context.TranslateRanges(input);
             bool entryMoved = !isRoot && input.Count > 0 && PutEntryFirst(output, input[0].Start);
             if (output.Count == 0)
@@ -331,7 +331,7 @@ public sealed class UnitRewriter
                 WriteLocationList(value, value.Name == DwAt.Location && locviews > i ? _values[locviews].Value : null);
                 continue;
             }
-            if (value.Kind == AttributeValueKind.Expression || (value.Kind == AttributeValueKind.Block && IsExpressionAttribute(value.Name)))
+            if (value.Kind == AttributeValueKind.Expression || (value.Kind == AttributeValueKind.Block && DwarfUnit.IsExpressionAttribute(value.Name)))
             {
                 WriteExpression(value);
                 continue;
@@ -444,9 +444,6 @@ public sealed class UnitRewriter
         _references.Add(new DieReference(position, DieReference.InfoOffset(size), unit, die));
     }
 
-    private ulong HighPcOf(in AttributeValue high, ulong low) =>
-        high.Kind is AttributeValueKind.Address or AttributeValueKind.AddressIndex ? _unit.ResolveAddress(in high) : low + high.Value;
-
     private static bool SameShape(Abbreviation abbreviation, List<OutputAttribute> shape)
     {
         var specs = abbreviation.Attributes;
@@ -501,8 +498,6 @@ public sealed class UnitRewriter
         return i;
     }
 
-    internal static bool IsExpressionAttribute(DwAt name) => DwarfUnit.IsLocationAttribute(name)
-        || name is DwAt.CallTarget or DwAt.CallTargetClobbered or DwAt.GnuCallSiteTarget or DwAt.GnuCallSiteTargetClobbered;
 
     /// <summary>An address attribute that names one point: a label, an entry, a call, a return address.</summary>
     private void WritePoint(int die, in AttributeValue value, ulong inputLow)

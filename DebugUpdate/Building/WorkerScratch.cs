@@ -17,4 +17,8 @@ public sealed class WorkerScratch
 
     /// <summary>The references of the unit being rebuilt, patched before it is done.</summary>
     public List<DieReference> References { get; } = [];
+
+    /// <summary>The expression rewriter's operation starts and branch operands (each call takes off what it added).</summary>
+    public List<(int Input, int Output)> ExpressionStarts { get; } = [];
+    public List<(int OperandAt, int InputTarget)> ExpressionBranches { get; } = [];
 }

@@ -276,6 +276,15 @@ public sealed class DwarfUnit
                 case DwAt.Ranges: ranges = attribute; break;
             }
         }
+        return CodeRanges(low, high, ranges);
+    }
+
+    /// <summary>
+    /// The code a DIE's DW_AT_ranges, or else its DW_AT_low_pc/high_pc pair, describes (a high_pc
+    /// of constant class is a length); null when it has neither.
+    /// </summary>
+    public List<AddressRange>? CodeRanges(AttributeValue? low, AttributeValue? high, AttributeValue? ranges)
+    {
         if (ranges is { } r)
             return ReadRangeList(in r);
         if (low is { } l && high is { } h)
@@ -313,6 +322,12 @@ public sealed class DwarfUnit
         AttributeValueKind.Constant => Header.Version < 4 && value.Form is DwForm.Data4 or DwForm.Data8 && IsLocationAttribute(value.Name),
         _ => false,
     };
+
+    /// <summary>An attribute whose block value is a DWARF expression: a location-class attribute or a call target.</summary>
+    public static bool IsExpressionAttribute(DwAt name) => IsLocationAttribute(name) || IsCallTarget(name);
+
+    public static bool IsCallTarget(DwAt name) => name is DwAt.CallTarget or DwAt.CallTargetClobbered
+        or DwAt.GnuCallSiteTarget or DwAt.GnuCallSiteTargetClobbered;
 
     public static bool IsLocationAttribute(DwAt name) => name is DwAt.Location or DwAt.FrameBase or DwAt.StringLength
         or DwAt.ReturnAddr or DwAt.DataMemberLocation or DwAt.UseLocation or DwAt.StaticLink or DwAt.VtableElemLocation

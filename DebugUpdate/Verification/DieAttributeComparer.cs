@@ -174,7 +174,7 @@ internal sealed class DieAttributeComparer
         if (unit.IsLocationList(in value))
             return ValueClass.LocationList;
         if (value.Kind == AttributeValueKind.Expression
-            || (value.Kind == AttributeValueKind.Block && (DwarfUnit.IsLocationAttribute(value.Name) || IsCallTarget(value.Name))))
+            || (value.Kind == AttributeValueKind.Block && DwarfUnit.IsExpressionAttribute(value.Name)))
             return ValueClass.Expression;
         return value.Kind switch
         {
@@ -191,9 +191,6 @@ internal sealed class DieAttributeComparer
             _ => ValueClass.Unsupported,
         };
     }
-
-    private static bool IsCallTarget(DwAt name) => name is DwAt.CallTarget or DwAt.CallTargetClobbered
-        or DwAt.GnuCallSiteTarget or DwAt.GnuCallSiteTargetClobbered;
 
     /// <param name="sameValue">
     /// true when <paramref name="after"/> is <paramref name="before"/> (a unit compared with itself):

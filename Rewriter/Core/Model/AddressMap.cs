@@ -1,3 +1,5 @@
+using Rewriter.Common;
+
 namespace Rewriter.Model;
 
 /// <summary>Where one fragment of a function went: its input range and output range.</summary>
@@ -30,14 +32,10 @@ public sealed class AddressMap
     {
         if (inputs.Length != outputs.Length || inputs.Length != outputEnds.Length)
             throw new ArgumentException("every input address needs one output start and one output end", nameof(outputs));
-        // PERF: one key sort carrying a permutation, instead of sorting tuples and projecting them.
-        var order = new int[inputs.Length];
-        for (int i = 0; i < order.Length; i++)
-            order[i] = i;
-        Array.Sort(inputs, order);
+        var order = KeySort.SortCarryingIndexes(inputs);
         _inputs = inputs;
-        _outputs = Permute(outputs, order);
-        _outputEnds = Permute(outputEnds, order);
+        _outputs = KeySort.Permute(outputs, order);
+        _outputEnds = KeySort.Permute(outputEnds, order);
         for (int i = 0; i < _outputs.Length; i++)
             if (_outputEnds[i] < _outputs[i])
                 throw new ArgumentException($"the instruction at input 0x{_inputs[i]:x} ends before it starts", nameof(outputEnds));
@@ -85,12 +83,4 @@ public sealed class AddressMap
 
     /// <summary>Reads a map written by <see cref="ToNote"/>; null when the bytes are not one.</summary>
     public static AddressMap? FromNote(ReadOnlySpan<byte> note) => AddressMapNote.Read(note);
-
-    private static ulong[] Permute(ulong[] values, int[] order)
-    {
-        var result = new ulong[values.Length];
-        for (int i = 0; i < order.Length; i++)
-            result[i] = values[order[i]];
-        return result;
-    }
 }

@@ -20,13 +20,29 @@ public static class DebugUpdater
     private static readonly string[] StaleIndexes =
         [".debug_names", ".gdb_index", ".debug_pubnames", ".debug_pubtypes", ".debug_gnu_pubnames", ".debug_gnu_pubtypes"];
 
-    public static DebugUpdateResult Update(DebugSections input, CodeAddressMap map, DebugUpdateOptions options)
+    /// <summary>The skeleton units of a program (split DWARF): what names the .dwo file or package each one's split unit is in.</summary>
+    public static IReadOnlyList<SkeletonUnit> FindSkeletons(DebugSections input) =>
+        DwarfFile.Open(input).Units
+            .Where(u => u.Header.UnitType == DwUnitType.Skeleton && u.DwoId is not null)
+            .Select(u => new SkeletonUnit(u.Index, u.DwoId!.Value, u.DwoName, u.CompilationDirectory, u.Offset))
+            .ToList();
+
+    /// <param name="split">the .dwo files (or .dwp package) of a split-DWARF program, and the new names of the rewritten .dwo files</param>
+    public static DebugUpdateResult Update(DebugSections input, CodeAddressMap map, DebugUpdateOptions options, SplitDwarfInput? split = null)
     {
         var clock = Stopwatch.StartNew();
-        var file = DwarfFile.Open(input);
+        split ??= SplitDwarfInput.None;
+        var file = DwarfFile.Open(input, split.Files);
         foreach (var unit in file.Units)
-            if (unit.Header.UnitType is DwUnitType.Skeleton or DwUnitType.SplitCompile or DwUnitType.SplitType)
-                throw unit.Info.Error(unit.Offset, "split DWARF (a skeleton unit) is not supported by --update-debug-sections yet");
+        {
+            if (unit.Header.UnitType == DwUnitType.Skeleton && unit.SplitUnit is null)
+                throw unit.Info.Error(unit.Offset, $"the split unit of this skeleton (dwo_id 0x{unit.DwoId:x16}, {unit.DwoName}) is in no .dwo file or package given");
+            if (unit.Header.UnitType is DwUnitType.SplitCompile or DwUnitType.SplitType)
+                throw unit.Info.Error(unit.Offset, "a split unit in a program's .debug_info is not supported");
+        }
+        var splitOutputs = new IReadOnlyDictionary<string, IReadOnlyList<ReadOnlyMemory<byte>>>?[file.SplitFiles.Count];
+        // A package's units, rebuilt one by one (its compile units with their skeletons), merged at the end.
+        var packageUnits = file.SplitFiles.Select(f => f.IsPackage ? new UnitOutput[f.Units.Count] : null).ToArray();
         var buckets = UnitPartitioner.Partition(file);
         var lineOwners = LineTableOwners(file);
         var partition = clock.Elapsed;
@@ -36,7 +52,7 @@ public static class DebugUpdater
         var bucketTimes = new TimeSpan[buckets.Count];
         var failures = new Exception?[buckets.Count];
         // PERF: the largest buckets start first, so a big one does not run alone at the end.
-        var work = buckets.Select(b => b.Sum(u => file.Units[u].Header.Size)).ToArray(); // bytes of .debug_info
+        var work = buckets.Select(b => b.Sum(u => file.Units[u].Header.Size + (file.Units[u].SplitUnit?.File.Units.Sum(s => s.Header.Size) ?? 0))).ToArray(); // bytes of .debug_info(.dwo)
         var order = Enumerable.Range(0, buckets.Count).OrderByDescending(b => work[b]).ThenBy(b => b).ToArray();
         // Each worker reuses its WorkerScratch for every unit it rebuilds.
         Parallel.ForEach(order, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.ThreadCount) }, () => new WorkerScratch(), (b, loop, scratch) =>
@@ -50,7 +66,27 @@ public static class DebugUpdater
                     var context = new UnitRewriteContext(unit, map, warnings, scratch);
                     int owner = unit.StmtList is { } stmtList ? lineOwners[stmtList] : -1;
                     var line = owner == u ? LineTableRewriter.Rewrite(unit, map, scratch.LineRows) : null;
-                    outputs[u] = UnitRewriter.Rewrite(context, options, owner, line);
+                    SkeletonShare? share = null;
+                    if (unit.SplitUnit is { } splitUnit)
+                    {
+                        var (baseAddress, lowestAddress) = UnitRewriter.OutputRootAddresses(context, options);
+                        share = new SkeletonShare(context.Addresses, new ListWriter(context), baseAddress, lowestAddress);
+                        int fileIndex = IndexOf(file.SplitFiles, splitUnit.File);
+                        if (packageUnits[fileIndex] is { } package)
+                        {
+                            if (package[splitUnit.Index] is not null)
+                                throw unit.Info.Error(unit.Offset, $"a second skeleton names the split unit of dwo_id 0x{unit.DwoId:x16}");
+                            package[splitUnit.Index] = RewriteSplitUnit(splitUnit, share, map, warnings, scratch, options);
+                            splitUnit.ReleaseDies();
+                        }
+                        else
+                        {
+                            if (splitOutputs[fileIndex] is not null)
+                                throw unit.Info.Error(unit.Offset, $"a second skeleton names the split unit of dwo_id 0x{unit.DwoId:x16}");
+                            splitOutputs[fileIndex] = RewriteSplitFile(splitUnit, share, map, warnings, scratch, options);
+                        }
+                    }
+                    outputs[u] = UnitRewriter.Rewrite(context, options, owner, line, share, split.NewDwoName(unit.Index));
                 }
                 // Nothing outside the bucket refers to its units: their DIE indexes are done with.
                 foreach (int u in buckets[b])
@@ -67,9 +103,13 @@ public static class DebugUpdater
         foreach (var failure in failures)
             if (failure != null)
                 System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
+        for (int f = 0; f < packageUnits.Length; f++)
+            if (packageUnits[f] is { } package)
+                splitOutputs[f] = FinishPackage(file.SplitFiles[f], package, map, warnings, options);
         var build = clock.Elapsed - partition;
 
         var sections = DebugMerger.Merge(file, outputs, keepAranges: options.KeepAranges || input.Contains(DebugSectionNames.Aranges));
+        var splitSections = splitOutputs.Select((s, i) => s ?? throw new InvalidOperationException($"no skeleton names the split units of {file.SplitFiles[i].Sections.File}")).ToList();
         var dropped = new List<string>();
         var notes = new List<string>(warnings.Lines());
         foreach (var name in StaleIndexes.Where(input.Contains))
@@ -92,11 +132,68 @@ public static class DebugUpdater
         }
         var framesTime = clock.Elapsed - partition - build - merge;
 
-        long total = file.Units.Sum(u => u.Header.Size);
+        long total = work.Sum();
         var largest = order.Length > 0 ? (Units: buckets[order[0]].Length, Work: work[order[0]]) : default;
         var statistics = new DebugUpdateStatistics(file.Units.Count, buckets.Count, largest.Units,
             total == 0 ? 0 : (double)largest.Work / total, partition, build, merge, bucketTimes) { Frames = framesTime };
-        return new DebugUpdateResult(sections, dropped, notes, statistics);
+        return new DebugUpdateResult(sections, dropped, notes, statistics) { SplitFiles = splitSections };
+    }
+
+    /// <summary>
+    /// Rebuilds every unit of a .dwo file (its split compile unit, with what its skeleton lends
+    /// it, and its type units) and merges them into the file's new sections.
+    /// </summary>
+    private static IReadOnlyDictionary<string, IReadOnlyList<ReadOnlyMemory<byte>>> RewriteSplitFile(DwarfUnit splitUnit, SkeletonShare share,
+        CodeAddressMap map, DebugUpdateWarnings warnings, WorkerScratch scratch, DebugUpdateOptions options)
+    {
+        var splitFile = splitUnit.File;
+        var outputs = new UnitOutput[splitFile.Units.Count];
+        foreach (var unit in splitFile.Units)
+            outputs[unit.Index] = unit == splitUnit
+                ? RewriteSplitUnit(unit, share, map, warnings, scratch, options)
+                : RewriteUnitAlone(unit, map, warnings, scratch, options);
+        var sections = DebugMerger.Merge(splitFile, outputs, keepAranges: false);
+        foreach (var unit in splitFile.Units)
+            unit.ReleaseDies();
+        return sections;
+    }
+
+    /// <summary>A split compile unit, with what its skeleton lends it.</summary>
+    private static UnitOutput RewriteSplitUnit(DwarfUnit unit, SkeletonShare share, CodeAddressMap map, DebugUpdateWarnings warnings,
+        WorkerScratch scratch, DebugUpdateOptions options) =>
+        UnitRewriter.Rewrite(new UnitRewriteContext(unit, map, warnings, scratch, share.Addresses), options, lineOwner: -1, line: null, share);
+
+    /// <summary>A unit of a split file that no skeleton names (a type unit).</summary>
+    private static UnitOutput RewriteUnitAlone(DwarfUnit unit, CodeAddressMap map, DebugUpdateWarnings warnings, WorkerScratch scratch,
+        DebugUpdateOptions options) =>
+        UnitRewriter.Rewrite(new UnitRewriteContext(unit, map, warnings, scratch), options, lineOwner: -1, line: null);
+
+    /// <summary>
+    /// A package's other units (its type units, and compile units no skeleton of the program names,
+    /// which are copied through as they are rebuilt alone) in parallel, then the whole package merged.
+    /// </summary>
+    private static IReadOnlyDictionary<string, IReadOnlyList<ReadOnlyMemory<byte>>> FinishPackage(DwarfFile package, UnitOutput[] outputs,
+        CodeAddressMap map, DebugUpdateWarnings warnings, DebugUpdateOptions options)
+    {
+        var rest = package.Units.Where(u => outputs[u.Index] is null).Select(u => u.Index).ToArray();
+        Parallel.ForEach(rest, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.ThreadCount) }, () => new WorkerScratch(), (u, _, scratch) =>
+        {
+            var unit = package.Units[u];
+            if (unit.Header.UnitType == DwUnitType.SplitCompile || (!unit.Header.IsTypeUnit && unit.DwoId is not null))
+                throw unit.Info.Error(unit.Offset, $"no skeleton unit of the program names this split unit (dwo_id 0x{unit.DwoId:x16}): the package is not the program's");
+            outputs[u] = RewriteUnitAlone(unit, map, warnings, scratch, options);
+            unit.ReleaseDies();
+            return scratch;
+        }, _ => { });
+        return DebugMerger.Merge(package, outputs, keepAranges: false);
+    }
+
+    private static int IndexOf(IReadOnlyList<DwarfFile> files, DwarfFile file)
+    {
+        for (int i = 0; i < files.Count; i++)
+            if (files[i] == file)
+                return i;
+        throw new InvalidOperationException("a split unit's file is not among the split files");
     }
 
     /// <summary>Each line table is rewritten once, by the first unit that names it.</summary>

@@ -6,11 +6,16 @@ namespace Rewriter.DebugUpdate.Building;
 /// Writes one unit's range lists and location lists: DWARF 2–4 into its .debug_ranges/.debug_loc
 /// contribution (entries relative to the unit's base address), DWARF 5 into the body of its
 /// .debug_rnglists/.debug_loclists contribution (start/length entries), with an offset table for
-/// the rnglistx/loclistx forms.
+/// the rnglistx/loclistx forms. A split unit's entries name addresses by index into the
+/// skeleton's address table, as a .dwo has no relocations: a range list is a base_addressx and
+/// offset pairs, a location list startx_length entries (gdb 13 drops the base of offset pairs in
+/// .dwo location lists), GNU start_length ones in a DWARF 4 .debug_loc.dwo.
 /// </summary>
-public sealed class ListWriter(UnitRewriteContext context)
+/// <param name="splitListBase">for a DWARF 5 split unit, the base of its range lists: the lowest address of its code</param>
+public sealed class ListWriter(UnitRewriteContext context, ulong? splitListBase = null)
 {
     private readonly bool _dwarf5 = context.Encoding.Version >= 5;
+    private readonly bool _split = context.Unit.IsSplit;
     private readonly int _addressSize = context.Encoding.AddressSize;
     private readonly List<int> _listOffsets = [];
     private readonly ByteWriter _expression = new(64);
@@ -31,11 +36,31 @@ public sealed class ListWriter(UnitRewriteContext context)
         int offset = Begin();
         if (_dwarf5)
         {
-            foreach (var range in ranges)
+            if (_split && ranges.Count > 0)
             {
-                Body.WriteU8((byte)DwRle.StartLength);
-                Body.WriteUnsigned(range.Start, _addressSize);
-                Body.WriteUleb(range.Length);
+                // A base from the address table and offsets from it, as compilers write a split
+                // unit's ranges; one base for the whole unit, so that a .dwo read alone (its
+                // addresses unknown) still shows which ranges overlap.
+                ulong lowest = ranges.Min(r => r.Start);
+                if (splitListBase is { } unitBase && unitBase <= lowest)
+                    lowest = unitBase;
+                Body.WriteU8((byte)DwRle.BaseAddressx);
+                Body.WriteUleb((ulong)context.Addresses.IndexOf(lowest));
+                foreach (var range in ranges)
+                {
+                    Body.WriteU8((byte)DwRle.OffsetPair);
+                    Body.WriteUleb(range.Start - lowest);
+                    Body.WriteUleb(range.End - lowest);
+                }
+            }
+            else
+            {
+                foreach (var range in ranges)
+                {
+                    Body.WriteU8((byte)DwRle.StartLength);
+                    Body.WriteUnsigned(range.Start, _addressSize);
+                    Body.WriteUleb(range.Length);
+                }
             }
             Body.WriteU8((byte)DwRle.EndOfList);
         }
@@ -75,7 +100,7 @@ public sealed class ListWriter(UnitRewriteContext context)
         var expression = _expression;
         var expressionReferences = _expressionReferences;
         ulong usedBase = 0;
-        if (!_dwarf5)
+        if (!_dwarf5 && !_split)
         {
             _bounded.Clear();
             foreach (var entry in entries)
@@ -92,6 +117,12 @@ public sealed class ListWriter(UnitRewriteContext context)
             {
                 if (entry.Kind == LocationListEntryKind.Default)
                     Body.WriteU8((byte)DwLle.DefaultLocation);
+                else if (_split)
+                {
+                    Body.WriteU8((byte)DwLle.StartxLength);
+                    Body.WriteUleb((ulong)context.Addresses.IndexOf(entry.Range.Start));
+                    Body.WriteUleb(entry.Range.Length);
+                }
                 else
                 {
                     Body.WriteU8((byte)DwLle.StartLength);
@@ -99,6 +130,17 @@ public sealed class ListWriter(UnitRewriteContext context)
                     Body.WriteUleb(entry.Range.Length);
                 }
                 Body.WriteUleb((ulong)expression.Position);
+            }
+            else if (_split)
+            {
+                if (entry.Range.Length > uint.MaxValue)
+                    throw new InvalidOperationException("a location range grew past the 4 GiB a .debug_loc.dwo entry can hold");
+                Body.WriteU8((byte)GnuSplitLle.StartLength);
+                Body.WriteUleb((ulong)context.Addresses.IndexOf(entry.Range.Start));
+                Body.WriteU32((uint)entry.Range.Length);
+                if (expression.Position > ushort.MaxValue)
+                    throw new InvalidOperationException("a location expression grew past the 64 KiB a .debug_loc.dwo entry can hold");
+                Body.WriteU16((ushort)expression.Position);
             }
             else
             {
@@ -115,6 +157,8 @@ public sealed class ListWriter(UnitRewriteContext context)
         }
         if (_dwarf5)
             Body.WriteU8((byte)DwLle.EndOfList);
+        else if (_split)
+            Body.WriteU8((byte)GnuSplitLle.EndOfList);
         else
         {
             Body.WriteUnsigned(0, _addressSize);

@@ -47,6 +47,8 @@ public sealed class UnitOutput
     /// <summary>References to DIEs of other units (or to this one's by section offset), by buffer.</summary>
     public required List<(OutputSection In, DieReference Reference)> InfoReferences { get; init; }
     public bool IsCompileUnit { get; init; }
+    /// <summary>Strings this unit adds to .debug_str (a skeleton's new dwo_name), each at a DW_FORM_strp field of <see cref="Info"/>.</summary>
+    public List<(int Position, string Value)> AddedStrings { get; init; } = [];
 
     public ByteWriter? Buffer(OutputSection section) => section switch
     {

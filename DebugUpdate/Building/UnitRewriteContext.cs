@@ -10,20 +10,24 @@ namespace Rewriter.DebugUpdate.Building;
 public sealed class UnitRewriteContext
 {
     /// <param name="scratch">the buffers of the worker rebuilding the unit</param>
-    public UnitRewriteContext(DwarfUnit unit, CodeAddressMap map, DebugUpdateWarnings warnings, WorkerScratch scratch)
+    /// <param name="addresses">the address table the unit's indexes go to: its skeleton's for a split unit, else a new one</param>
+    public UnitRewriteContext(DwarfUnit unit, CodeAddressMap map, DebugUpdateWarnings warnings, WorkerScratch scratch, AddressPool? addresses = null)
     {
         Unit = unit;
+        Addresses = addresses ?? new AddressPool();
         Map = map;
         Warnings = warnings;
         Scratch = scratch;
-        Scratch.DieLookup.Load(unit.Dies, unit.Header.End - unit.Header.Offset);
     }
+
+    /// <summary>Points the worker's DIE lookup at this unit: called when its rebuild starts (a skeleton's context is made before its split unit is rebuilt).</summary>
+    internal void LoadDieLookup() => Scratch.DieLookup.Load(Unit.Dies, Unit.Header.End - Unit.Header.Offset);
 
     public DwarfUnit Unit { get; }
     public CodeAddressMap Map { get; }
     public DebugUpdateWarnings Warnings { get; }
     internal WorkerScratch Scratch { get; }
-    public AddressPool Addresses { get; } = new();
+    public AddressPool Addresses { get; }
     public UnitEncoding Encoding => Unit.Encoding;
 
     /// <summary>A code address named by the debug information (a scope start, a DW_OP_addr): where it went, or null when moved code has no instruction there.</summary>

@@ -43,18 +43,32 @@ public sealed class UnitRewriter
     private int[] _valueEnds = new int[16];
     private ulong _baseAddress;
     private List<AddressRange> _unitRanges = [];
+    // A split unit rebuilt with its skeleton, or a skeleton whose split unit was rebuilt first.
+    private readonly SkeletonShare? _share;
+    private readonly string? _newDwoName;
+    private readonly List<(int Position, string Value)> _addedStrings = [];
+    private readonly List<int> _rangesBaseFields = [];
+    private readonly List<int> _bodyRangesBase = [];
+    private readonly List<(int Position, string Value)> _bodyStrings = [];
 
-    private UnitRewriter(UnitRewriteContext context, DebugUpdateOptions options, int lineOwner, ByteWriter? line)
+    private UnitRewriter(UnitRewriteContext context, DebugUpdateOptions options, int lineOwner, ByteWriter? line, SkeletonShare? share, string? newDwoName)
     {
         _context = context;
         _unit = context.Unit;
         _options = options;
         _lineOwner = lineOwner;
         _line = line;
+        _share = share;
+        _newDwoName = newDwoName;
+        context.LoadDieLookup();
         // A little room to grow (ranges replacing low/high pairs): regrowing would copy the whole unit.
         _info = new ByteWriter((int)Math.Min(_unit.Header.Size + _unit.Header.Size / 16 + 256, int.MaxValue / 2));
-        _ranges = new ListWriter(context);
+        // A GNU DWARF 4 split unit's range lists live in its skeleton's .debug_ranges contribution,
+        // and a skeleton's own lists follow those of its split unit there.
+        _ranges = share is not null && (!_unit.IsSplit || !Dwarf5) ? share.Ranges : new ListWriter(context, share?.LowestAddress);
         _locations = new ListWriter(context);
+        if (share is not null && _unit.IsSplit)
+            _baseAddress = share.BaseAddress;
         _references = context.Scratch.References;
         _references.Clear();
         _abbreviations = new OutputAbbreviations(_unit.Abbreviations);
@@ -62,13 +76,47 @@ public sealed class UnitRewriter
     }
 
     private bool Dwarf5 => _unit.Header.Version >= 5;
+    // A DWARF 5 split unit names its lists by index only (the .dwo's tables have no relocations).
+    private bool SplitDwarf5 => Dwarf5 && _unit.IsSplit;
     private int OffsetSize => _unit.Header.OffsetSize;
     private OutputSection InfoSection => _unit.IsTypeSectionUnit ? OutputSection.Types : OutputSection.Info;
 
     /// <param name="lineOwner">the unit whose rewritten line table this unit's stmt_list names</param>
     /// <param name="line">the rewritten line table, when this unit owns it</param>
-    public static UnitOutput Rewrite(UnitRewriteContext context, DebugUpdateOptions options, int lineOwner, ByteWriter? line) =>
-        new UnitRewriter(context, options, lineOwner, line).Run();
+    /// <param name="share">for a split unit, what its skeleton lends it; for a skeleton, what its split unit (rebuilt first) used</param>
+    /// <param name="newDwoName">for a skeleton, the name of its rewritten .dwo file (null: the name stays)</param>
+    public static UnitOutput Rewrite(UnitRewriteContext context, DebugUpdateOptions options, int lineOwner, ByteWriter? line,
+        SkeletonShare? share = null, string? newDwoName = null) =>
+        new UnitRewriter(context, options, lineOwner, line, share, newDwoName).Run();
+
+    /// <summary>
+    /// Where the unit's root DIE will put its code in the output: its base address (its new low_pc
+    /// when its code stays contiguous, else 0, as the root then gets DW_AT_ranges) and the lowest
+    /// address of its code (null without code). A split unit's lists are relative to these, and
+    /// are written before the skeleton is.
+    /// </summary>
+    public static (ulong BaseAddress, ulong? LowestAddress) OutputRootAddresses(UnitRewriteContext context, DebugUpdateOptions options)
+    {
+        var unit = context.Unit;
+        AttributeValue? low = null, high = null, ranges = null;
+        foreach (var attribute in unit.Attributes(0))
+        {
+            switch (attribute.Name)
+            {
+                case DwAt.Ranges: ranges = attribute; break;
+                case DwAt.LowPc: low = attribute; break;
+                case DwAt.HighPc: high = attribute; break;
+            }
+        }
+        if (ranges is null && (low is null || high is null))
+            return (0, null);
+        var output = context.TranslateRanges(unit.CodeRanges(low, high, ranges)!);
+        ulong? lowest = output.Count > 0 ? output.Min(r => r.Start) : null;
+        return (RootKeepsLowHigh(ranges is not null, output, options) ? output[0].Start : 0, lowest);
+    }
+
+    private static bool RootKeepsLowHigh(bool hadRanges, List<AddressRange> output, DebugUpdateOptions options) =>
+        !hadRanges && output.Count == 1 && !options.AlwaysConvertToRanges;
 
     private UnitOutput Run()
     {
@@ -113,6 +161,13 @@ public sealed class UnitRewriter
         }
 
         var (ranges, rnglists) = FinishLists(_ranges, OutputSection.Ranges, OutputSection.Rnglists, _unit.RnglistsBase != null);
+        foreach (int position in _rangesBaseFields)
+        {
+            if (ranges is not null)
+                _fixups.Add(new SectionFixup(InfoSection, position, OffsetSize, OutputSection.Ranges, _unit.Index, 0));
+            else
+                _info.Patch(position, 0, OffsetSize);
+        }
         var (loc, loclists) = FinishLists(_locations, OutputSection.Loc, OutputSection.Loclists, _unit.LoclistsBase != null);
         var infoReferences = new List<(OutputSection, DieReference)>();
         PatchUnitReferences(_info, _references, offsets, InfoSection, infoReferences);
@@ -131,6 +186,7 @@ public sealed class UnitRewriter
             Loc = loc,
             Loclists = loclists,
             Addr = FinishAddressTable(),
+            AddedStrings = _addedStrings,
             CodeRanges = _unitRanges,
             DieOffsets = offsets,
             Fixups = _fixups,
@@ -145,6 +201,13 @@ public sealed class UnitRewriter
     private (ByteWriter? Dwarf4, ByteWriter? Dwarf5) FinishLists(ListWriter lists, OutputSection dwarf4, OutputSection dwarf5, bool hadBase)
     {
         bool isLocation = dwarf4 == OutputSection.Loc;
+        if (!Dwarf5 && !isLocation && _unit.IsSplit && _share is not null)
+        {
+            // In the skeleton's contribution, which it finishes: offsets from its DW_AT_GNU_ranges_base.
+            foreach (var field in _listOffsetFields.Where(f => !f.Locations))
+                _info.Patch(field.Position, (ulong)field.BodyOffset, field.Size);
+            return (null, null);
+        }
         if (!Dwarf5)
         {
             foreach (var field in _listOffsetFields.Where(f => f.Locations == isLocation))
@@ -170,16 +233,22 @@ public sealed class UnitRewriter
 
     private ByteWriter? FinishAddressTable()
     {
-        if (_unit.AddrBase is null && _context.Addresses.Count == 0)
+        // A split unit's addresses are in its skeleton's table, which the skeleton writes.
+        if (_unit.IsSplit || (_unit.AddrBase is null && _context.Addresses.Count == 0))
             return null;
         var table = new ByteWriter(16 + _context.Addresses.Count * _unit.Header.AddressSize);
-        int lengthAt = ListWriter.WriteInitialLength(table, OffsetSize);
-        table.WriteU16(5);
-        table.WriteU8(_unit.Header.AddressSize);
-        table.WriteU8(0);
+        // GNU DWARF 4 split DWARF's .debug_addr has no header.
+        int lengthAt = Dwarf5 ? ListWriter.WriteInitialLength(table, OffsetSize) : -1;
+        if (Dwarf5)
+        {
+            table.WriteU16(5);
+            table.WriteU8(_unit.Header.AddressSize);
+            table.WriteU8(0);
+        }
         foreach (var value in _context.Addresses.Values)
             table.WriteUnsigned(value, _unit.Header.AddressSize);
-        ListWriter.PatchInitialLength(table, lengthAt, OffsetSize);
+        if (Dwarf5)
+            ListWriter.PatchInitialLength(table, lengthAt, OffsetSize);
         return table;
     }
 
@@ -238,15 +307,17 @@ public sealed class UnitRewriter
             bool entryMoved = !isRoot && input.Count > 0 && PutEntryFirst(output, input[0].Start);
             if (output.Count == 0)
                 mode = input.Count == 0 ? (hadRanges ? CodeMode.Ranges : CodeMode.None) : CodeMode.Gone;
-            else if (!hadRanges && output.Count == 1 && !entryMoved && !_options.AlwaysConvertToRanges)
+            else if (!entryMoved && RootKeepsLowHigh(hadRanges, output, _options))
                 mode = CodeMode.LowHigh;
             else
                 mode = CodeMode.Ranges;
         }
-        if (isRoot)
+        if (isRoot && !(_unit.IsSplit && _share is not null))
         {
             _unitRanges = output ?? [];
             _baseAddress = mode == CodeMode.LowHigh ? output![0].Start : 0;
+            if (_share is not null && _baseAddress != _share.BaseAddress)
+                throw new InvalidOperationException($"{_unit}: the base address its split unit's lists were written for (0x{_share.BaseAddress:x}) is not the skeleton's (0x{_baseAddress:x})");
         }
 
         _shape.Clear();
@@ -254,6 +325,8 @@ public sealed class UnitRewriter
         _bodyReferences.Clear();
         _bodyFixups.Clear();
         _bodyListFields.Clear();
+        _bodyRangesBase.Clear();
+        _bodyStrings.Clear();
         bool wroteRanges = false;
         _lastViewsOffset = -1;
         int locviews = -1;
@@ -296,13 +369,24 @@ public sealed class UnitRewriter
                         _lastViewsOffset = -1;
                     }
                     continue;
-                case DwAt.StmtList:
+                // A .dwo's line tables (file names of its type units) hold no addresses: kept as they are.
+                case DwAt.StmtList when !_unit.IsSplit:
                     RequireContribution(value, _lineOwner >= 0);
                     WriteSectionOffset(value, spec, OutputSection.Line, _lineOwner, 0);
                     continue;
                 case DwAt.AddrBase or DwAt.GnuAddrBase:
                     RequireContribution(value, _unit.AddrBase != null);
-                    WriteSectionOffset(value, spec, OutputSection.Addr, _unit.Index, (ulong)(OffsetSize == 8 ? 16 : 8));
+                    // The GNU DWARF 4 table has no header: its base is its first entry.
+                    WriteSectionOffset(value, spec, OutputSection.Addr, _unit.Index, Dwarf5 ? (ulong)(OffsetSize == 8 ? 16 : 8) : 0);
+                    continue;
+                case DwAt.GnuRangesBase when _share is not null && !_unit.IsSplit:
+                    // Set once the contribution is known to exist (see FinishRangesBase).
+                    _shape.Add(new OutputAttribute(value.Name, DwForm.SecOffset));
+                    _bodyRangesBase.Add(_body.Reserve(OffsetSize));
+                    continue;
+                case DwAt.DwoName or DwAt.GnuDwoName when _newDwoName is not null && isRoot:
+                    _shape.Add(new OutputAttribute(value.Name, DwForm.Strp));
+                    _bodyStrings.Add((_body.Reserve(OffsetSize), _newDwoName));
                     continue;
                 case DwAt.RnglistsBase:
                     RequireContribution(value, Dwarf5 && _unit.RnglistsBase != null);
@@ -368,6 +452,10 @@ public sealed class UnitRewriter
             _fixups.Add(new SectionFixup(InfoSection, position + bodyAt, size, target, target == OutputSection.Line ? _lineOwner : _unit.Index, addend));
         foreach (var field in _bodyListFields)
             _listOffsetFields.Add(field with { Position = field.Position + bodyAt });
+        foreach (int position in _bodyRangesBase)
+            _rangesBaseFields.Add(position + bodyAt);
+        foreach (var (position, text) in _bodyStrings)
+            _addedStrings.Add((position + bodyAt, text));
     }
 
     /// <summary>
@@ -521,7 +609,7 @@ public sealed class UnitRewriter
     {
         if (value.Kind == AttributeValueKind.AddressIndex)
         {
-            _shape.Add(new OutputAttribute(value.Name, DwForm.Addrx));
+            _shape.Add(new OutputAttribute(value.Name, value.Form == DwForm.GnuAddrIndex ? DwForm.GnuAddrIndex : DwForm.Addrx));
             _body.WriteUleb((ulong)_context.Addresses.IndexOf(address));
         }
         else
@@ -557,7 +645,7 @@ public sealed class UnitRewriter
     private void WriteRangeList(List<AddressRange> ranges, bool asIndex = false, DwAt name = DwAt.Ranges)
     {
         var (offset, index) = _ranges.WriteRanges(ranges, _baseAddress);
-        WriteListReference(name, offset, index, asIndex || _unit.RnglistsBase != null, isLocation: false);
+        WriteListReference(name, offset, index, asIndex || _unit.RnglistsBase != null || SplitDwarf5, isLocation: false);
     }
 
     private void WriteListReference(DwAt name, int offset, int index, bool asIndex, bool isLocation)
@@ -657,7 +745,7 @@ public sealed class UnitRewriter
         }
         var (offset, index, viewsOffset) = _locations.WriteLocations(entries, section, _baseAddress, outputViews);
         _lastViewsOffset = viewsOffset;
-        WriteListReference(value.Name, offset, index, value.Kind == AttributeValueKind.LocationListIndex || _unit.LoclistsBase != null, isLocation: true);
+        WriteListReference(value.Name, offset, index, value.Kind == AttributeValueKind.LocationListIndex || _unit.LoclistsBase != null || SplitDwarf5, isLocation: true);
     }
 
     private SectionView LocationSection() => Dwarf5 ? _unit.Sections.Loclists : _unit.Sections.Loc;

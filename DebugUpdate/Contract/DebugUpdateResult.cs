@@ -8,7 +8,11 @@ public sealed record DebugUpdateResult(
     IReadOnlyDictionary<string, IReadOnlyList<ReadOnlyMemory<byte>>> Sections,
     IReadOnlyList<string> DroppedSections,
     IReadOnlyList<string> Warnings,
-    DebugUpdateStatistics Statistics);
+    DebugUpdateStatistics Statistics)
+{
+    /// <summary>The rebuilt sections of each split file, in the order of <see cref="SplitDwarfInput.Files"/>; the sections not named are copied.</summary>
+    public IReadOnlyList<IReadOnlyDictionary<string, IReadOnlyList<ReadOnlyMemory<byte>>>> SplitFiles { get; init; } = [];
+}
 
 /// <summary>Bucket sizes and phase times: what bounds the update's speedup at any thread count.</summary>
 public sealed record DebugUpdateStatistics(

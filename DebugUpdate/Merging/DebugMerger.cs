@@ -7,7 +7,9 @@ namespace Rewriter.DebugUpdate.Merging;
 /// <summary>
 /// Glues the rebuilt units together in input unit order: each section's contributions
 /// concatenated (prefix sums give every contribution its place), then every fixup and cross-unit
-/// reference patched, and .debug_aranges written from the units' new code ranges.
+/// reference patched, and .debug_aranges written from the units' new code ranges. A .dwo file's
+/// units are merged the same way into its .dwo sections (its line tables, strings and string
+/// offsets hold no addresses and stay as they are).
 /// </summary>
 public static class DebugMerger
 {
@@ -20,7 +22,15 @@ public static class DebugMerger
         (OutputSection.Addr, DebugSectionNames.Addr),
     ];
 
-    public static Dictionary<string, IReadOnlyList<ReadOnlyMemory<byte>>> Merge(DwarfFile file, UnitOutput[] units, bool keepAranges)
+    /// <summary>The sections a .dwo file's units are rebuilt into; the others are copied.</summary>
+    private static readonly OutputSection[] SplitFileSections =
+        [OutputSection.Info, OutputSection.Types, OutputSection.Abbrev, OutputSection.Rnglists, OutputSection.Loc, OutputSection.Loclists];
+
+    public static Dictionary<string, IReadOnlyList<ReadOnlyMemory<byte>>> Merge(DwarfFile file, UnitOutput[] units, bool keepAranges) =>
+        Merge(file, units, keepAranges, out _);
+
+    /// <param name="places">where each unit's contribution to each section starts, by section and unit (ulong.MaxValue: none)</param>
+    public static Dictionary<string, IReadOnlyList<ReadOnlyMemory<byte>>> Merge(DwarfFile file, UnitOutput[] units, bool keepAranges, out ulong[][] places)
     {
         int sectionCount = SectionNames.Length;
         var chunks = new List<ReadOnlyMemory<byte>>[sectionCount];
@@ -65,6 +75,13 @@ public static class DebugMerger
                 ulong start = bases[(int)fixup.Target][fixup.TargetUnit];
                 if (start == ulong.MaxValue)
                     throw new InvalidOperationException($"unit {fixup.TargetUnit} has no {fixup.Target} contribution for a fixup of unit {unit.UnitIndex}");
+                // In a package, offsets into a unit's own contributions are relative to them (the index says where they are).
+                if (file.IsPackage)
+                {
+                    if (fixup.TargetUnit != unit.UnitIndex)
+                        throw new InvalidOperationException($"unit {unit.UnitIndex} of a package names another unit's {fixup.Target} contribution");
+                    start = 0;
+                }
                 Patch(unit.Buffer(fixup.In)!, fixup.Position, start + fixup.Addend, fixup.Size);
             }
             foreach (var (section, reference) in unit.InfoReferences)
@@ -76,12 +93,54 @@ public static class DebugMerger
         }
 
         var result = new Dictionary<string, IReadOnlyList<ReadOnlyMemory<byte>>>(StringComparer.Ordinal);
-        foreach (var (section, name) in SectionNames)
+        foreach (var (section, mainName) in SectionNames)
+        {
+            if (file.IsSplit && !SplitFileSections.Contains(section))
+                continue;
+            string name = file.IsSplit ? DebugSectionNames.Dwo(mainName) : mainName;
             if (chunks[(int)section].Count > 0 || file.Sections.Contains(name))
                 result[name] = chunks[(int)section];
+        }
+        if (AppendStrings(file, units) is { } strings)
+            result[DebugSectionNames.Str] = strings;
         if (keepAranges)
             result[DebugSectionNames.Aranges] = [ArangesWriter.Write(units, bases[(int)OutputSection.Info], file)];
+        if (file.IsPackage)
+            foreach (var (name, index) in new[] { (DebugSectionNames.CuIndex, file.CuIndex), (DebugSectionNames.TuIndex, file.TuIndex) })
+                if (index is not null)
+                    result[name] = [PackageIndexWriter.Write(index, file.Sections.View(name), file, units, bases)];
+        places = bases;
         return result;
+    }
+
+    /// <summary>
+    /// .debug_str with the strings units added (a skeleton's new dwo_name) after the input's, each
+    /// once, in unit order; every field naming one is patched. Null when no unit added any.
+    /// </summary>
+    private static IReadOnlyList<ReadOnlyMemory<byte>>? AppendStrings(DwarfFile file, UnitOutput[] units)
+    {
+        if (units.All(u => u.AddedStrings.Count == 0))
+            return null;
+        if (file.IsSplit)
+            throw new InvalidOperationException("a unit of a .dwo file added a string");
+        var input = file.Sections.View(DebugSectionNames.Str);
+        var added = new ByteWriter(256);
+        var offsets = new Dictionary<string, ulong>(StringComparer.Ordinal);
+        foreach (var unit in units)
+        {
+            foreach (var (position, value) in unit.AddedStrings)
+            {
+                if (!offsets.TryGetValue(value, out ulong offset))
+                {
+                    offset = (ulong)input.Length + (ulong)added.Position;
+                    offsets.Add(value, offset);
+                    added.WriteBytes(Encoding.UTF8.GetBytes(value));
+                    added.WriteU8(0);
+                }
+                Patch(unit.Info, position, offset, file.Units[unit.UnitIndex].Header.OffsetSize);
+            }
+        }
+        return [input.Bytes, added.Written];
     }
 
     private static void Patch(ByteWriter buffer, int position, ulong value, int size)

@@ -32,6 +32,9 @@ public sealed class DwarfFile
     /// <summary>The split files opened with this main file.</summary>
     public IReadOnlyList<DwarfFile> SplitFiles => _splitFiles;
 
+    /// <summary>True for a .dwp package (its units are found through its indexes).</summary>
+    public bool IsPackage => CuIndex is not null || TuIndex is not null;
+
     public DwpIndex? CuIndex { get; private set; }
     public DwpIndex? TuIndex { get; private set; }
 
@@ -81,9 +84,9 @@ public sealed class DwarfFile
         {
             UnitSections sections;
             ulong abbrevOffset = header.AbbrevOffset;
+            DwpIndexRow? row = null;
             if (IsSplit)
             {
-                DwpIndexRow? row = null;
                 if (packageRows is not null && !packageRows.TryGetValue(header.Offset, out row))
                     throw info.Error(header.Offset, "unit is not listed in the package index");
                 sections = UnitSections.ForSplitFile(Sections, row);
@@ -97,7 +100,7 @@ public sealed class DwarfFile
             else
                 sections = UnitSections.ForMainFile(Sections);
             var table = abbreviations.Get(abbrevOffset, header.Encoding);
-            var unit = new DwarfUnit(this, _units.Count, header, info, table, sections, IsSplit);
+            var unit = new DwarfUnit(this, _units.Count, header, info, table, sections, IsSplit) { PackageRow = IsSplit ? row : null };
             into.Add(unit);
             _units.Add(unit);
         }

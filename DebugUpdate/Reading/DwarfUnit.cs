@@ -66,6 +66,9 @@ public sealed class DwarfUnit
     public AbbreviationTable Abbreviations { get; }
     public UnitSections Sections { get; private set; }
 
+    /// <summary>For a unit of a .dwp package: its row of the package's index (.debug_cu_index, or .debug_tu_index for a type unit).</summary>
+    public DwpIndexRow? PackageRow { get; init; }
+
     /// <summary>True for units of a .dwo file or .dwp package.</summary>
     public bool IsSplit { get; }
 

@@ -6,6 +6,9 @@ public readonly record struct DwpContribution(DwSect Section, uint Offset, uint 
 /// <summary>A row of a .dwp index: the unit's signature (dwo_id or type signature) and its contributions.</summary>
 public sealed record DwpIndexRow(ulong Signature, DwpContribution[] Contributions)
 {
+    /// <summary>Position of the row in its index (the index's unit number minus one).</summary>
+    public int Number { get; init; }
+
     public DwpContribution? Find(DwSect section)
     {
         foreach (var contribution in Contributions)
@@ -35,6 +38,9 @@ public sealed class DwpIndex
 
     public int Version { get; }
     public IReadOnlyList<DwSect> Columns { get; }
+
+    /// <summary>Where the offset table starts in the section (the size table follows it): 16-byte header, hash and row tables, column ids.</summary>
+    public int OffsetTableStart => 16 + _slotSignatures.Length * 12 + Columns.Count * 4;
 
     /// <summary>Rows in index order (row i is the index's unit number i + 1).</summary>
     public IReadOnlyList<DwpIndexRow> Rows { get; }
@@ -92,7 +98,7 @@ public sealed class DwpIndex
             var contributions = new DwpContribution[columnCount];
             for (int c = 0; c < columnCount; c++)
                 contributions[c] = new DwpContribution(columns[c], offsets[row * columnCount + c], cursor.ReadU32());
-            rows[row] = new DwpIndexRow(0, contributions);
+            rows[row] = new DwpIndexRow(0, contributions) { Number = row };
         }
         for (int slot = 0; slot < slotCount; slot++)
             if (rowOfSlot[slot] != 0)

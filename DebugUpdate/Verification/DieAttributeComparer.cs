@@ -165,7 +165,10 @@ internal sealed class DieAttributeComparer
     private static bool IsComparedElsewhere(DwAt name) => LocatesCode(name)
         // Encodings: where other data is, not what the DIE says.
         || name is DwAt.Sibling or DwAt.StmtList or DwAt.StrOffsetsBase or DwAt.AddrBase or DwAt.GnuAddrBase or DwAt.RnglistsBase
-        or DwAt.LoclistsBase or DwAt.GnuRangesBase;
+        or DwAt.LoclistsBase or DwAt.GnuRangesBase
+        // A skeleton's dwo_name names the rewritten .dwo; which split unit it leads to is proved by
+        // the dwo_id binding, and that unit is compared in full.
+        or DwAt.DwoName or DwAt.GnuDwoName;
 
     private enum ValueClass { Number, Flag, Address, Reference, String, Block, Expression, LocationList, RangeList, SectionOffset, Unsupported }
 

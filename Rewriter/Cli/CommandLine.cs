@@ -54,6 +54,9 @@ public static class CommandLine
         var debugThreadCount = app.Option("--debug-thread-count <N>", "with --update-debug-sections: buckets of compile units rebuilt in parallel (default: the number of cores, at most --thread-count); the output does not depend on it", CommandOptionType.SingleValue);
         var alwaysConvertToRanges = app.Option("--always-convert-to-ranges", "with --update-debug-sections: describe every scope with DW_AT_ranges, even one whose code stayed contiguous", CommandOptionType.NoValue);
         var keepAranges = app.Option("--keep-aranges", "with --update-debug-sections: write .debug_aranges even when the input has none", CommandOptionType.NoValue);
+        var dwp = app.Option("--dwp <FILE>", "with --update-debug-sections: the .dwp package of a split-DWARF program (default: PROGRAM.dwp beside it, when there is one)", CommandOptionType.SingleValue);
+        var compDirOverride = app.Option("--comp-dir-override <DIR>", "with --update-debug-sections: look for the .dwo files in DIR instead of each unit's DW_AT_comp_dir", CommandOptionType.SingleValue);
+        var dwarfOutputPath = app.Option("--dwarf-output-path <DIR>", "with --update-debug-sections: write the rewritten .dwo files into DIR (default: beside the originals, named after the output, foo.dwo -> foo.OUTPUT.dwo)", CommandOptionType.SingleValue);
         // llvm-bolt's batches of compile units; buckets of related units replace them here.
         var cuBatchSize = HiddenOption(app, "--cu-processing-batch-size <N>", "accepted for llvm-bolt command lines; buckets replace batches");
 
@@ -100,7 +103,8 @@ public static class CommandLine
             };
             var options = new RewriteOptions(input.Value, output.Value()!, forceNewSegment.HasValue(),
                 updateDebug.HasValue(), verbosity > 0, timeRewrite.HasValue(), data.Value(), threads,
-                printCfg.HasValue(), dynoStats.HasValue(), printNonSimple.HasValue(), layout, liteMode, debug);
+                printCfg.HasValue(), dynoStats.HasValue(), printNonSimple.HasValue(), layout, liteMode, debug,
+                new SplitDwarfOptions(new SplitDwarfSearch(dwp.Value(), compDirOverride.Value()), dwarfOutputPath.Value()));
             return ErrorReporting.Run(options.Input, options.Verbose, stderr, () => new RewriteDriver(options, log, stdout, stderr).Run());
         });
         return app;

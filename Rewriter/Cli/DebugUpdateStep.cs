@@ -9,34 +9,61 @@ using Rewriter.Emission;
 namespace Rewriter.Cli;
 
 /// <summary>
-/// --update-debug-sections after code moved: hands the input's debug sections and the emitted
-/// code's address map to the debug update, and puts what it returns into the output request.
+/// --update-debug-sections after code moved: hands the input's debug sections (and its split
+/// files') and the emitted code's address map to the debug update, and puts what it returns into
+/// the output request and the requests of the rewritten split files.
 /// </summary>
 public static class DebugUpdateStep
 {
-    public static ElfRewriteRequest Apply(ElfFile elf, ElfRewriteRequest request, EmittedCode code, DebugUpdateOptions options, Log log, PhaseTimer timer)
+    public static DebugUpdateOutcome Apply(ElfFile elf, ElfRewriteRequest request, EmittedCode code, DebugUpdateOptions options,
+        SplitDwarfOptions splitOptions, string outputPath, Log log, PhaseTimer timer)
     {
         var input = timer.MeasureNested("read debug sections", () => DebugSectionLoader.Load(elf));
         // .debug_frame alone (CFI of assembly without other debug information) is updated too.
         if (!input.Contains(Rewriter.DebugUpdate.Reading.DebugSectionNames.Info) && !input.Contains(Rewriter.DebugUpdate.Frames.DebugFrameRewriter.SectionName))
-            return request;
-        var map = timer.MeasureNested("debug address map", () => AddressMapAdapter.From(code.Map));
-        var result = timer.MeasureNested("debug update", () => DebugUpdater.Update(input, map, options));
-        Report(result.Statistics, options, timer, log);
-        foreach (var warning in result.Warnings)
-            log.Warning(warning);
+            return new DebugUpdateOutcome(request, []);
+        var splitFiles = timer.MeasureNested("read split DWARF", () => SplitDwarfFiles.Open(elf.Path, input, splitOptions.Search));
+        try
+        {
+            var splitOutputs = SplitDwarfOutputs.Plan(splitFiles, splitOptions, outputPath);
+            var map = timer.MeasureNested("debug address map", () => AddressMapAdapter.From(code.Map));
+            var splitInput = new SplitDwarfInput(splitFiles.Files.Select(f => f.Sections).ToList(), splitOutputs.NewDwoNames);
+            var result = timer.MeasureNested("debug update", () => DebugUpdater.Update(input, map, options, splitInput));
+            Report(result.Statistics, options, timer, log);
+            foreach (var warning in result.Warnings)
+                log.Warning(warning);
 
+            var companions = new List<CompanionOutput>();
+            for (int i = 0; i < splitFiles.Files.Count; i++)
+            {
+                var file = splitFiles.Files[i];
+                companions.Add(new CompanionOutput(splitOutputs.Paths[i], file.Path, file.Elf,
+                    WithSections(file.Elf, new ElfRewriteRequest(), result.SplitFiles[i], [], file.Elf.FindSection(".debug_info.dwo")!.Header.Flags)));
+            }
+            return new DebugUpdateOutcome(WithSections(elf, request, result.Sections, result.DroppedSections, SectionFlags.None), companions, splitFiles);
+        }
+        catch
+        {
+            splitFiles.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The request with rebuilt sections replacing the input's (or added), and dropped ones removed.</summary>
+    private static ElfRewriteRequest WithSections(ElfFile elf, ElfRewriteRequest request, IReadOnlyDictionary<string, IReadOnlyList<ReadOnlyMemory<byte>>> sections,
+        IReadOnlyList<string> dropped, SectionFlags newSectionFlags)
+    {
         var replaced = new Dictionary<int, SectionReplacement>(request.ReplacedSections);
         var removed = new HashSet<int>(request.RemovedSections);
         var added = new List<NewSection>(request.NewNonAllocatedSections);
-        foreach (var (name, chunks) in result.Sections.OrderBy(s => s.Key, StringComparer.Ordinal))
+        foreach (var (name, chunks) in sections.OrderBy(s => s.Key, StringComparer.Ordinal))
         {
             if (elf.FindSection(name) is { } section)
                 replaced[section.Index] = Replacement(elf, section, chunks);
             else
-                added.Add(new NewSection(name, SectionType.ProgBits, SectionFlags.None, 0, 1, Join(chunks)));
+                added.Add(new NewSection(name, SectionType.ProgBits, newSectionFlags, 0, 1, Join(chunks)));
         }
-        foreach (var name in result.DroppedSections)
+        foreach (var name in dropped)
             if (elf.FindSection(name) is { } section)
                 removed.Add(section.Index);
         return request with { ReplacedSections = replaced, RemovedSections = removed, NewNonAllocatedSections = added };

@@ -26,6 +26,7 @@ public sealed class RewriteDriver(RewriteOptions options, Log log, TextWriter st
         var profile = options.ProfilePath is { } path ? timer.Measure("read profile", () => FdataReader.Read(path)) : null;
 
         var request = new ElfRewriteRequest { ForceNewSegment = options.ForceNewSegment };
+        using var debug = new DebugOutputs();
         if (options.NeedsAnalysis)
         {
             var context = timer.Measure("analyse functions", () => Analyse(elf, profile));
@@ -33,16 +34,40 @@ public sealed class RewriteDriver(RewriteOptions options, Log log, TextWriter st
                 timer.Measure("attach profile", () => ProfileAttacher.Attach(context, profile, log));
             ReportAnalysis(context);
             if (options.MovesCode && CanMoveCode(context))
-                request = timer.Measure("layout and emit", () => LayOut(context, timer));
+                request = timer.Measure("layout and emit", () => LayOut(context, timer, debug));
         }
 
         timer.Measure("write output", () =>
         {
-            using var output = OutputFile.Create(options.Output, options.Input);
-            var written = new ElfWriter(elf, request).Write(output.Stream);
-            output.Commit(File.GetUnixFileMode(options.Input));
-            if (written.NewBuildId != null)
-                log.Info($"build-id {written.OldBuildId} -> {written.NewBuildId}");
+            // Every file is written completely before any is renamed into place: the rewritten
+            // .dwo files first, then the program that names them.
+            var companions = debug.Outcome?.Companions ?? [];
+            var inputs = new List<string> { options.Input };
+            inputs.AddRange(companions.Select(c => c.InputPath));
+            var written = new List<(OutputFile File, UnixFileMode Mode)>();
+            try
+            {
+                foreach (var companion in companions)
+                {
+                    var file = OutputFile.Create(companion.Path, inputs);
+                    written.Add((file, File.GetUnixFileMode(companion.InputPath)));
+                    new ElfWriter(companion.Source, companion.Request).Write(file.Stream);
+                }
+                var output = OutputFile.Create(options.Output, inputs);
+                written.Add((output, File.GetUnixFileMode(options.Input)));
+                var result = new ElfWriter(elf, request).Write(output.Stream);
+                foreach (var (file, mode) in written)
+                    file.Commit(mode);
+                foreach (var companion in companions)
+                    log.Info($"wrote {companion.Path}");
+                if (result.NewBuildId != null)
+                    log.Info($"build-id {result.OldBuildId} -> {result.NewBuildId}");
+            }
+            finally
+            {
+                foreach (var (file, _) in written)
+                    file.Dispose();
+            }
         });
 
         log.Info($"wrote {options.Output}");
@@ -63,7 +88,14 @@ public sealed class RewriteDriver(RewriteOptions options, Log log, TextWriter st
         return options.Layout.ReorderBlocks != BlockReorderAlgorithm.None || options.Layout.SplitFunctions;
     }
 
-    private ElfRewriteRequest LayOut(BinaryContext context, PhaseTimer timer)
+    /// <summary>The debug update's outcome, kept for the writer (it holds the opened split files).</summary>
+    private sealed class DebugOutputs : IDisposable
+    {
+        public DebugUpdateOutcome? Outcome { get; set; }
+        public void Dispose() => Outcome?.Dispose();
+    }
+
+    private ElfRewriteRequest LayOut(BinaryContext context, PhaseTimer timer, DebugOutputs debug)
     {
         var layoutOptions = context.HasRelocations ? options.Layout : options.Layout with { ReorderFunctions = FunctionReorderAlgorithm.None };
         var layout = new BinaryLayout(context);
@@ -74,7 +106,10 @@ public sealed class RewriteDriver(RewriteOptions options, Log log, TextWriter st
         var rewrite = CodeRewrite.Build(context, layout, options.Emission, keepDebugSections: options.UpdateDebugSections, log, timer);
         var request = rewrite.Request;
         if (options.UpdateDebugSections && rewrite.Code.Map.Count > 0)
-            request = DebugUpdateStep.Apply(context.Elf, request, rewrite.Code, options.DebugUpdate, log, timer);
+        {
+            debug.Outcome = DebugUpdateStep.Apply(context.Elf, request, rewrite.Code, options.DebugUpdate, options.SplitDwarf, options.Output, log, timer);
+            request = debug.Outcome.Request;
+        }
         if (options.DynoStats)
         {
             stdout.WriteLine("RW-INFO: program-wide dyno-stats after optimization:");

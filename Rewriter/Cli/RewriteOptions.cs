@@ -19,9 +19,11 @@ public sealed record RewriteOptions(
     bool PrintNonSimple,
     LayoutOptions Layout,
     bool Lite = true,
-    DebugUpdateOptions? Debug = null)
+    DebugUpdateOptions? Debug = null,
+    SplitDwarfOptions? Split = null)
 {
     public DebugUpdateOptions DebugUpdate => Debug ?? new DebugUpdateOptions();
+    public SplitDwarfOptions SplitDwarf => Split ?? SplitDwarfOptions.Default;
 
     /// <summary>Code moves when any layout option asks for a change.</summary>
     public bool MovesCode => Layout.ReorderBlocks != BlockReorderAlgorithm.None || Layout.SplitFunctions

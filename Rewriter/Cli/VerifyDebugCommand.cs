@@ -24,7 +24,7 @@ public static class VerifyDebugCommand
             command.HelpOption("-h|--help");
             var original = command.Argument("ORIGINAL", "the program before rewriting");
             var rewritten = command.Argument("REWRITTEN", "the program after rewriting");
-            var split = command.Option("--split <FILE>", "a .dwo file or .dwp package of the program (repeatable; FILE.dwp beside ORIGINAL is found by itself)", CommandOptionType.MultipleValue);
+            var split = command.Option("--split <FILE>", "a .dwo file or .dwp package of ORIGINAL (repeatable); without it, each program's split files are found as debuggers find them: the .dwo its skeleton units name, or PROGRAM.dwp beside it", CommandOptionType.MultipleValue);
             var threads = command.Option<int>("--thread-count <N>", "threads comparing units in parallel (default: the number of cores); the result never depends on it", CommandOptionType.SingleValue);
             var verbose = command.Option("-v|--verbose", "print RW-INFO lines, and a stack trace for internal errors", CommandOptionType.NoValue);
             command.OnExecute(() =>
@@ -51,13 +51,17 @@ public static class VerifyDebugCommand
 
     private static bool Verify(string originalPath, string rewrittenPath, List<string> splitPaths, int threadCount, Log log, TextWriter stdout)
     {
-        string besideDwp = originalPath + ".dwp";
-        if (splitPaths.Count == 0 && File.Exists(besideDwp))
-            splitPaths.Add(besideDwp);
-
         var opened = new List<ElfFile>();
+        var located = new List<SplitDwarfFiles>();
         try
         {
+            // The split files a program's skeletons name (a rewritten program names rewritten ones).
+            List<DebugSections> SplitFilesOf(ElfFile program, DebugSections sections)
+            {
+                var files = SplitDwarfFiles.Open(program.Path, sections, new SplitDwarfSearch());
+                located.Add(files);
+                return files.Files.Select(f => f.Sections).ToList();
+            }
             ElfFile Open(string path, bool isSplitFile = false)
             {
                 var elf = OpenElf(path, isSplitFile);
@@ -65,13 +69,19 @@ public static class VerifyDebugCommand
                 return elf;
             }
             // Each file's sections carry its path, so a DWARF error names the file that is bad.
-            var splitFiles = splitPaths.Select(path => DebugSectionLoader.Load(Open(path, isSplitFile: true))).ToList();
+            var givenSplitFiles = splitPaths.Select(path => DebugSectionLoader.Load(Open(path, isSplitFile: true))).ToList();
             var originalElf = Open(originalPath);
-            var before = new DebugInput(DebugSectionLoader.Load(originalElf), splitFiles);
+            var originalSections = DebugSectionLoader.Load(originalElf);
+            var before = new DebugInput(originalSections, givenSplitFiles.Count > 0 ? givenSplitFiles : SplitFilesOf(originalElf, originalSections));
             // PERF: one file named twice is read once (the verifier then compares it with itself).
             bool sameFile = IsSameFile(originalPath, rewrittenPath);
             var rewrittenElf = sameFile ? originalElf : Open(rewrittenPath);
-            var after = sameFile ? before : new DebugInput(DebugSectionLoader.Load(rewrittenElf), splitFiles);
+            DebugInput after = before;
+            if (!sameFile)
+            {
+                var rewrittenSections = DebugSectionLoader.Load(rewrittenElf);
+                after = new DebugInput(rewrittenSections, givenSplitFiles.Count > 0 && !HasSkeletons(rewrittenSections) ? givenSplitFiles : SplitFilesOf(rewrittenElf, rewrittenSections));
+            }
             var map = Translator(rewrittenElf, log);
             var report = DebugVerifier.Compare(before, after, map, threadCount);
             report.WriteTo(stdout);
@@ -81,8 +91,12 @@ public static class VerifyDebugCommand
         {
             foreach (var elf in opened)
                 elf.Dispose();
+            foreach (var files in located)
+                files.Dispose();
         }
     }
+
+    private static bool HasSkeletons(DebugSections sections) => Rewriter.DebugUpdate.DebugUpdater.FindSkeletons(sections).Count > 0;
 
     /// <summary>True when both paths name one existing file (a missing one is left for opening to report).</summary>
     private static bool IsSameFile(string first, string second)

@@ -2,6 +2,7 @@
 # check-debug-update.sh — does --update-debug-sections keep the debug information true?
 #
 #   check-debug-update.sh [--no-relocs] [--full] [--determinism] [--uninitialised NAME] [--layout OPTIONS]
+#                         [--gdb-misreads-original-loclists] [--no-gdb] [--functions-from FILE]
 #                         BINARY PROFILE|- [PROGRAM-ARGS...]
 #
 # Rewrites BINARY with each layout below and --update-debug-sections, and checks for each output:
@@ -14,11 +15,12 @@
 #     DW_AT_entry_pc, and looks for prologue_end only among a function's first rows, so a new block
 #     order moves lldb's breakpoints by lldb's design, whatever the debug information says).
 # With --determinism: the output is byte-identical for --debug-thread-count 1, 2, 4, 8, 16 and for
-# two runs. CI runs three layouts per program; --full runs every layout mode (reverse, ext-tsp,
+# two runs. A split-DWARF program's rewritten .dwo files (the `wrote` lines of -v) are checked with
+# it: llvm-dwarfdump --verify on each, and byte-identical too. CI runs three layouts per program; --full runs every layout mode (reverse, ext-tsp,
 # split + split-all-cold, cdsort, cluster-shuffle with 10 seeds); --layout OPTIONS runs only
 # that one (rewriter options, a --data among them). Exit 1 on any finding.
 set -u
-no_relocs=0 full=${RW_DEBUG_UPDATE_FULL:-0} determinism=0 only_layout=
+no_relocs=0 full=${RW_DEBUG_UPDATE_FULL:-0} determinism=0 only_layout= no_gdb=0
 compare_options=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -27,6 +29,9 @@ while [ $# -gt 0 ]; do
     --determinism) determinism=1; shift ;;
     --uninitialised) compare_options+=(--uninitialised "$2"); shift 2 ;;
     --layout) only_layout=$2; shift 2 ;;
+    --gdb-misreads-original-loclists) compare_options+=(--gdb-misreads-original-loclists); shift ;;
+    --no-gdb) no_gdb=1; shift ;; # gdb 13 cannot read the program's split DWARF (a DWARF 5 .dwp): lldb only
+    --functions-from) compare_options+=(--functions-from "$2"); shift 2 ;;
     *) break ;;
   esac
 done
@@ -52,6 +57,14 @@ verify_kinds() {
 run "$bin" original "$@"
 input_verified=1
 verify_kinds "$bin" 45 >"$work/input.verify" || input_verified=0 # the outputs get twice as long
+# The .dwo files (or .dwp package) a rewrite wrote, from its -v log.
+written_dwo() { sed -n 's/^RW-INFO: wrote \(.*\.dw[op]\)$/\1/p' "$1"; }
+# The kinds of error the input's .dwo files have (each verified alone, as the outputs are).
+: >"$work/input-dwo.verify"
+for dwo in $(cd "$(dirname "$bin")" && ls ./*.dwo ./*.dwp 2>/dev/null); do
+  verify_kinds "$(dirname "$bin")/$dwo" 45 >>"$work/input-dwo.verify" || true
+done
+sort -u -o "$work/input-dwo.verify" "$work/input-dwo.verify"
 
 layouts=("--reorder-blocks=reverse --split-functions" "--reorder-blocks=cluster-shuffle --seed 1")
 richest=${layouts[0]} # the layout whose output is checked for determinism
@@ -89,26 +102,45 @@ for options in "${layouts[@]}"; do
     new=$(comm -13 "$work/input.verify" "$work/out$i.verify")
     [ -z "$new" ] || { fail "$options: llvm-dwarfdump --verify reports errors the input lacks:"; sed 's/^/  | /' <<<"$new" | head -5; }
   fi
+  for dwo in $(written_dwo "$work/rw$i.log"); do
+    if verify_kinds "$dwo" 90 >"$work/out$i.dwo.verify"; then
+      new=$(comm -13 "$work/input-dwo.verify" "$work/out$i.dwo.verify")
+      [ -z "$new" ] || { fail "$options: llvm-dwarfdump --verify reports errors in $dwo the input's .dwo files lack:"; sed 's/^/  | /' <<<"$new" | head -5; }
+    fi
+  done
   if ! "$rewriter" verify-debug "$bin" "$out" >"$work/verify$i.log" 2>&1; then
     fail "$options: verify-debug finds differences:"; grep -m5 'RW-ERROR\|error' "$work/verify$i.log" | sed 's/^/  | /'
   fi
   debuggers=gdb
   case "$options" in *--reorder-blocks*) ;; *) [ "$lldb_done" = 0 ] && debuggers=both && lldb_done=1 ;; esac
-  if ! python3 "$compare" "$bin" "$out" --debugger "$debuggers" "${compare_options[@]}" -- "$@" >"$work/debug$i.log" 2>&1; then
+  if [ "$no_gdb" = 1 ]; then
+    case "$options" in *--reorder-blocks*) debuggers= ;; *) debuggers=lldb ;; esac
+  fi
+  if [ -n "$debuggers" ] && ! python3 "$compare" "$bin" "$out" --debugger "$debuggers" "${compare_options[@]}" -- "$@" >"$work/debug$i.log" 2>&1; then
     fail "$options: the debugger sessions differ:"; head -20 "$work/debug$i.log" | sed 's/^/  | /'
   fi
 done
 
-# Byte-identical for every thread count and across runs.
+# Byte-identical for every thread count and across runs. Each run writes the same output name (a
+# rewritten .dwo is named after it, and the program names its .dwo files); the files are kept aside.
 options=$richest
 threads_to_check=()
 [ "$determinism" = 1 ] && threads_to_check=(2 4 8 16 16)
-# shellcheck disable=SC2086
-[ ${#threads_to_check[@]} -eq 0 ] || "$rewriter" "$bin" -o "$work/det.ref" $options --update-debug-sections --debug-thread-count 1 >/dev/null 2>&1
-for threads in "${threads_to_check[@]}"; do
+det_run() { # det_run THREADS TAG: the output and its .dwo files as $work/det.TAG, $work/det.TAG.dwoN
   # shellcheck disable=SC2086
-  "$rewriter" "$bin" -o "$work/det.$threads" $options --update-debug-sections --debug-thread-count $threads >/dev/null 2>&1
+  "$rewriter" "$bin" -o "$work/det.out" $options --update-debug-sections --debug-thread-count "$1" -v >"$work/det.log" 2>&1
+  cp "$work/det.out" "$work/det.$2"
+  local n=0
+  for dwo in $(written_dwo "$work/det.log"); do n=$((n + 1)); cp "$dwo" "$work/det.$2.dwo$n"; done
+}
+[ ${#threads_to_check[@]} -eq 0 ] || det_run 1 ref
+for threads in "${threads_to_check[@]}"; do
+  det_run "$threads" "$threads"
   cmp -s "$work/det.ref" "$work/det.$threads" || fail "$options: --debug-thread-count $threads gives another output than 1"
+  for dwo in "$work"/det.ref.dwo*; do
+    [ -e "$dwo" ] || continue
+    cmp -s "$dwo" "$work/det.$threads.${dwo##*.}" || fail "$options: --debug-thread-count $threads gives another .dwo than 1 (${dwo##*.})"
+  done
 done
 
 if [ "$failures" -gt 0 ]; then

@@ -1,0 +1,19 @@
+using Rewriter.Elf.Reading;
+using Rewriter.Elf.Writing;
+
+namespace Rewriter.Cli;
+
+/// <summary>
+/// A file written beside the output program: a rewritten .dwo, made from <see cref="Source"/>
+/// (opened from <see cref="InputPath"/>) by <see cref="Request"/>.
+/// </summary>
+public sealed record CompanionOutput(string Path, string InputPath, ElfFile Source, ElfRewriteRequest Request);
+
+/// <summary>
+/// What the debug update gives the writer: the program's request and the split files to write
+/// with it. It owns the opened split files, which the requests' sections view.
+/// </summary>
+public sealed record DebugUpdateOutcome(ElfRewriteRequest Request, IReadOnlyList<CompanionOutput> Companions, IDisposable? Inputs = null) : IDisposable
+{
+    public void Dispose() => Inputs?.Dispose();
+}

@@ -61,8 +61,9 @@ verify_kinds "$bin" 45 >"$work/input.verify" || input_verified=0 # the outputs g
 written_dwo() { sed -n 's/^RW-INFO: wrote \(.*\.dw[op]\)$/\1/p' "$1"; }
 # The kinds of error the input's .dwo files have (each verified alone, as the outputs are).
 : >"$work/input-dwo.verify"
+dwo_verified=1 # 0 when llvm-dwarfdump did not finish on an input .dwo: the outputs' are not compared either
 for dwo in $(cd "$(dirname "$bin")" && ls ./*.dwo ./*.dwp 2>/dev/null); do
-  verify_kinds "$(dirname "$bin")/$dwo" 45 >>"$work/input-dwo.verify" || true
+  verify_kinds "$(dirname "$bin")/$dwo" 45 >>"$work/input-dwo.verify" || dwo_verified=0
 done
 sort -u -o "$work/input-dwo.verify" "$work/input-dwo.verify"
 
@@ -103,7 +104,7 @@ for options in "${layouts[@]}"; do
     [ -z "$new" ] || { fail "$options: llvm-dwarfdump --verify reports errors the input lacks:"; sed 's/^/  | /' <<<"$new" | head -5; }
   fi
   for dwo in $(written_dwo "$work/rw$i.log"); do
-    if verify_kinds "$dwo" 90 >"$work/out$i.dwo.verify"; then
+    if [ "$dwo_verified" = 1 ] && verify_kinds "$dwo" 90 >"$work/out$i.dwo.verify"; then
       new=$(comm -13 "$work/input-dwo.verify" "$work/out$i.dwo.verify")
       [ -z "$new" ] || { fail "$options: llvm-dwarfdump --verify reports errors in $dwo the input's .dwo files lack:"; sed 's/^/  | /' <<<"$new" | head -5; }
     fi

@@ -76,14 +76,14 @@ public static class DebugUpdater
                         {
                             if (package[splitUnit.Index] is not null)
                                 throw unit.Info.Error(unit.Offset, $"a second skeleton names the split unit of dwo_id 0x{unit.DwoId:x16}");
-                            package[splitUnit.Index] = RewriteSplitUnit(splitUnit, share, map, warnings, scratch, options);
+                            package[splitUnit.Index] = SplitFileUpdater.RewriteSplitUnit(splitUnit, share, map, warnings, scratch, options);
                             splitUnit.ReleaseDies();
                         }
                         else
                         {
                             if (splitOutputs[fileIndex] is not null)
                                 throw unit.Info.Error(unit.Offset, $"a second skeleton names the split unit of dwo_id 0x{unit.DwoId:x16}");
-                            splitOutputs[fileIndex] = RewriteSplitFile(splitUnit, share, map, warnings, scratch, options);
+                            splitOutputs[fileIndex] = SplitFileUpdater.RewriteFile(splitUnit, share, map, warnings, scratch, options);
                         }
                     }
                     outputs[u] = UnitRewriter.Rewrite(context, options, owner, line, share, split.NewDwoName(unit.Index));
@@ -105,7 +105,7 @@ public static class DebugUpdater
                 System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
         for (int f = 0; f < packageUnits.Length; f++)
             if (packageUnits[f] is { } package)
-                splitOutputs[f] = FinishPackage(file.SplitFiles[f], package, map, warnings, options);
+                splitOutputs[f] = SplitFileUpdater.FinishPackage(file.SplitFiles[f], package, map, warnings, options);
         var build = clock.Elapsed - partition;
 
         var sections = DebugMerger.Merge(file, outputs, keepAranges: options.KeepAranges || input.Contains(DebugSectionNames.Aranges));
@@ -137,55 +137,6 @@ public static class DebugUpdater
         var statistics = new DebugUpdateStatistics(file.Units.Count, buckets.Count, largest.Units,
             total == 0 ? 0 : (double)largest.Work / total, partition, build, merge, bucketTimes) { Frames = framesTime };
         return new DebugUpdateResult(sections, dropped, notes, statistics) { SplitFiles = splitSections };
-    }
-
-    /// <summary>
-    /// Rebuilds every unit of a .dwo file (its split compile unit, with what its skeleton lends
-    /// it, and its type units) and merges them into the file's new sections.
-    /// </summary>
-    private static IReadOnlyDictionary<string, IReadOnlyList<ReadOnlyMemory<byte>>> RewriteSplitFile(DwarfUnit splitUnit, SkeletonShare share,
-        CodeAddressMap map, DebugUpdateWarnings warnings, WorkerScratch scratch, DebugUpdateOptions options)
-    {
-        var splitFile = splitUnit.File;
-        var outputs = new UnitOutput[splitFile.Units.Count];
-        foreach (var unit in splitFile.Units)
-            outputs[unit.Index] = unit == splitUnit
-                ? RewriteSplitUnit(unit, share, map, warnings, scratch, options)
-                : RewriteUnitAlone(unit, map, warnings, scratch, options);
-        var sections = DebugMerger.Merge(splitFile, outputs, keepAranges: false);
-        foreach (var unit in splitFile.Units)
-            unit.ReleaseDies();
-        return sections;
-    }
-
-    /// <summary>A split compile unit, with what its skeleton lends it.</summary>
-    private static UnitOutput RewriteSplitUnit(DwarfUnit unit, SkeletonShare share, CodeAddressMap map, DebugUpdateWarnings warnings,
-        WorkerScratch scratch, DebugUpdateOptions options) =>
-        UnitRewriter.Rewrite(new UnitRewriteContext(unit, map, warnings, scratch, share.Addresses), options, lineOwner: -1, line: null, share);
-
-    /// <summary>A unit of a split file that no skeleton names (a type unit).</summary>
-    private static UnitOutput RewriteUnitAlone(DwarfUnit unit, CodeAddressMap map, DebugUpdateWarnings warnings, WorkerScratch scratch,
-        DebugUpdateOptions options) =>
-        UnitRewriter.Rewrite(new UnitRewriteContext(unit, map, warnings, scratch), options, lineOwner: -1, line: null);
-
-    /// <summary>
-    /// A package's other units (its type units, and compile units no skeleton of the program names,
-    /// which are copied through as they are rebuilt alone) in parallel, then the whole package merged.
-    /// </summary>
-    private static IReadOnlyDictionary<string, IReadOnlyList<ReadOnlyMemory<byte>>> FinishPackage(DwarfFile package, UnitOutput[] outputs,
-        CodeAddressMap map, DebugUpdateWarnings warnings, DebugUpdateOptions options)
-    {
-        var rest = package.Units.Where(u => outputs[u.Index] is null).Select(u => u.Index).ToArray();
-        Parallel.ForEach(rest, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.ThreadCount) }, () => new WorkerScratch(), (u, _, scratch) =>
-        {
-            var unit = package.Units[u];
-            if (unit.Header.UnitType == DwUnitType.SplitCompile || (!unit.Header.IsTypeUnit && unit.DwoId is not null))
-                throw unit.Info.Error(unit.Offset, $"no skeleton unit of the program names this split unit (dwo_id 0x{unit.DwoId:x16}): the package is not the program's");
-            outputs[u] = RewriteUnitAlone(unit, map, warnings, scratch, options);
-            unit.ReleaseDies();
-            return scratch;
-        }, _ => { });
-        return DebugMerger.Merge(package, outputs, keepAranges: false);
     }
 
     private static int IndexOf(IReadOnlyList<DwarfFile> files, DwarfFile file)

@@ -24,8 +24,28 @@ public sealed class DieCopyPlans
     private static readonly (int Spec, CopiedAttribute What)[] Nothing = [];
     private readonly (int Spec, CopiedAttribute What)[]?[] _plans;
 
+    // PERF: a table's plans are made once (every type unit of a .dwo shares one table), for each DWARF version using it.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<AbbreviationTable, DieCopyPlans?[]> Cache = [];
+
+    /// <summary>The plans of a table, made on first use and shared (they are read-only).</summary>
+    public static DieCopyPlans For(AbbreviationTable table, int version)
+    {
+        var byVersion = Cache.GetValue(table, static _ => new DieCopyPlans?[8]);
+        int slot = Math.Clamp(version, 0, byVersion.Length - 1);
+        var plans = Volatile.Read(ref byVersion[slot]);
+        if (plans is null || plans._version != version)
+        {
+            plans = new DieCopyPlans(table, version);
+            Volatile.Write(ref byVersion[slot], plans);
+        }
+        return plans;
+    }
+
+    private readonly int _version;
+
     public DieCopyPlans(AbbreviationTable table, int version)
     {
+        _version = version;
         _plans = new (int, CopiedAttribute)[]?[table.Count];
         var special = new List<(int, CopiedAttribute)>();
         for (int a = 0; a < table.Count; a++)

@@ -7,36 +7,69 @@ namespace Rewriter.DebugUpdate.Building;
 /// The abbreviation table of one output unit. It starts as the input unit's table, every
 /// declaration under its input code, so a DIE whose shape did not change keeps its code and can be
 /// copied byte for byte; each new shape (tag, children, attribute/form list) is added once, under
-/// the next free code.
+/// the next free code, after the input's declarations.
 /// </summary>
 public sealed class OutputAbbreviations
 {
-    private readonly Dictionary<string, ulong> _codes = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, ulong>.AlternateLookup<ReadOnlySpan<char>> _codesBySpan;
-    private readonly ByteWriter _table = new(1024);
+    // PERF: the input table's declarations, keyed and serialized once per input table (every type
+    // unit of a .dwo shares one), shared read-only by the units that start from it.
+    private sealed class Seed
+    {
+        public required Dictionary<string, ulong> Codes { get; init; }
+        public required Dictionary<string, ulong>.AlternateLookup<ReadOnlySpan<char>> CodesBySpan { get; init; }
+        /// <summary>The declarations and the terminating 0: the whole output table of a unit that adds none.</summary>
+        public required ReadOnlyMemory<byte> Table { get; init; }
+        public required ulong NextCode { get; init; }
+    }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<AbbreviationTable, Seed> Seeds = [];
+
+    private readonly Seed _seed;
     private readonly ByteWriter _declaration = new(128);
+    private Dictionary<string, ulong>? _added;
+    private Dictionary<string, ulong>.AlternateLookup<ReadOnlySpan<char>> _addedBySpan;
+    private ByteWriter? _addedTable;
     private char[] _key = new char[128];
-    private ulong _nextCode = 1;
+    private ulong _nextCode;
 
     public OutputAbbreviations(AbbreviationTable input)
     {
-        _codesBySpan = _codes.GetAlternateLookup<ReadOnlySpan<char>>();
+        _seed = Seeds.GetValue(input, CreateSeed);
+        _nextCode = _seed.NextCode;
+    }
+
+    private static Seed CreateSeed(AbbreviationTable input)
+    {
+        var builder = new OutputAbbreviations();
+        var codes = new Dictionary<string, ulong>(StringComparer.Ordinal);
+        var table = new ByteWriter(1024);
+        ulong nextCode = 1;
         for (int a = 0; a < input.Count; a++)
         {
             var abbreviation = input[a];
-            Declare(abbreviation.Tag, abbreviation.HasChildren, abbreviation.Attributes, static s => new OutputAttribute(s.Name, s.Form, s.ImplicitConst));
-            _codes.TryAdd(Key(), abbreviation.Code);
-            _table.WriteUleb(abbreviation.Code);
-            _table.WriteBytes(_declaration.WrittenSpan);
-            _nextCode = Math.Max(_nextCode, abbreviation.Code + 1);
+            builder.Declare(abbreviation.Tag, abbreviation.HasChildren, abbreviation.Attributes, static s => new OutputAttribute(s.Name, s.Form, s.ImplicitConst));
+            codes.TryAdd(builder.Key(), abbreviation.Code);
+            table.WriteUleb(abbreviation.Code);
+            table.WriteBytes(builder._declaration.WrittenSpan);
+            nextCode = Math.Max(nextCode, abbreviation.Code + 1);
         }
+        table.WriteUleb(0);
+        return new Seed { Codes = codes, CodesBySpan = codes.GetAlternateLookup<ReadOnlySpan<char>>(), Table = table.Written, NextCode = nextCode };
     }
 
-    /// <summary>The table, terminated; valid once every DIE is written.</summary>
+    // Only for building a seed.
+    private OutputAbbreviations() => _seed = null!;
+
+    /// <summary>The table, terminated; valid once every DIE is written. The input table's bytes, shared, when no shape was added.</summary>
     public ReadOnlyMemory<byte> Finish()
     {
-        _table.WriteUleb(0);
-        return _table.Written;
+        if (_addedTable is null)
+            return _seed.Table;
+        var seedBytes = _seed.Table.Span[..^1]; // without its terminator
+        var table = new byte[seedBytes.Length + _addedTable.Position + 1];
+        seedBytes.CopyTo(table);
+        _addedTable.WrittenSpan.CopyTo(table.AsSpan(seedBytes.Length));
+        return table;
     }
 
     /// <summary>The code of the declaration for this shape, added when new.</summary>
@@ -44,12 +77,19 @@ public sealed class OutputAbbreviations
     {
         Declare(tag, hasChildren, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(shape), static a => a);
         // PERF: looked up by a span over the declaration bytes; a string is made only for a new shape.
-        if (_codesBySpan.TryGetValue(KeySpan(), out ulong code))
+        var key = KeySpan();
+        if (_seed.CodesBySpan.TryGetValue(key, out ulong code) || (_added is not null && _addedBySpan.TryGetValue(key, out code)))
             return code;
+        if (_added is null)
+        {
+            _added = new Dictionary<string, ulong>(StringComparer.Ordinal);
+            _addedBySpan = _added.GetAlternateLookup<ReadOnlySpan<char>>();
+            _addedTable = new ByteWriter(256);
+        }
         code = _nextCode++;
-        _codes.Add(Key(), code);
-        _table.WriteUleb(code);
-        _table.WriteBytes(_declaration.WrittenSpan);
+        _added.Add(Key(), code);
+        _addedTable!.WriteUleb(code);
+        _addedTable.WriteBytes(_declaration.WrittenSpan);
         return code;
     }
 

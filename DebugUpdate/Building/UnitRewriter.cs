@@ -72,7 +72,7 @@ public sealed class UnitRewriter
         _references = context.Scratch.References;
         _references.Clear();
         _abbreviations = new OutputAbbreviations(_unit.Abbreviations);
-        _copyPlans = new DieCopyPlans(_unit.Abbreviations, _unit.Header.Version);
+        _copyPlans = DieCopyPlans.For(_unit.Abbreviations, _unit.Header.Version);
     }
 
     private bool Dwarf5 => _unit.Header.Version >= 5;

@@ -52,16 +52,24 @@ public static class DebugMerger
 
         // Units with the same abbreviation table share one copy.
         var abbreviationTables = new Dictionary<string, ulong>(StringComparer.Ordinal);
+        // PERF: units that added no shape hand back their input table's one array: found by reference first.
+        var sameArray = new Dictionary<ReadOnlyMemory<byte>, ulong>(MemoryIdentity.Instance);
         foreach (var unit in units)
         {
             Place(unit.InTypesSection ? OutputSection.Types : OutputSection.Info, unit.UnitIndex, unit.Info.Written);
-            string key = Encoding.Latin1.GetString(unit.Abbrev.Span);
-            if (abbreviationTables.TryGetValue(key, out ulong shared))
-                bases[(int)OutputSection.Abbrev][unit.UnitIndex] = shared;
+            if (sameArray.TryGetValue(unit.Abbrev, out ulong placed))
+                bases[(int)OutputSection.Abbrev][unit.UnitIndex] = placed;
             else
             {
-                abbreviationTables.Add(key, sizes[(int)OutputSection.Abbrev]);
-                Place(OutputSection.Abbrev, unit.UnitIndex, unit.Abbrev);
+                string key = Encoding.Latin1.GetString(unit.Abbrev.Span);
+                if (abbreviationTables.TryGetValue(key, out ulong shared))
+                    bases[(int)OutputSection.Abbrev][unit.UnitIndex] = shared;
+                else
+                {
+                    abbreviationTables.Add(key, sizes[(int)OutputSection.Abbrev]);
+                    Place(OutputSection.Abbrev, unit.UnitIndex, unit.Abbrev);
+                }
+                sameArray.Add(unit.Abbrev, bases[(int)OutputSection.Abbrev][unit.UnitIndex]);
             }
             foreach (var section in new[] { OutputSection.Line, OutputSection.Ranges, OutputSection.Rnglists, OutputSection.Loc, OutputSection.Loclists, OutputSection.Addr })
                 if (unit.Buffer(section) is { } buffer)
@@ -141,6 +149,16 @@ public static class DebugMerger
             }
         }
         return [input.Bytes, added.Written];
+    }
+
+    /// <summary>Memory compared by which array slice it is, not by its bytes.</summary>
+    private sealed class MemoryIdentity : IEqualityComparer<ReadOnlyMemory<byte>>
+    {
+        public static readonly MemoryIdentity Instance = new();
+
+        public bool Equals(ReadOnlyMemory<byte> x, ReadOnlyMemory<byte> y) => x.Equals(y);
+
+        public int GetHashCode(ReadOnlyMemory<byte> memory) => memory.GetHashCode();
     }
 
     private static void Patch(ByteWriter buffer, int position, ulong value, int size)

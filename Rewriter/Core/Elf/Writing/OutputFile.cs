@@ -21,21 +21,17 @@ public sealed class OutputFile : IDisposable
         Stream = stream;
     }
 
-    public static OutputFile Create(string path, string inputPath) => Create(path, [inputPath]);
+    public static OutputFile Create(string path, string inputPath) => Create(path, new InputFiles([inputPath]));
 
-    /// <param name="inputPaths">every file the rewrite reads (the program, its .dwo files): none may be written over</param>
-    public static OutputFile Create(string path, IReadOnlyList<string> inputPaths)
+    /// <param name="inputs">every file the rewrite reads (the program, its .dwo files): none may be written over</param>
+    public static OutputFile Create(string path, InputFiles inputs)
     {
         if (path.Length == 0)
             throw new FileAccessException(path, "output", "an empty file name");
         string fullPath = System.IO.Path.GetFullPath(path);
-        // Compared as files, not as spellings: a symbolic link, a hard link or /proc/self/fd/N
-        // naming the input is the input.
         var status = Elf.Reading.FileStatus.Of(fullPath);
-        foreach (var inputPath in inputPaths)
-            if (status.IsSameFileAs(Elf.Reading.FileStatus.Of(inputPath))
-                || string.Equals(fullPath, System.IO.Path.GetFullPath(inputPath), StringComparison.Ordinal))
-                throw new FileAccessException(path, "output", inputPath == inputPaths[0] ? "cannot write the output over the input" : $"cannot write the output over an input ({inputPath})");
+        if (inputs.Find(fullPath, status) is { } input)
+            throw new FileAccessException(path, "output", input == inputs.First ? "cannot write the output over the input" : $"cannot write the output over an input ({input})");
         // Renaming over a device, a FIFO or a socket would replace it with a regular file.
         if (status.Kind is not (Elf.Reading.FileKind.Regular or Elf.Reading.FileKind.Missing))
             throw new FileAccessException(path, "output", $"cannot write: it is {Elf.Reading.FileStatus.Describe(status.Kind)} (only a regular file or a new name)");

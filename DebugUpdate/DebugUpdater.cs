@@ -3,6 +3,7 @@ using Rewriter.DebugUpdate.Addresses;
 using Rewriter.DebugUpdate.Building;
 using Rewriter.DebugUpdate.Contract;
 using Rewriter.DebugUpdate.Frames;
+using Rewriter.DebugUpdate.Indexes;
 using Rewriter.DebugUpdate.Merging;
 using Rewriter.DebugUpdate.Partitioning;
 using Rewriter.DebugUpdate.Reading;
@@ -16,10 +17,6 @@ namespace Rewriter.DebugUpdate;
 /// </summary>
 public static class DebugUpdater
 {
-    /// <summary>Sections that index .debug_info by offset or describe old code, and are not rebuilt yet.</summary>
-    private static readonly string[] StaleIndexes =
-        [".debug_names", ".gdb_index", ".debug_pubnames", ".debug_pubtypes", ".debug_gnu_pubnames", ".debug_gnu_pubtypes"];
-
     public static DebugUpdateResult Update(DebugSections input, CodeAddressMap map, DebugUpdateOptions options)
     {
         var clock = Stopwatch.StartNew();
@@ -29,10 +26,12 @@ public static class DebugUpdater
                 throw unit.Info.Error(unit.Offset, "split DWARF (a skeleton unit) is not supported by --update-debug-sections yet");
         var buckets = UnitPartitioner.Partition(file);
         var lineOwners = LineTableOwners(file);
+        var indexes = IndexUpdate.Plan(file, options.CreateDebugNames);
         var partition = clock.Elapsed;
 
         var warnings = new DebugUpdateWarnings();
         var outputs = new UnitOutput[file.Units.Count];
+        var unitIndexes = new UnitIndexes[file.Units.Count];
         var bucketTimes = new TimeSpan[buckets.Count];
         var failures = new Exception?[buckets.Count];
         // PERF: the largest buckets start first, so a big one does not run alone at the end.
@@ -51,6 +50,7 @@ public static class DebugUpdater
                     int owner = unit.StmtList is { } stmtList ? lineOwners[stmtList] : -1;
                     var line = owner == u ? LineTableRewriter.Rewrite(unit, map, scratch.LineRows) : null;
                     outputs[u] = UnitRewriter.Rewrite(context, options, owner, line);
+                    unitIndexes[u] = indexes.Collect(unit, outputs[u]);
                 }
                 // Nothing outside the bucket refers to its units: their DIE indexes are done with.
                 foreach (int u in buckets[b])
@@ -69,14 +69,13 @@ public static class DebugUpdater
                 System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
         var build = clock.Elapsed - partition;
 
-        var sections = DebugMerger.Merge(file, outputs, keepAranges: options.KeepAranges || input.Contains(DebugSectionNames.Aranges));
-        var dropped = new List<string>();
+        var sections = DebugMerger.Merge(file, outputs, keepAranges: options.KeepAranges || input.Contains(DebugSectionNames.Aranges), out var unitOffsets);
+        var rebuiltIndexes = indexes.Write(outputs, unitIndexes, unitOffsets);
+        foreach (var (name, chunks) in rebuiltIndexes.Sections)
+            sections[name] = chunks;
+        var dropped = new List<string>(rebuiltIndexes.Dropped);
         var notes = new List<string>(warnings.Lines());
-        foreach (var name in StaleIndexes.Where(input.Contains))
-        {
-            dropped.Add(name);
-            notes.Add($"{name} is left out: it indexes the old .debug_info and is not rebuilt yet (debuggers index the DWARF themselves without it)");
-        }
+        notes.AddRange(rebuiltIndexes.Notes);
         var merge = clock.Elapsed - partition - build;
 
         if (input.Contains(DebugFrameRewriter.SectionName))

@@ -20,7 +20,8 @@ public static class DebugMerger
         (OutputSection.Addr, DebugSectionNames.Addr),
     ];
 
-    public static Dictionary<string, IReadOnlyList<ReadOnlyMemory<byte>>> Merge(DwarfFile file, UnitOutput[] units, bool keepAranges)
+    /// <param name="unitOffsets">each unit's new offset in its section (.debug_info or .debug_types), for the indexes that name units</param>
+    public static Dictionary<string, IReadOnlyList<ReadOnlyMemory<byte>>> Merge(DwarfFile file, UnitOutput[] units, bool keepAranges, out ulong[] unitOffsets)
     {
         int sectionCount = SectionNames.Length;
         var chunks = new List<ReadOnlyMemory<byte>>[sectionCount];
@@ -75,6 +76,9 @@ public static class DebugMerger
             }
         }
 
+        unitOffsets = new ulong[units.Length];
+        foreach (var unit in units)
+            unitOffsets[unit.UnitIndex] = bases[(int)(unit.InTypesSection ? OutputSection.Types : OutputSection.Info)][unit.UnitIndex];
         var result = new Dictionary<string, IReadOnlyList<ReadOnlyMemory<byte>>>(StringComparer.Ordinal);
         foreach (var (section, name) in SectionNames)
             if (chunks[(int)section].Count > 0 || file.Sections.Contains(name))

@@ -54,6 +54,7 @@ public static class CommandLine
         var debugThreadCount = app.Option("--debug-thread-count <N>", "with --update-debug-sections: buckets of compile units rebuilt in parallel (default: the number of cores, at most --thread-count); the output does not depend on it", CommandOptionType.SingleValue);
         var alwaysConvertToRanges = app.Option("--always-convert-to-ranges", "with --update-debug-sections: describe every scope with DW_AT_ranges, even one whose code stayed contiguous", CommandOptionType.NoValue);
         var keepAranges = app.Option("--keep-aranges", "with --update-debug-sections: write .debug_aranges even when the input has none", CommandOptionType.NoValue);
+        var createDebugNames = app.Option("--create-debug-names-section", "with --update-debug-sections: write a .debug_names index even when the input has none", CommandOptionType.NoValue);
         // llvm-bolt's batches of compile units; buckets of related units replace them here.
         var cuBatchSize = HiddenOption(app, "--cu-processing-batch-size <N>", "accepted for llvm-bolt command lines; buckets replace batches");
 
@@ -97,6 +98,7 @@ public static class CommandLine
             var debug = new DebugUpdateOptions
             {
                 ThreadCount = debugThreads, AlwaysConvertToRanges = alwaysConvertToRanges.HasValue(), KeepAranges = keepAranges.HasValue(),
+                CreateDebugNames = createDebugNames.HasValue(),
             };
             var options = new RewriteOptions(input.Value, output.Value()!, forceNewSegment.HasValue(),
                 updateDebug.HasValue(), verbosity > 0, timeRewrite.HasValue(), data.Value(), threads,

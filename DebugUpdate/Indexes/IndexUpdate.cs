@@ -1,0 +1,142 @@
+using Rewriter.DebugUpdate.Building;
+using Rewriter.DebugUpdate.Reading;
+
+namespace Rewriter.DebugUpdate.Indexes;
+
+/// <summary>What one rebuilt unit contributes to the index sections; built in its bucket, read by the merge.</summary>
+public sealed record UnitIndexes(UnitNames? Names, byte[][]?[] PubSets, uint TypeOffset);
+
+/// <summary>The rebuilt index sections, and those left out (with why).</summary>
+public sealed record IndexSections(
+    Dictionary<string, IReadOnlyList<ReadOnlyMemory<byte>>> Sections, List<string> Dropped, List<string> Notes);
+
+/// <summary>
+/// The name indexes of the debug update — .debug_names, .gdb_index and the pubnames family —
+/// in three steps: <see cref="Plan"/> before the buckets run (which indexes, which units),
+/// <see cref="Collect"/> inside each bucket right after a unit is rebuilt (its DIE index is still
+/// alive then), <see cref="Write"/> after the merge, when every unit's new offset is known.
+/// </summary>
+public sealed class IndexUpdate
+{
+    private readonly DwarfFile _file;
+    /// <summary>Units the new .debug_names covers (those the input's covered, or every unit when one is created); null for none.</summary>
+    private readonly bool[]? _namedUnits;
+    private readonly string _augmentation;
+    private readonly UnitNameCollector? _names;
+    private readonly List<PubNamesRewriter> _pubSections;
+
+    private IndexUpdate(DwarfFile file, bool[]? namedUnits, string augmentation, List<PubNamesRewriter> pubSections)
+    {
+        _file = file;
+        _namedUnits = namedUnits;
+        _augmentation = augmentation;
+        _pubSections = pubSections;
+        if (namedUnits is not null)
+            _names = new UnitNameCollector(file.Sections.View(DebugSectionNames.Str).Span);
+    }
+
+    /// <param name="createNames">--create-debug-names-section: a .debug_names over every unit, even when the input has none</param>
+    public static IndexUpdate Plan(DwarfFile file, bool createNames)
+    {
+        bool[]? named = null;
+        string augmentation = "";
+        if (file.Sections.Contains(DebugSectionNames.Names))
+        {
+            named = new bool[file.Units.Count];
+            augmentation = CoveredUnits(file, named);
+        }
+        if (createNames)
+        {
+            named ??= new bool[file.Units.Count];
+            foreach (var unit in file.Units)
+                if (!unit.IsTypeSectionUnit && (unit.Header.IsTypeUnit || unit.RootTag == DwTag.CompileUnit))
+                    named[unit.Index] = true;
+        }
+        var pubSections = PubNamesReader.Sections.Where(file.Sections.Contains).Select(name => PubNamesRewriter.Plan(file, name)).ToList();
+        return new IndexUpdate(file, named, augmentation, pubSections);
+    }
+
+    public UnitIndexes Collect(DwarfUnit unit, UnitOutput output)
+    {
+        var names = _namedUnits is { } named && named[unit.Index] ? _names!.Collect(unit, output) : null;
+        var pubSets = new byte[][]?[_pubSections.Count];
+        for (int i = 0; i < pubSets.Length; i++)
+            pubSets[i] = _pubSections[i].Collect(unit, output);
+        uint typeOffset = 0;
+        if (unit.Header.IsTypeUnit && unit.Dies.FindByUnitOffset(unit.Header.TypeOffset) is var typeDie and >= 0)
+            typeOffset = output.DieOffsets[typeDie];
+        return new UnitIndexes(names, pubSets, typeOffset);
+    }
+
+    /// <param name="unitOffsets">each unit's offset in its output section, from the merge</param>
+    public IndexSections Write(UnitOutput[] outputs, UnitIndexes[] collected, ulong[] unitOffsets)
+    {
+        var sections = new Dictionary<string, IReadOnlyList<ReadOnlyMemory<byte>>>(StringComparer.Ordinal);
+        var dropped = new List<string>();
+        var notes = new List<string>();
+        if (_namedUnits is not null)
+        {
+            var strings = _file.Sections.Get(DebugSectionNames.Str);
+            var (index, added) = NameIndexWriter.Write(collected.Select(c => c.Names).ToArray(), unitOffsets, strings, _augmentation);
+            sections[DebugSectionNames.Names] = [index];
+            if (!added.IsEmpty)
+                sections[DebugSectionNames.Str] = [strings, added];
+        }
+        if (_file.Sections.Contains(DebugSectionNames.GdbIndex))
+        {
+            var typeOffsets = collected.Select(c => c.TypeOffset).ToArray();
+            var (index, problem) = GdbIndexWriter.Write(_file, outputs, unitOffsets, typeOffsets);
+            if (index is { } rebuilt)
+                sections[DebugSectionNames.GdbIndex] = [rebuilt];
+            else
+            {
+                dropped.Add(DebugSectionNames.GdbIndex);
+                notes.Add($"{DebugSectionNames.GdbIndex} is left out: it cannot be rewritten ({problem}), and a stale one would mislead gdb");
+            }
+        }
+        for (int i = 0; i < _pubSections.Count; i++)
+        {
+            var pub = _pubSections[i];
+            sections[pub.Name] = [pub.Write(collected.Select(c => c.PubSets[i]).ToArray(), unitOffsets, outputs, _file)];
+            if (pub.OrphanSets > 0)
+                notes.Add($"{pub.Name}: {pub.OrphanSets} set(s) name no unit of .debug_info and are left out");
+        }
+        return new IndexSections(sections, dropped, notes);
+    }
+
+    /// <summary>Marks the units the input's name indexes list (CU and local TU lists); returns the first index's augmentation string.</summary>
+    private static string CoveredUnits(DwarfFile file, bool[] named)
+    {
+        var section = file.Sections.View(DebugSectionNames.Names);
+        string? augmentation = null;
+        var cursor = section.CursorAt(0);
+        while (!cursor.AtEnd)
+        {
+            int start = cursor.Position;
+            ulong length = cursor.ReadInitialLength(out int offsetSize);
+            if (length > (ulong)cursor.Remaining)
+                throw section.Error(start, $"name index length 0x{length:x} runs past the end of the section");
+            int end = cursor.Position + (int)length;
+            ushort version = cursor.ReadU16();
+            if (version != 5)
+                throw section.Error(start, $"unsupported .debug_names version {version}");
+            cursor.ReadU16();
+            uint cuCount = cursor.ReadU32(), localTuCount = cursor.ReadU32();
+            cursor.Position += 4 * 4; // foreign TUs, buckets, names, abbreviation table size
+            uint augmentationSize = cursor.ReadU32();
+            if ((ulong)augmentationSize + ((ulong)cuCount + localTuCount) * (ulong)offsetSize > (ulong)(end - cursor.Position))
+                throw section.Error(start, "name index tables do not fit in the contribution");
+            var augmentationBytes = cursor.ReadBytes(augmentationSize);
+            augmentation ??= System.Text.Encoding.ASCII.GetString(augmentationBytes).TrimEnd('\0');
+            for (uint i = 0; i < cuCount + localTuCount; i++)
+            {
+                ulong offset = cursor.ReadOffset(offsetSize);
+                var unit = file.FindUnitContaining((long)Math.Min(offset, long.MaxValue));
+                if (unit is not null && (ulong)unit.Offset == offset)
+                    named[unit.Index] = true;
+            }
+            cursor.Position = end;
+        }
+        return augmentation ?? "";
+    }
+}

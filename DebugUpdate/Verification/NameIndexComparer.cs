@@ -40,6 +40,11 @@ internal static class NameIndexComparer
         var before = hadNames ? Entries(original, null, covered) : [];
         var after = Entries(rewritten, report, null);
         after.RemoveAll(e => !covered.Contains(e.Unit));
+        // An original entry that names no DIE (a type unit the linker deduplicated away) has nothing to
+        // match; one DIE listed by several indexes (a shared type unit) is one name of it.
+        before.RemoveAll(e => e.Die < 0);
+        before = [.. before.Distinct()];
+        after = [.. after.Distinct()];
         before.Sort();
         after.Sort();
         int i = 0, j = 0;

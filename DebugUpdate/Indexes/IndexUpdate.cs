@@ -21,39 +21,56 @@ public sealed class IndexUpdate
     private readonly DwarfFile _file;
     /// <summary>Units the new .debug_names covers (those the input's covered, or every unit when one is created); null for none.</summary>
     private readonly bool[]? _namedUnits;
+    /// <summary>The output's name indexes: per index, the units it covers, in unit order.</summary>
+    private readonly List<List<int>> _nameIndexes;
     private readonly string _augmentation;
     private readonly UnitNameCollector? _names;
     private readonly List<PubNamesRewriter> _pubSections;
 
-    private IndexUpdate(DwarfFile file, bool[]? namedUnits, string augmentation, List<PubNamesRewriter> pubSections)
+    private IndexUpdate(DwarfFile file, bool[]? namedUnits, List<List<int>> nameIndexes, string augmentation, List<PubNamesRewriter> pubSections)
     {
         _file = file;
         _namedUnits = namedUnits;
+        _nameIndexes = nameIndexes;
         _augmentation = augmentation;
         _pubSections = pubSections;
         if (namedUnits is not null)
             _names = new UnitNameCollector(file.Sections.View(DebugSectionNames.Str).Span);
     }
 
+    /// <summary>
+    /// Each input index becomes one output index over the same units: one per unit as ld.bfd
+    /// concatenates the compilers' indexes, one over all as lld --debug-names merges them. (gdb 13
+    /// reads only a section holding a single index, and then mis-reads one over several units, lld's
+    /// included: merging separate indexes would take gdb from reading the DWARF to a wrong index.)
+    /// Units no input index covered, and every unit of a created index, go in one more index.
+    /// </summary>
     /// <param name="createNames">--create-debug-names-section: a .debug_names over every unit, even when the input has none</param>
     public static IndexUpdate Plan(DwarfFile file, bool createNames)
     {
         bool[]? named = null;
         string augmentation = "";
+        var indexes = new List<List<int>>();
         if (file.Sections.Contains(DebugSectionNames.Names))
         {
             named = new bool[file.Units.Count];
-            augmentation = CoveredUnits(file, named);
+            augmentation = CoveredUnits(file, named, indexes);
         }
         if (createNames)
         {
             named ??= new bool[file.Units.Count];
+            var rest = new List<int>();
             foreach (var unit in file.Units)
-                if (!unit.IsTypeSectionUnit && (unit.Header.IsTypeUnit || unit.RootTag == DwTag.CompileUnit))
+                if (!named[unit.Index] && !unit.IsTypeSectionUnit && (unit.Header.IsTypeUnit || unit.RootTag == DwTag.CompileUnit))
+                {
                     named[unit.Index] = true;
+                    rest.Add(unit.Index);
+                }
+            if (rest.Count > 0)
+                indexes.Add(rest);
         }
         var pubSections = PubNamesReader.Sections.Where(file.Sections.Contains).Select(name => PubNamesRewriter.Plan(file, name)).ToList();
-        return new IndexUpdate(file, named, augmentation, pubSections);
+        return new IndexUpdate(file, named, indexes, augmentation, pubSections);
     }
 
     public UnitIndexes Collect(DwarfUnit unit, UnitOutput output)
@@ -77,10 +94,18 @@ public sealed class IndexUpdate
         if (_namedUnits is not null)
         {
             var strings = _file.Sections.Get(DebugSectionNames.Str);
-            var (index, added) = NameIndexWriter.Write(collected.Select(c => c.Names).ToArray(), unitOffsets, strings, _augmentation);
-            sections[DebugSectionNames.Names] = [index];
-            if (!added.IsEmpty)
-                sections[DebugSectionNames.Str] = [strings, added];
+            var added = new AddedStrings((ulong)strings.Length);
+            var indexes = new List<ReadOnlyMemory<byte>>();
+            foreach (var units in _nameIndexes)
+            {
+                var names = new UnitNames?[collected.Length];
+                foreach (int u in units)
+                    names[u] = collected[u].Names;
+                indexes.Add(NameIndexWriter.Write(names, unitOffsets, strings, _augmentation, added));
+            }
+            sections[DebugSectionNames.Names] = indexes;
+            if (!added.Bytes.IsEmpty)
+                sections[DebugSectionNames.Str] = [strings, added.Bytes];
         }
         if (_file.Sections.Contains(DebugSectionNames.GdbIndex))
         {
@@ -104,8 +129,11 @@ public sealed class IndexUpdate
         return new IndexSections(sections, dropped, notes);
     }
 
-    /// <summary>Marks the units the input's name indexes list (CU and local TU lists); returns the first index's augmentation string.</summary>
-    private static string CoveredUnits(DwarfFile file, bool[] named)
+    /// <summary>
+    /// Marks the units the input's name indexes list (CU and local TU lists) and adds, per index,
+    /// those it lists first (a unit two indexes list goes with the first); returns the first index's augmentation string.
+    /// </summary>
+    private static string CoveredUnits(DwarfFile file, bool[] named, List<List<int>> indexes)
     {
         var section = file.Sections.View(DebugSectionNames.Names);
         string? augmentation = null;
@@ -128,13 +156,20 @@ public sealed class IndexUpdate
                 throw section.Error(start, "name index tables do not fit in the contribution");
             var augmentationBytes = cursor.ReadBytes(augmentationSize);
             augmentation ??= System.Text.Encoding.ASCII.GetString(augmentationBytes).TrimEnd('\0');
+            var units = new List<int>();
             for (uint i = 0; i < cuCount + localTuCount; i++)
             {
                 ulong offset = cursor.ReadOffset(offsetSize);
                 var unit = file.FindUnitContaining((long)Math.Min(offset, long.MaxValue));
-                if (unit is not null && (ulong)unit.Offset == offset)
+                if (unit is not null && (ulong)unit.Offset == offset && !named[unit.Index])
+                {
                     named[unit.Index] = true;
+                    units.Add(unit.Index);
+                }
             }
+            // The index's CUs before its TUs; its units in unit order.
+            if (units.Count > 0)
+                indexes.Add([.. units.Order()]);
             cursor.Position = end;
         }
         return augmentation ?? "";

@@ -22,9 +22,9 @@ public static class NameIndexWriter
     /// <param name="units">per input unit, its names, or null when the index does not cover it</param>
     /// <param name="unitOffsets">each unit's offset in the output .debug_info</param>
     /// <param name="strings">the input .debug_str (the names point into it)</param>
-    /// <returns>the index, and the strings to append to .debug_str (empty when every name was there)</returns>
-    public static (ReadOnlyMemory<byte> Index, ReadOnlyMemory<byte> AddedStrings) Write(
-        IReadOnlyList<UnitNames?> units, ulong[] unitOffsets, ReadOnlyMemory<byte> strings, string augmentation)
+    /// <param name="addedStrings">where names .debug_str lacks go (after it)</param>
+    public static ReadOnlyMemory<byte> Write(
+        IReadOnlyList<UnitNames?> units, ulong[] unitOffsets, ReadOnlyMemory<byte> strings, string augmentation, AddedStrings addedStrings)
     {
         var unitNumber = new int[units.Count];
         var compileUnits = new List<int>();
@@ -38,9 +38,6 @@ public static class NameIndexWriter
             list.Add(u);
         }
 
-        // Names .debug_str lacks go after it, once each (first use in unit order decides the order).
-        var addedStrings = new ByteWriter(256);
-        var addedOffsets = new Dictionary<string, ulong>(StringComparer.Ordinal);
         var items = new List<Item>();
         for (int u = 0; u < units.Count; u++)
         {
@@ -49,23 +46,11 @@ public static class NameIndexWriter
             for (int n = 0; n < names.Names.Length; n++)
             {
                 var name = names.Names[n];
-                ulong offset = name.String;
-                if (name.Added)
-                {
-                    var bytes = names.AddedStrings[(int)name.String];
-                    string key = Encoding.Latin1.GetString(bytes);
-                    if (!addedOffsets.TryGetValue(key, out offset))
-                    {
-                        offset = (ulong)strings.Length + (ulong)addedStrings.Position;
-                        addedOffsets.Add(key, offset);
-                        addedStrings.WriteBytes(bytes);
-                        addedStrings.WriteU8(0);
-                    }
-                }
+                ulong offset = name.Added ? addedStrings.OffsetOf(names.AddedStrings[(int)name.String]) : name.String;
                 items.Add(new Item(name.Hash, offset, u, n));
             }
         }
-        var added = addedStrings.Written;
+        var added = addedStrings.Bytes;
 
         uint bucketCount = BucketCount(items);
         var text = new NameText(strings, added);
@@ -201,7 +186,7 @@ public static class NameIndexWriter
         index.WriteBytes(abbreviationTable.WrittenSpan);
         index.WriteBytes(pool.WrittenSpan);
         ListWriter.PatchInitialLength(index, lengthAt, offsetSize);
-        return (index.Written, added);
+        return index.Written;
     }
 
     /// <summary>LLVM's choice (and so what readers are tuned for): about one bucket per two distinct hashes, one per four beyond 1024.</summary>

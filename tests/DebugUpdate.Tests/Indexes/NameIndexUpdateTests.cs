@@ -31,15 +31,15 @@ public sealed class NameIndexUpdateTests(ITestOutputHelper output)
         NoIndexDifferences(report);
         report.IndexEntriesCompared.ShouldBeGreaterThan(10);
 
-        // One index over every unit the input's indexes covered, each entry at a DIE of its unit.
+        // One output index per input index (here one per unit), over the same compile units.
         var before = Read(updated.Program.Sections);
         var after = Read(updated.Output);
-        after.Count.ShouldBe(1);
-        after[0].CompileUnits.Length.ShouldBe(before.Sum(i => i.CompileUnits.Length));
+        after.Count.ShouldBe(before.Count);
+        after.Select(i => i.CompileUnits.Length).ShouldBe(before.Select(i => i.CompileUnits.Length));
         // Every unit's index lists the type units it made, even those the linker deduplicated away: here each kept one, once.
-        after[0].LocalTypeUnits.Length.ShouldBe(DwarfFile.Open(updated.Output).Units.Count(u => u.Header.IsTypeUnit));
-        if (after[0].LocalTypeUnits.Length == 0)
-            after[0].Names.Sum(n => n.Entries.Count).ShouldBe(before.Sum(i => i.Names.Sum(n => n.Entries.Count)));
+        after.Sum(i => i.LocalTypeUnits.Length).ShouldBe(DwarfFile.Open(updated.Output).Units.Count(u => u.Header.IsTypeUnit));
+        if (!after.Any(i => i.LocalTypeUnits.Length > 0))
+            after.Sum(i => i.Names.Sum(n => n.Entries.Count)).ShouldBe(before.Sum(i => i.Names.Sum(n => n.Entries.Count)));
     }
 
     [ClangFact]
@@ -82,7 +82,7 @@ public sealed class NameIndexUpdateTests(ITestOutputHelper output)
     public void A_wrong_parent_is_caught()
     {
         var updated = UpdatedProgram.Of(CompiledProgram.Get("Clang", "Cpp", "-O2 -g -gdwarf-5 -gpubnames", makeDwp: false));
-        var index = Read(updated.Output).Single();
+        var index = Read(updated.Output).First(i => i.Names.Any(n => n.Entries.Any(e => e.Abbreviation.Attributes.Any(a => a.Index == DwIdx.Parent && a.Form == DwForm.Ref4))));
         // An entry whose DW_IDX_parent is a reference: point it at the entry before its parent's.
         var (entry, attribute) = index.Names.SelectMany(n => n.Entries)
             .Select(e => (e, Array.FindIndex(e.Abbreviation.Attributes, a => a.Index == DwIdx.Parent && a.Form == DwForm.Ref4)))
@@ -120,7 +120,7 @@ public sealed class NameIndexUpdateTests(ITestOutputHelper output)
         rewritten.HasAttribute(inlined, DwAt.LowPc).ShouldBeFalse();
         rewritten.HasAttribute(inlined, DwAt.Ranges).ShouldBeFalse();
         uint outputOffset = rewritten.Dies[inlined].UnitOffset;
-        Read(updated.Output).Single().Names.SelectMany(n => n.Entries)
+        Read(updated.Output)[unit.Index].Names.SelectMany(n => n.Entries)
             .ShouldNotContain(e => e.Get(DwIdx.DieOffset) == outputOffset && e.Abbreviation.Tag == DwTag.InlinedSubroutine);
     }
 

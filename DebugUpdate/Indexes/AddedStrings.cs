@@ -1,0 +1,30 @@
+using System.Text;
+using Rewriter.DebugUpdate.Building;
+
+namespace Rewriter.DebugUpdate.Indexes;
+
+/// <summary>
+/// Strings an index needs that .debug_str lacks (gcc's inline names, say), appended after it once
+/// each, in the order they are first asked for; the name indexes of one update share it.
+/// </summary>
+public sealed class AddedStrings(ulong stringSectionLength)
+{
+    private readonly ByteWriter _bytes = new(256);
+    private readonly Dictionary<string, ulong> _offsets = new(StringComparer.Ordinal);
+
+    /// <summary>The .debug_str offset the string will have.</summary>
+    public ulong OffsetOf(byte[] text)
+    {
+        string key = Encoding.Latin1.GetString(text);
+        if (!_offsets.TryGetValue(key, out ulong offset))
+        {
+            offset = stringSectionLength + (ulong)_bytes.Position;
+            _offsets.Add(key, offset);
+            _bytes.WriteBytes(text);
+            _bytes.WriteU8(0);
+        }
+        return offset;
+    }
+
+    public ReadOnlyMemory<byte> Bytes => _bytes.Written;
+}

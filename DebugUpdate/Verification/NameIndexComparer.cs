@@ -45,25 +45,13 @@ internal static class NameIndexComparer
         before.RemoveAll(e => e.Die < 0);
         before = [.. before.Distinct()];
         after = [.. after.Distinct()];
-        before.Sort();
-        after.Sort();
-        int i = 0, j = 0;
-        while (i < before.Count || j < after.Count)
+        IndexEntryDiff.Walk(before, after, report, (entry, missing) =>
         {
-            report.IndexEntriesCompared++;
-            int c = i == before.Count ? 1 : j == after.Count ? -1 : before[i].CompareTo(after[j]);
-            if (c == 0) { i++; j++; continue; }
-            if (c < 0 && CodeDeleted(rewritten, before[i]))
-            {
-                i++;
-                continue;
-            }
-            if (c < 0)
-                report.Add(DifferenceKind.Names, DebugSectionNames.Names, $"entry \"{before[i].Name}\" ({DwarfNames.Name(before[i].Tag)}) for {Where(original, before[i])} is missing from the output");
-            else
-                report.Add(DifferenceKind.Names, DebugSectionNames.Names, $"entry \"{after[j].Name}\" ({DwarfNames.Name(after[j].Tag)}) for {Where(rewritten, after[j])} is new in the output");
-            if (c < 0) i++; else j++;
-        }
+            if (missing && CodeDeleted(rewritten, entry))
+                return;
+            report.Add(DifferenceKind.Names, DebugSectionNames.Names, $"entry \"{entry.Name}\" ({DwarfNames.Name(entry.Tag)}) for "
+                + (missing ? $"{Where(original, entry)} is missing from the output" : $"{Where(rewritten, entry)} is new in the output"));
+        });
     }
 
     /// <summary>An entry for a scope with code whose output DIE has none: the layout deleted it (the DIE comparison checks that).</summary>

@@ -36,21 +36,18 @@ internal static class PubNamesComparer
             }
             var before = Entries(original, name, null);
             var after = Entries(rewritten, name, report);
-            before.Sort();
-            after.Sort();
-            int i = 0, j = 0;
-            while (i < before.Count || j < after.Count)
+            IndexEntryDiff.Walk(before, after, report, (entry, missing) =>
             {
-                report.IndexEntriesCompared++;
-                int c = i == before.Count ? 1 : j == after.Count ? -1 : before[i].CompareTo(after[j]);
-                if (c == 0) { i++; j++; continue; }
-                var entry = c < 0 ? before[i++] : after[j++];
-                var file = c < 0 ? original : rewritten;
-                string where = entry.Die >= 0 ? DiePaths.Of(file.Units[entry.Unit], entry.Die) : $"unit {entry.Unit}";
-                report.Add(DifferenceKind.Names, name, $"entry \"{entry.Name}\" for {where} " + (c < 0 ? "is missing from the output" : "is new in the output"));
-            }
+                var file = missing ? original : rewritten;
+                var unit = file.Units[entry.Unit];
+                string where = entry.Die >= 0 ? DiePaths.Of(unit.SplitUnit ?? unit, entry.Die) : $"unit {entry.Unit}";
+                report.Add(DifferenceKind.Names, name, $"entry \"{entry.Name}\" for {where} " + (missing ? "is missing from the output" : "is new in the output"));
+            });
         }
     }
+
+    private static bool SizeOf(DwarfUnit unit, ulong length) =>
+        length == (ulong)unit.Header.Size || length + (ulong)(unit.Header.OffsetSize == 8 ? 12 : 4) == (ulong)unit.Header.Size;
 
     /// <summary>The entries of every set; with a report, also checks each set's unit and each entry's DIE.</summary>
     private static List<Entry> Entries(DwarfFile file, string name, VerificationReport? report)
@@ -67,14 +64,17 @@ internal static class PubNamesComparer
                 report?.Add(DifferenceKind.Names, where, $"set names .debug_info+0x{set.InfoOffset:x}, where no unit starts");
                 continue;
             }
-            if (report is not null && set.InfoLength != (ulong)unit.Header.Size && set.InfoLength + (ulong)(unit.Header.OffsetSize == 8 ? 12 : 4) != (ulong)unit.Header.Size)
+            // A skeleton's entries name DIEs of its split unit; the set gives the size of one or the
+            // other (clang the skeleton's, gcc the split unit's), with its initial length or without.
+            var dies = unit.SplitUnit ?? unit;
+            if (report is not null && !SizeOf(unit, set.InfoLength) && !SizeOf(dies, set.InfoLength))
                 report.Add(DifferenceKind.Names, where, $"set says its unit is 0x{set.InfoLength:x} bytes long; {DiePaths.Segment(unit, 0)} is 0x{unit.Header.Size:x}");
             foreach (var entry in PubNamesReader.ReadEntries(section, set, gnu))
             {
-                int die = unit.Dies.FindByUnitOffset(entry.DieOffset);
+                int die = dies.Dies.FindByUnitOffset(entry.DieOffset);
                 string text = System.Text.Encoding.UTF8.GetString(section.Span.Slice(entry.NameStart, entry.NameLength));
                 if (die < 0)
-                    report?.Add(DifferenceKind.Names, where, $"entry \"{text}\" names offset 0x{entry.DieOffset:x} of {DiePaths.Segment(unit, 0)}, where no DIE starts");
+                    report?.Add(DifferenceKind.Names, where, $"entry \"{text}\" names offset 0x{entry.DieOffset:x} of {DiePaths.Segment(dies, 0)}, where no DIE starts");
                 entries.Add(new Entry(text, entry.Kind, unit.Index, die));
             }
         }

@@ -3,6 +3,7 @@ using Rewriter.DebugUpdate.Addresses;
 using Rewriter.DebugUpdate.Building;
 using Rewriter.DebugUpdate.Contract;
 using Rewriter.DebugUpdate.Frames;
+using Rewriter.DebugUpdate.Indexes;
 using Rewriter.DebugUpdate.Merging;
 using Rewriter.DebugUpdate.Partitioning;
 using Rewriter.DebugUpdate.Reading;
@@ -16,10 +17,6 @@ namespace Rewriter.DebugUpdate;
 /// </summary>
 public static class DebugUpdater
 {
-    /// <summary>Sections that index .debug_info by offset or describe old code, and are not rebuilt yet.</summary>
-    private static readonly string[] StaleIndexes =
-        [".debug_names", ".gdb_index", ".debug_pubnames", ".debug_pubtypes", ".debug_gnu_pubnames", ".debug_gnu_pubtypes"];
-
     /// <summary>The skeleton units of a program (split DWARF): what names the .dwo file or package each one's split unit is in.</summary>
     public static IReadOnlyList<SkeletonUnit> FindSkeletons(DebugSections input) =>
         DwarfFile.Open(input).Units
@@ -45,10 +42,12 @@ public static class DebugUpdater
         var packageUnits = file.SplitFiles.Select(f => f.IsPackage ? new UnitOutput[f.Units.Count] : null).ToArray();
         var buckets = UnitPartitioner.Partition(file);
         var lineOwners = LineTableOwners(file);
+        var indexes = IndexUpdate.Plan(file, options.CreateDebugNames);
         var partition = clock.Elapsed;
 
         var warnings = new DebugUpdateWarnings();
         var outputs = new UnitOutput[file.Units.Count];
+        var unitIndexes = new UnitIndexes[file.Units.Count];
         var bucketTimes = new TimeSpan[buckets.Count];
         var failures = new Exception?[buckets.Count];
         // PERF: the largest buckets start first, so a big one does not run alone at the end.
@@ -67,6 +66,7 @@ public static class DebugUpdater
                     int owner = unit.StmtList is { } stmtList ? lineOwners[stmtList] : -1;
                     var line = owner == u ? LineTableRewriter.Rewrite(unit, map, scratch.LineRows) : null;
                     SkeletonShare? share = null;
+                    UnitOutput? splitOutput = null;
                     if (unit.SplitUnit is { } splitUnit)
                     {
                         var (baseAddress, lowestAddress) = UnitRewriter.OutputRootAddresses(context, options);
@@ -76,17 +76,19 @@ public static class DebugUpdater
                         {
                             if (package[splitUnit.Index] is not null)
                                 throw unit.Info.Error(unit.Offset, $"a second skeleton names the split unit of dwo_id 0x{unit.DwoId:x16}");
-                            package[splitUnit.Index] = SplitFileUpdater.RewriteSplitUnit(splitUnit, share, map, warnings, scratch, options);
-                            splitUnit.ReleaseDies();
+                            splitOutput = package[splitUnit.Index] = SplitFileUpdater.RewriteSplitUnit(splitUnit, share, map, warnings, scratch, options);
                         }
                         else
                         {
                             if (splitOutputs[fileIndex] is not null)
                                 throw unit.Info.Error(unit.Offset, $"a second skeleton names the split unit of dwo_id 0x{unit.DwoId:x16}");
-                            splitOutputs[fileIndex] = SplitFileUpdater.RewriteFile(splitUnit, share, map, warnings, scratch, options);
+                            (splitOutputs[fileIndex], splitOutput) = SplitFileUpdater.RewriteFile(splitUnit, share, map, warnings, scratch, options);
                         }
                     }
                     outputs[u] = UnitRewriter.Rewrite(context, options, owner, line, share, split.NewDwoName(unit.Index));
+                    // A skeleton's names are its split unit's (still indexed here).
+                    unitIndexes[u] = indexes.Collect(unit, outputs[u], unit.SplitUnit, splitOutput);
+                    unit.SplitUnit?.ReleaseDies();
                 }
                 // Nothing outside the bucket refers to its units: their DIE indexes are done with.
                 foreach (int u in buckets[b])
@@ -108,15 +110,17 @@ public static class DebugUpdater
                 splitOutputs[f] = SplitFileUpdater.FinishPackage(file.SplitFiles[f], package, map, warnings, options);
         var build = clock.Elapsed - partition;
 
-        var sections = DebugMerger.Merge(file, outputs, keepAranges: options.KeepAranges || input.Contains(DebugSectionNames.Aranges));
+        var strings = new AddedStrings((ulong)input.Get(DebugSectionNames.Str).Length);
+        var sections = DebugMerger.Merge(file, outputs, keepAranges: options.KeepAranges || input.Contains(DebugSectionNames.Aranges), strings, out var places);
         var splitSections = splitOutputs.Select((s, i) => s ?? throw new InvalidOperationException($"no skeleton names the split units of {file.SplitFiles[i].Sections.File}")).ToList();
-        var dropped = new List<string>();
+        var rebuiltIndexes = indexes.Write(outputs, unitIndexes, DebugMerger.UnitOffsets(outputs, places), strings);
+        foreach (var (name, chunks) in rebuiltIndexes.Sections)
+            sections[name] = chunks;
+        if (!strings.Bytes.IsEmpty)
+            sections[DebugSectionNames.Str] = [input.Get(DebugSectionNames.Str), strings.Bytes];
+        var dropped = new List<string>(rebuiltIndexes.Dropped);
         var notes = new List<string>(warnings.Lines());
-        foreach (var name in StaleIndexes.Where(input.Contains))
-        {
-            dropped.Add(name);
-            notes.Add($"{name} is left out: it indexes the old .debug_info and is not rebuilt yet (debuggers index the DWARF themselves without it)");
-        }
+        notes.AddRange(rebuiltIndexes.Notes);
         var merge = clock.Elapsed - partition - build;
 
         if (input.Contains(DebugFrameRewriter.SectionName))

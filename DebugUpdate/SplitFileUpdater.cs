@@ -16,10 +16,12 @@ internal static class SplitFileUpdater
 {
     /// <summary>
     /// Rebuilds every unit of a .dwo file (its split compile unit, with what its skeleton lends
-    /// it, and its type units) and merges them into the file's new sections.
+    /// it, and its type units) and merges them into the file's new sections. The split unit's
+    /// output is returned too, its DIE index still alive (for the skeleton's name index entries):
+    /// the caller releases it.
     /// </summary>
-    public static IReadOnlyDictionary<string, IReadOnlyList<ReadOnlyMemory<byte>>> RewriteFile(DwarfUnit splitUnit, SkeletonShare share,
-        CodeAddressMap map, DebugUpdateWarnings warnings, WorkerScratch scratch, DebugUpdateOptions options)
+    public static (IReadOnlyDictionary<string, IReadOnlyList<ReadOnlyMemory<byte>>> Sections, UnitOutput SplitUnit) RewriteFile(DwarfUnit splitUnit,
+        SkeletonShare share, CodeAddressMap map, DebugUpdateWarnings warnings, WorkerScratch scratch, DebugUpdateOptions options)
     {
         var splitFile = splitUnit.File;
         var outputs = new UnitOutput[splitFile.Units.Count];
@@ -27,10 +29,11 @@ internal static class SplitFileUpdater
             outputs[unit.Index] = unit == splitUnit
                 ? RewriteSplitUnit(unit, share, map, warnings, scratch, options)
                 : RewriteUnitAlone(unit, map, warnings, scratch, options);
-        var sections = DebugMerger.Merge(splitFile, outputs, keepAranges: false);
+        var sections = DebugMerger.Merge(splitFile, outputs);
         foreach (var unit in splitFile.Units)
-            unit.ReleaseDies();
-        return sections;
+            if (unit != splitUnit)
+                unit.ReleaseDies();
+        return (sections, outputs[splitUnit.Index]);
     }
 
     /// <summary>A split compile unit, with what its skeleton lends it.</summary>
@@ -60,6 +63,6 @@ internal static class SplitFileUpdater
             unit.ReleaseDies();
             return scratch;
         }, _ => { });
-        return DebugMerger.Merge(package, outputs, keepAranges: false);
+        return DebugMerger.Merge(package, outputs);
     }
 }

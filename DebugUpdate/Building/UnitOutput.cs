@@ -43,6 +43,11 @@ public sealed class UnitOutput
     public required List<Reading.AddressRange> CodeRanges { get; init; }
     /// <summary>Unit-relative offset of each input DIE in the output unit.</summary>
     public required uint[] DieOffsets { get; init; }
+    /// <summary>
+    /// Input DIEs (in order) that described code and whose output describes none: the layout
+    /// deleted all of it. The name indexes must not list them as having code.
+    /// </summary>
+    public IReadOnlyList<int> CodeLostDies { get; init; } = [];
     public required List<SectionFixup> Fixups { get; init; }
     /// <summary>References to DIEs of other units (or to this one's by section offset), by buffer.</summary>
     public required List<(OutputSection In, DieReference Reference)> InfoReferences { get; init; }

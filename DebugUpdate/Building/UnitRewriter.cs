@@ -25,6 +25,7 @@ public sealed class UnitRewriter
     private readonly DieCopyPlans _copyPlans;
     private readonly ListWriter _ranges, _locations;
     private readonly List<SectionFixup> _fixups = [];
+    private readonly List<int> _codeLost = [];
     private readonly List<DieReference> _references;
     private readonly List<(bool Locations, int Position, int Size, int BodyOffset)> _listOffsetFields = [];
     private readonly List<OutputAttribute> _shape = [];
@@ -189,6 +190,7 @@ public sealed class UnitRewriter
             AddedStrings = _addedStrings,
             CodeRanges = _unitRanges,
             DieOffsets = offsets,
+            CodeLostDies = _codeLost,
             Fixups = _fixups,
             InfoReferences = infoReferences,
             IsCompileUnit = !header.IsTypeUnit,
@@ -441,6 +443,9 @@ public sealed class UnitRewriter
             _body.WriteBytes(_unit.Info.Span[value.ValueOffset.._valueEnds[i]]);
         }
 
+        if (DescribesCode(abbreviation.Attributes) && !DescribesCode(_shape))
+            _codeLost.Add(die);
+
         // PERF: most rewritten DIEs keep their shape (a moved function's low/high pair stays a
         // pair): then the input abbreviation, declared under its own code, is the output one.
         _info.WriteUleb(SameShape(abbreviation, _shape) ? abbreviation.Code : _abbreviations.CodeFor(abbreviation.Tag, abbreviation.HasChildren, _shape));
@@ -530,6 +535,24 @@ public sealed class UnitRewriter
         ulong offset = size == 8 ? BinaryPrimitives.ReadUInt64LittleEndian(bytes[valueAt..]) : BinaryPrimitives.ReadUInt32LittleEndian(bytes[valueAt..]);
         var (unit, die) = _context.ResolveInfoOffset(offset, valueAt);
         _references.Add(new DieReference(position, DieReference.InfoOffset(size), unit, die));
+    }
+
+    private static bool IsCodeAttribute(DwAt name) => name is DwAt.LowPc or DwAt.HighPc or DwAt.Ranges or DwAt.EntryPc;
+
+    private static bool DescribesCode(AttributeSpec[] specs)
+    {
+        foreach (var spec in specs)
+            if (IsCodeAttribute(spec.Name))
+                return true;
+        return false;
+    }
+
+    private static bool DescribesCode(List<OutputAttribute> shape)
+    {
+        foreach (var attribute in shape)
+            if (IsCodeAttribute(attribute.Name))
+                return true;
+        return false;
     }
 
     private static bool SameShape(Abbreviation abbreviation, List<OutputAttribute> shape)

@@ -12,6 +12,9 @@ public sealed record DebugUpdateOptions
     /// <summary>--keep-aranges: .debug_aranges is written even when the input has none.</summary>
     public bool KeepAranges { get; init; }
 
+    /// <summary>--create-debug-names-section: write .debug_names over every unit even when the input has none.</summary>
+    public bool CreateDebugNames { get; init; }
+
     /// <summary>
     /// DIEs that describe no code are copied through (the default). Off, every DIE is written again
     /// attribute by attribute: the tests check that both give the same bytes.

@@ -26,11 +26,14 @@ public static class DebugMerger
     private static readonly OutputSection[] SplitFileSections =
         [OutputSection.Info, OutputSection.Types, OutputSection.Abbrev, OutputSection.Rnglists, OutputSection.Loc, OutputSection.Loclists];
 
-    public static Dictionary<string, IReadOnlyList<ReadOnlyMemory<byte>>> Merge(DwarfFile file, UnitOutput[] units, bool keepAranges) =>
-        Merge(file, units, keepAranges, out _);
+    /// <summary>Merges a split file's units (they add no strings).</summary>
+    public static Dictionary<string, IReadOnlyList<ReadOnlyMemory<byte>>> Merge(DwarfFile file, UnitOutput[] units) =>
+        Merge(file, units, keepAranges: false, strings: null, out _);
 
+    /// <param name="strings">where strings units add (a skeleton's new dwo_name) go, after .debug_str; null for a split file</param>
     /// <param name="places">where each unit's contribution to each section starts, by section and unit (ulong.MaxValue: none)</param>
-    public static Dictionary<string, IReadOnlyList<ReadOnlyMemory<byte>>> Merge(DwarfFile file, UnitOutput[] units, bool keepAranges, out ulong[][] places)
+    public static Dictionary<string, IReadOnlyList<ReadOnlyMemory<byte>>> Merge(DwarfFile file, UnitOutput[] units, bool keepAranges, AddedStrings? strings,
+        out ulong[][] places)
     {
         int sectionCount = SectionNames.Length;
         var chunks = new List<ReadOnlyMemory<byte>>[sectionCount];
@@ -109,8 +112,7 @@ public static class DebugMerger
             if (chunks[(int)section].Count > 0 || file.Sections.Contains(name))
                 result[name] = chunks[(int)section];
         }
-        if (AppendStrings(file, units) is { } strings)
-            result[DebugSectionNames.Str] = strings;
+        AddStrings(file, units, strings);
         if (keepAranges)
             result[DebugSectionNames.Aranges] = [ArangesWriter.Write(units, bases[(int)OutputSection.Info], file)];
         if (file.IsPackage)
@@ -121,34 +123,27 @@ public static class DebugMerger
         return result;
     }
 
-    /// <summary>
-    /// .debug_str with the strings units added (a skeleton's new dwo_name) after the input's, each
-    /// once, in unit order; every field naming one is patched. Null when no unit added any.
-    /// </summary>
-    private static IReadOnlyList<ReadOnlyMemory<byte>>? AppendStrings(DwarfFile file, UnitOutput[] units)
+    /// <summary>Each unit's new offset in its section (.debug_info or .debug_types), for the indexes that name units.</summary>
+    public static ulong[] UnitOffsets(UnitOutput[] units, ulong[][] places)
     {
-        if (units.All(u => u.AddedStrings.Count == 0))
-            return null;
-        if (file.IsSplit)
-            throw new InvalidOperationException("a unit of a .dwo file added a string");
-        var input = file.Sections.View(DebugSectionNames.Str);
-        var added = new ByteWriter(256);
-        var offsets = new Dictionary<string, ulong>(StringComparer.Ordinal);
+        var offsets = new ulong[units.Length];
+        foreach (var unit in units)
+            offsets[unit.UnitIndex] = places[(int)(unit.InTypesSection ? OutputSection.Types : OutputSection.Info)][unit.UnitIndex];
+        return offsets;
+    }
+
+    /// <summary>The strings units added (a skeleton's new dwo_name) go after .debug_str, in unit order; every field naming one is patched.</summary>
+    private static void AddStrings(DwarfFile file, UnitOutput[] units, AddedStrings? strings)
+    {
         foreach (var unit in units)
         {
             foreach (var (position, value) in unit.AddedStrings)
             {
-                if (!offsets.TryGetValue(value, out ulong offset))
-                {
-                    offset = (ulong)input.Length + (ulong)added.Position;
-                    offsets.Add(value, offset);
-                    added.WriteBytes(Encoding.UTF8.GetBytes(value));
-                    added.WriteU8(0);
-                }
-                Patch(unit.Info, position, offset, file.Units[unit.UnitIndex].Header.OffsetSize);
+                if (strings is null)
+                    throw new InvalidOperationException("a unit of a .dwo file added a string");
+                Patch(unit.Info, position, strings.OffsetOf(Encoding.UTF8.GetBytes(value)), file.Units[unit.UnitIndex].Header.OffsetSize);
             }
         }
-        return [input.Bytes, added.Written];
     }
 
     /// <summary>Memory compared by which array slice it is, not by its bytes.</summary>

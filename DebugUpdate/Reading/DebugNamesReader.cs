@@ -31,6 +31,9 @@ public sealed record NameIndex(
     List<NameIndexName> Names,
     Dictionary<ulong, NameIndexAbbreviation> Abbreviations)
 {
+    /// <summary>Where the entry pool starts in the section (DW_IDX_parent values are relative to it).</summary>
+    public long EntryPool { get; init; }
+
     /// <summary>The case-folded DJB hash that the hash table uses.</summary>
     public static uint Hash(string name)
     {
@@ -155,7 +158,10 @@ public static class DebugNamesReader
             }
             names.Add(new NameIndexName(name, hashes.Length > 0 ? hashes[i] : NameIndex.Hash(name), stringOffsets[i], entries));
         }
-        return new NameIndex(offset, offsetSize, version, augmentation, cus, localTus, foreignTus, buckets, names, abbreviations);
+        return new NameIndex(offset, offsetSize, version, augmentation, cus, localTus, foreignTus, buckets, names, abbreviations)
+        {
+            EntryPool = section.BaseOffset + poolStart,
+        };
     }
 
     private static ulong[] ReadOffsets(ref DwarfCursor cursor, uint count, int offsetSize)

@@ -136,6 +136,7 @@ public static class DebugVerifier
                     originalUnitRanges, rewrittenUnitRanges, rewritten, mapping, report);
         }
         NameIndexComparer.Compare(original, rewritten, report);
+        PubNamesComparer.Compare(original, rewritten, report);
         GdbIndexComparer.Compare(original, rewritten, originalUnitRanges, rewrittenUnitRanges, mapping, report);
         foreach (var unit in original.Units) unit.ReleaseDies();
         foreach (var unit in rewritten.Units) unit.ReleaseDies();

@@ -35,17 +35,10 @@ internal static class GdbIndexComparer
 
         var beforeSymbols = Symbols(original, before);
         var afterSymbols = Symbols(rewritten, after);
-        int i = 0, j = 0;
-        while (i < beforeSymbols.Count || j < afterSymbols.Count)
-        {
-            report.IndexEntriesCompared++;
-            int c = i == beforeSymbols.Count ? 1 : j == afterSymbols.Count ? -1 : beforeSymbols[i].CompareTo(afterSymbols[j]);
-            if (c == 0) { i++; j++; continue; }
-            var symbol = c < 0 ? beforeSymbols[i++] : afterSymbols[j++];
+        IndexEntryDiff.Walk(beforeSymbols, afterSymbols, report, (symbol, missing) =>
             report.Add(DifferenceKind.GdbIndex, DebugSectionNames.GdbIndex,
                 $"symbol \"{symbol.Name}\" (kind {GdbIndexSymbol.Kind(symbol.Attributes)}{(symbol.Attributes >> 31 != 0 ? ", static" : "")}) of unit {symbol.Unit} "
-                + (c < 0 ? "is missing from the output" : "is new in the output"));
-        }
+                + (missing ? "is missing from the output" : "is new in the output")));
 
         CuAddressTableComparer.Compare(DifferenceKind.GdbIndex, ".gdb_index address area", AddressArea(original, before), AddressArea(rewritten, after),
             originalUnitRanges, rewrittenUnitRanges, rewritten, mapping, report);

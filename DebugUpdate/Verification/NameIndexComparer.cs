@@ -3,9 +3,13 @@ using Rewriter.DebugUpdate.Reading;
 namespace Rewriter.DebugUpdate.Verification;
 
 /// <summary>
-/// Checks .debug_names: every entry of the output names a DIE whose tag and name it states, and the
-/// output's entries name the same (name, tag, matched DIE) triples as the original's — none
-/// missing, none added.
+/// Checks .debug_names: every entry of the output names a DIE whose tag and name it states, its
+/// DW_IDX_parent names the entry of the DIE's parent (or, as DW_FORM_flag_present, says the parent
+/// is not indexed), and the output's entries name the same (name, tag, matched DIE) triples as the
+/// original's — none missing, none added. Two exceptions: a subprogram, inlined subroutine or label
+/// whose code the layout deleted (its output DIE has no code) is rightly no longer listed; and the
+/// units an original index did not cover (all of them when it had none: --create-debug-names-section)
+/// are checked against their DIEs only.
 /// </summary>
 internal static class NameIndexComparer
 {
@@ -32,27 +36,31 @@ internal static class NameIndexComparer
             report.Add(DifferenceKind.Names, DebugSectionNames.Names, "the output has no .debug_names; the original had one");
             return;
         }
-        var before = Entries(original, null);
-        var after = Entries(rewritten, report);
-        if (!hadNames)
+        var covered = new HashSet<long>();
+        var before = hadNames ? Entries(original, null, covered) : [];
+        var after = Entries(rewritten, report, null);
+        after.RemoveAll(e => !covered.Contains(e.Unit));
+        // An original entry that names no DIE (a type unit the linker deduplicated away) has nothing to
+        // match; one DIE listed by several indexes (a shared type unit) is one name of it.
+        before.RemoveAll(e => e.Die < 0);
+        before = [.. before.Distinct()];
+        after = [.. after.Distinct()];
+        IndexEntryDiff.Walk(before, after, report, (entry, missing) =>
         {
-            report.Add(DifferenceKind.Names, DebugSectionNames.Names, $"the output has a .debug_names of {after.Count} entries; the original had none");
-            return;
-        }
-        before.Sort();
-        after.Sort();
-        int i = 0, j = 0;
-        while (i < before.Count || j < after.Count)
-        {
-            report.IndexEntriesCompared++;
-            int c = i == before.Count ? 1 : j == after.Count ? -1 : before[i].CompareTo(after[j]);
-            if (c == 0) { i++; j++; continue; }
-            if (c < 0)
-                report.Add(DifferenceKind.Names, DebugSectionNames.Names, $"entry \"{before[i].Name}\" ({DwarfNames.Name(before[i].Tag)}) for {Where(original, before[i])} is missing from the output");
-            else
-                report.Add(DifferenceKind.Names, DebugSectionNames.Names, $"entry \"{after[j].Name}\" ({DwarfNames.Name(after[j].Tag)}) for {Where(rewritten, after[j])} is new in the output");
-            if (c < 0) i++; else j++;
-        }
+            if (missing && CodeDeleted(rewritten, entry))
+                return;
+            report.Add(DifferenceKind.Names, DebugSectionNames.Names, $"entry \"{entry.Name}\" ({DwarfNames.Name(entry.Tag)}) for "
+                + (missing ? $"{Where(original, entry)} is missing from the output" : $"{Where(rewritten, entry)} is new in the output"));
+        });
+    }
+
+    /// <summary>An entry for a scope with code whose output DIE has none: the layout deleted it (the DIE comparison checks that).</summary>
+    private static bool CodeDeleted(DwarfFile rewritten, Entry entry)
+    {
+        if (entry.Tag is not (DwTag.Subprogram or DwTag.InlinedSubroutine or DwTag.Label) || UnitOf(rewritten, entry.Unit) is not { } unit
+            || entry.Die < 0 || entry.Die >= unit.Dies.Count)
+            return false;
+        return !unit.HasAttribute(entry.Die, DwAt.LowPc) && !unit.HasAttribute(entry.Die, DwAt.Ranges) && !unit.HasAttribute(entry.Die, DwAt.EntryPc);
     }
 
     private static string Where(DwarfFile file, Entry entry)
@@ -70,13 +78,22 @@ internal static class NameIndexComparer
         return file.Units[(int)(-key - 1)].SplitUnit;
     }
 
-    /// <summary>The entries of every name index; with a report, also checks each against the DIE it names.</summary>
-    private static List<Entry> Entries(DwarfFile file, VerificationReport? report)
+    /// <summary>
+    /// The entries of every name index; with a report, also checks each against the DIE it names
+    /// and its parent; with <paramref name="covered"/>, collects the units the indexes list.
+    /// </summary>
+    private static List<Entry> Entries(DwarfFile file, VerificationReport? report, HashSet<long>? covered)
     {
         var entries = new List<Entry>();
         var strings = file.Sections.View(DebugSectionNames.Str);
         foreach (var index in DebugNamesReader.ReadAll(file.Sections.View(DebugSectionNames.Names), strings))
         {
+            if (covered is not null)
+                foreach (var unitOffset in index.CompileUnits.Concat(index.LocalTypeUnits))
+                    if (file.FindUnitContaining((long)Math.Min(unitOffset, long.MaxValue)) is { } listed)
+                        covered.Add(listed.Header.UnitType == DwUnitType.Skeleton ? -(listed.Index + 1L) : listed.Index);
+            var byOffset = new Dictionary<long, (DwarfUnit? Unit, int Die)>();
+            var indexed = new HashSet<(long, int)>();
             foreach (var name in index.Names)
             {
                 foreach (var entry in name.Entries)
@@ -86,12 +103,44 @@ internal static class NameIndexComparer
                     if (unit is not null && entry.Get(DwIdx.DieOffset) is { } offset)
                         die = unit.Dies.FindByUnitOffset(offset);
                     entries.Add(new Entry(name.Name, entry.Abbreviation.Tag, key, die));
+                    byOffset[entry.Offset] = (unit, die);
+                    indexed.Add((key, die));
                     if (report is not null)
                         CheckAgainstDie(unit, die, name.Name, entry, report);
                 }
             }
+            if (report is not null)
+                CheckParents(file, index, byOffset, indexed, report);
         }
         return entries;
+    }
+
+    /// <summary>DW_IDX_parent as LLVM writes it: a reference to an entry of the DIE's parent, or flag_present when the parent has none.</summary>
+    private static void CheckParents(DwarfFile file, NameIndex index, Dictionary<long, (DwarfUnit? Unit, int Die)> byOffset,
+        HashSet<(long, int)> indexed, VerificationReport report)
+    {
+        foreach (var name in index.Names)
+        {
+            foreach (var entry in name.Entries)
+            {
+                var attribute = Array.FindIndex(entry.Abbreviation.Attributes, a => a.Index == DwIdx.Parent);
+                var (unit, die) = byOffset[entry.Offset];
+                if (attribute < 0 || unit is null || die < 0)
+                    continue;
+                string where = $"{DebugSectionNames.Names}+0x{entry.Offset:x}";
+                int parent = unit.Dies.Parent(die);
+                if (entry.Abbreviation.Attributes[attribute].Form == DwForm.FlagPresent)
+                {
+                    var (_, key) = Unit(file, index, entry);
+                    if (parent >= 0 && indexed.Contains((key, parent)))
+                        report.Add(DifferenceKind.Names, where, $"entry \"{name.Name}\" says the parent of {DiePaths.Of(unit, die)} is not indexed, but it is");
+                    continue;
+                }
+                long target = index.EntryPool + (long)entry.Values[attribute].Value;
+                if (!byOffset.TryGetValue(target, out var named) || named.Unit != unit || named.Die != parent || parent < 0)
+                    report.Add(DifferenceKind.Names, where, $"entry \"{name.Name}\" has DW_IDX_parent 0x{entry.Values[attribute].Value:x}, which is no entry of the parent of {DiePaths.Of(unit, die)}");
+            }
+        }
     }
 
     private static void CheckAgainstDie(DwarfUnit? unit, int die, string name, NameIndexEntry entry, VerificationReport report)

@@ -57,6 +57,7 @@ public static class CommandLine
         var dwp = app.Option("--dwp <FILE>", "with --update-debug-sections: the .dwp package of a split-DWARF program (default: PROGRAM.dwp beside it, when there is one)", CommandOptionType.SingleValue);
         var compDirOverride = app.Option("--comp-dir-override <DIR>", "with --update-debug-sections: look for the .dwo files in DIR instead of each unit's DW_AT_comp_dir", CommandOptionType.SingleValue);
         var dwarfOutputPath = app.Option("--dwarf-output-path <DIR>", "with --update-debug-sections: write the rewritten .dwo files into DIR (default: beside the originals, named after the output, foo.dwo -> foo.OUTPUT.dwo)", CommandOptionType.SingleValue);
+        var createDebugNames = app.Option("--create-debug-names-section", "with --update-debug-sections: write a .debug_names index even when the input has none", CommandOptionType.NoValue);
         // llvm-bolt's batches of compile units; buckets of related units replace them here.
         var cuBatchSize = HiddenOption(app, "--cu-processing-batch-size <N>", "accepted for llvm-bolt command lines; buckets replace batches");
 
@@ -100,6 +101,7 @@ public static class CommandLine
             var debug = new DebugUpdateOptions
             {
                 ThreadCount = debugThreads, AlwaysConvertToRanges = alwaysConvertToRanges.HasValue(), KeepAranges = keepAranges.HasValue(),
+                CreateDebugNames = createDebugNames.HasValue(),
             };
             var options = new RewriteOptions(input.Value, output.Value()!, forceNewSegment.HasValue(),
                 updateDebug.HasValue(), verbosity > 0, timeRewrite.HasValue(), data.Value(), threads,

@@ -14,11 +14,7 @@ public static class MovedCodeMaps
     public static CodeAddressMap SplitAndReversedFunctions(DwarfFile file)
     {
         const ulong HotDisplacement = 0x1000000, ColdStart = 0x4000000;
-        var functions = new List<AddressRange>();
-        foreach (var range in file.Units.SelectMany(unit => Enumerable.Range(0, unit.Dies.Count)
-            .Where(d => unit.TagOf(d) == DwTag.Subprogram).SelectMany(d => unit.GetRanges(d) ?? [])).OrderBy(r => r.Start))
-            if (range.Length > 0 && (functions.Count == 0 || range.Start >= functions[^1].End))
-                functions.Add(range);
+        var functions = Functions(file);
         var rows = file.Units.SelectMany(unit => unit.ReadLineTable()?.Rows.Select(r => r.Address) ?? []).ToHashSet();
         var inputs = new List<ulong>();
         var outputs = new List<ulong>();
@@ -49,5 +45,45 @@ public static class MovedCodeMaps
             fragments.Add(new CodeAddressMap.Fragment(function.Start, function.End, coldStart, cold - coldStart, IsCold: true));
         }
         return new CodeAddressMap([.. inputs], [.. outputs], null, fragments);
+    }
+
+    /// <summary>
+    /// A map that moves every function as it is, except that the instructions inside
+    /// <paramref name="deleted"/> are dropped (each shares its output address with the instruction
+    /// after it), so scopes made only of them lose their code.
+    /// </summary>
+    public static CodeAddressMap DeletingCode(DwarfFile file, List<AddressRange> deleted)
+    {
+        const ulong Displacement = 0x1000000;
+        var functions = Functions(file);
+        var rows = file.Units.SelectMany(unit => unit.ReadLineTable()?.Rows.Select(r => r.Address) ?? [])
+            .Concat(deleted.SelectMany(r => new[] { r.Start, r.End })).ToHashSet();
+        var inputs = new List<ulong>();
+        var outputs = new List<ulong>();
+        var fragments = new List<CodeAddressMap.Fragment>();
+        foreach (var function in functions)
+        {
+            var starts = rows.Where(function.Contains).Append(function.Start).Distinct().Order().ToList();
+            for (int i = 0; i < starts.Count; i++)
+            {
+                int kept = i;
+                while (kept < starts.Count && deleted.Any(r => r.Contains(starts[kept])))
+                    kept++;
+                inputs.Add(starts[i]);
+                outputs.Add((kept < starts.Count ? starts[kept] : function.End) + Displacement);
+            }
+            fragments.Add(new CodeAddressMap.Fragment(function.Start, function.End, function.Start + Displacement, function.Length));
+        }
+        return new CodeAddressMap([.. inputs], [.. outputs], null, fragments);
+    }
+
+    private static List<AddressRange> Functions(DwarfFile file)
+    {
+        var functions = new List<AddressRange>();
+        foreach (var range in file.Units.SelectMany(unit => Enumerable.Range(0, unit.Dies.Count)
+            .Where(d => unit.TagOf(d) == DwTag.Subprogram).SelectMany(d => unit.GetRanges(d) ?? [])).OrderBy(r => r.Start))
+            if (range.Length > 0 && (functions.Count == 0 || range.Start >= functions[^1].End))
+                functions.Add(range);
+        return functions;
     }
 }

@@ -1,0 +1,190 @@
+using Rewriter.DebugUpdate.Building;
+using Rewriter.DebugUpdate.Merging;
+using Rewriter.DebugUpdate.Reading;
+
+namespace Rewriter.DebugUpdate.Indexes;
+
+/// <summary>What one rebuilt unit contributes to the index sections; built in its bucket, read by the merge.</summary>
+/// <param name="SplitUnitSizes">for a skeleton: its split unit's size before and after (gcc's pubnames sets count that unit)</param>
+public sealed record UnitIndexes(UnitNames? Names, byte[][]?[] PubSets, uint TypeOffset, (long Input, long Output)? SplitUnitSizes = null);
+
+/// <summary>The rebuilt index sections, and those left out (with why).</summary>
+public sealed record IndexSections(
+    Dictionary<string, IReadOnlyList<ReadOnlyMemory<byte>>> Sections, List<string> Dropped, List<string> Notes);
+
+/// <summary>
+/// The name indexes of the debug update — .debug_names, .gdb_index and the pubnames family —
+/// in three steps: <see cref="Plan"/> before the buckets run (which indexes, which units),
+/// <see cref="Collect"/> inside each bucket right after a unit is rebuilt (its DIE index is still
+/// alive then), <see cref="Write"/> after the merge, when every unit's new offset is known.
+/// </summary>
+public sealed class IndexUpdate
+{
+    private readonly DwarfFile _file;
+    /// <summary>Units the new .debug_names covers (those the input's covered, or every unit when one is created); null for none.</summary>
+    private readonly bool[]? _namedUnits;
+    /// <summary>The output's name indexes: per index, the units it covers, in unit order.</summary>
+    private readonly List<List<int>> _nameIndexes;
+    private readonly string _augmentation;
+    private readonly UnitNameCollector? _names;
+    private readonly List<PubNamesRewriter> _pubSections;
+
+    private IndexUpdate(DwarfFile file, bool[]? namedUnits, List<List<int>> nameIndexes, string augmentation, List<PubNamesRewriter> pubSections)
+    {
+        _file = file;
+        _namedUnits = namedUnits;
+        _nameIndexes = nameIndexes;
+        _augmentation = augmentation;
+        _pubSections = pubSections;
+        if (namedUnits is not null)
+            _names = new UnitNameCollector(file.Sections.View(DebugSectionNames.Str).Span);
+    }
+
+    /// <summary>
+    /// Each input index becomes one output index over the same units: one per unit as ld.bfd
+    /// concatenates the compilers' indexes, one over all as lld --debug-names merges them. (gdb 13
+    /// reads only a section holding a single index, and then mis-reads one over several units, lld's
+    /// included: merging separate indexes would take gdb from reading the DWARF to a wrong index.)
+    /// Units no input index covered, and every unit of a created index, go in one more index.
+    /// </summary>
+    /// <param name="createNames">--create-debug-names-section: a .debug_names over every unit, even when the input has none</param>
+    public static IndexUpdate Plan(DwarfFile file, bool createNames)
+    {
+        bool[]? named = null;
+        string augmentation = "";
+        var indexes = new List<List<int>>();
+        // A split program's names are DIEs of its .dwo files, whose strings .debug_str lacks: its
+        // .debug_names is not rebuilt yet (dropped, with a note, rather than left naming nothing).
+        bool split = file.Units.Any(u => u.Header.UnitType == DwUnitType.Skeleton);
+        if (file.Sections.Contains(DebugSectionNames.Names) && !split)
+        {
+            named = new bool[file.Units.Count];
+            augmentation = CoveredUnits(file, named, indexes);
+        }
+        if (createNames)
+        {
+            named ??= new bool[file.Units.Count];
+            var rest = new List<int>();
+            foreach (var unit in file.Units)
+                if (!named[unit.Index] && !unit.IsTypeSectionUnit && unit.Header.UnitType != DwUnitType.Skeleton
+                    && (unit.Header.IsTypeUnit || unit.RootTag == DwTag.CompileUnit))
+                {
+                    named[unit.Index] = true;
+                    rest.Add(unit.Index);
+                }
+            if (rest.Count > 0)
+                indexes.Add(rest);
+        }
+        var pubSections = PubNamesReader.Sections.Where(file.Sections.Contains).Select(name => PubNamesRewriter.Plan(file, name)).ToList();
+        return new IndexUpdate(file, named, indexes, augmentation, pubSections) { _dropsNames = split && file.Sections.Contains(DebugSectionNames.Names) };
+    }
+
+    private bool _dropsNames;
+
+    /// <param name="splitUnit">for a skeleton, its split unit (whose DIEs its pubnames entries name) and that unit's output</param>
+    public UnitIndexes Collect(DwarfUnit unit, UnitOutput output, DwarfUnit? splitUnit = null, UnitOutput? splitOutput = null)
+    {
+        var names = _namedUnits is { } named && named[unit.Index] ? _names!.Collect(unit, output) : null;
+        var pubSets = new byte[][]?[_pubSections.Count];
+        for (int i = 0; i < pubSets.Length; i++)
+            pubSets[i] = _pubSections[i].Collect(unit, splitUnit ?? unit, splitOutput ?? output);
+        uint typeOffset = 0;
+        if (unit.Header.IsTypeUnit && unit.Dies.FindByUnitOffset(unit.Header.TypeOffset) is var typeDie and >= 0)
+            typeOffset = output.DieOffsets[typeDie];
+        var splitSizes = splitUnit is not null && splitOutput is not null ? (splitUnit.Header.Size, (long)splitOutput.Info.Position) : ((long, long)?)null;
+        return new UnitIndexes(names, pubSets, typeOffset, splitSizes);
+    }
+
+    /// <param name="unitOffsets">each unit's offset in its output section, from the merge</param>
+    /// <param name="added">the strings added after .debug_str (the merge's first); the index adds the names it needs there</param>
+    public IndexSections Write(UnitOutput[] outputs, UnitIndexes[] collected, ulong[] unitOffsets, AddedStrings added)
+    {
+        var sections = new Dictionary<string, IReadOnlyList<ReadOnlyMemory<byte>>>(StringComparer.Ordinal);
+        var dropped = new List<string>();
+        var notes = new List<string>();
+        if (_dropsNames)
+        {
+            dropped.Add(DebugSectionNames.Names);
+            notes.Add($"{DebugSectionNames.Names} is left out: it indexes split units, whose index is not rebuilt yet (debuggers index the DWARF themselves without it)");
+        }
+        if (_namedUnits is not null)
+        {
+            var strings = _file.Sections.Get(DebugSectionNames.Str);
+            var indexes = new List<ReadOnlyMemory<byte>>();
+            foreach (var units in _nameIndexes)
+            {
+                var names = new UnitNames?[collected.Length];
+                foreach (int u in units)
+                    names[u] = collected[u].Names;
+                indexes.Add(NameIndexWriter.Write(names, unitOffsets, strings, _augmentation, added));
+            }
+            sections[DebugSectionNames.Names] = indexes;
+        }
+        if (_file.Sections.Contains(DebugSectionNames.GdbIndex))
+        {
+            var typeOffsets = collected.Select(c => c.TypeOffset).ToArray();
+            var (index, problem) = GdbIndexWriter.Write(_file, outputs, unitOffsets, typeOffsets);
+            if (index is { } rebuilt)
+                sections[DebugSectionNames.GdbIndex] = [rebuilt];
+            else
+            {
+                dropped.Add(DebugSectionNames.GdbIndex);
+                notes.Add($"{DebugSectionNames.GdbIndex} is left out: it cannot be rewritten ({problem}), and a stale one would mislead gdb");
+            }
+        }
+        for (int i = 0; i < _pubSections.Count; i++)
+        {
+            var pub = _pubSections[i];
+            sections[pub.Name] = [pub.Write(collected.Select(c => c.PubSets[i]).ToArray(), unitOffsets, outputs, collected.Select(c => c.SplitUnitSizes).ToArray(), _file)];
+            if (pub.OrphanSets > 0)
+                notes.Add($"{pub.Name}: {pub.OrphanSets} set(s) name no unit of .debug_info and are left out");
+        }
+        return new IndexSections(sections, dropped, notes);
+    }
+
+    /// <summary>
+    /// Marks the units the input's name indexes list (CU and local TU lists) and adds, per index,
+    /// those it lists first (a unit two indexes list goes with the first); returns the first index's augmentation string.
+    /// </summary>
+    private static string CoveredUnits(DwarfFile file, bool[] named, List<List<int>> indexes)
+    {
+        var section = file.Sections.View(DebugSectionNames.Names);
+        string? augmentation = null;
+        var cursor = section.CursorAt(0);
+        while (!cursor.AtEnd)
+        {
+            int start = cursor.Position;
+            ulong length = cursor.ReadInitialLength(out int offsetSize);
+            if (length > (ulong)cursor.Remaining)
+                throw section.Error(start, $"name index length 0x{length:x} runs past the end of the section");
+            int end = cursor.Position + (int)length;
+            ushort version = cursor.ReadU16();
+            if (version != 5)
+                throw section.Error(start, $"unsupported .debug_names version {version}");
+            cursor.ReadU16();
+            uint cuCount = cursor.ReadU32(), localTuCount = cursor.ReadU32();
+            cursor.Position += 4 * 4; // foreign TUs, buckets, names, abbreviation table size
+            uint augmentationSize = cursor.ReadU32();
+            if ((ulong)augmentationSize + ((ulong)cuCount + localTuCount) * (ulong)offsetSize > (ulong)(end - cursor.Position))
+                throw section.Error(start, "name index tables do not fit in the contribution");
+            var augmentationBytes = cursor.ReadBytes(augmentationSize);
+            augmentation ??= System.Text.Encoding.ASCII.GetString(augmentationBytes).TrimEnd('\0');
+            var units = new List<int>();
+            for (uint i = 0; i < cuCount + localTuCount; i++)
+            {
+                ulong offset = cursor.ReadOffset(offsetSize);
+                var unit = file.FindUnitContaining((long)Math.Min(offset, long.MaxValue));
+                if (unit is not null && (ulong)unit.Offset == offset && !named[unit.Index])
+                {
+                    named[unit.Index] = true;
+                    units.Add(unit.Index);
+                }
+            }
+            // The index's CUs before its TUs; its units in unit order.
+            if (units.Count > 0)
+                indexes.Add([.. units.Order()]);
+            cursor.Position = end;
+        }
+        return augmentation ?? "";
+    }
+}

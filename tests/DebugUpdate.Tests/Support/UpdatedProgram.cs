@@ -1,0 +1,35 @@
+using Rewriter.DebugUpdate.Addresses;
+using Rewriter.DebugUpdate.Contract;
+using Rewriter.DebugUpdate.Reading;
+using Rewriter.DebugUpdate.Verification;
+
+namespace Rewriter.DebugUpdate.Tests.Support;
+
+/// <summary>A compiled program's debug sections after the debug update, as the output file would hold them.</summary>
+internal sealed record UpdatedProgram(CompiledProgram Program, CodeAddressMap Map, DebugUpdateResult Result, DebugSections Output)
+{
+    /// <summary>Updates the program for <paramref name="map"/> (default: every function moved, split and reordered).</summary>
+    public static UpdatedProgram Of(CompiledProgram program, CodeAddressMap? map = null, DebugUpdateOptions? options = null)
+    {
+        map ??= MovedCodeMaps.SplitAndReversedFunctions(program.Open());
+        var result = DebugUpdater.Update(program.Sections, map, options ?? new DebugUpdateOptions { ThreadCount = 2 });
+        return new UpdatedProgram(program, map, result, Apply(program.Sections, result));
+    }
+
+    /// <summary>The input sections with the update's replacements and removals applied.</summary>
+    public static DebugSections Apply(DebugSections input, DebugUpdateResult result)
+    {
+        var output = input.Clone();
+        foreach (var (name, chunks) in result.Sections)
+            output.Set(name, Join(chunks));
+        foreach (var name in result.DroppedSections)
+            output.Set(name, ReadOnlyMemory<byte>.Empty);
+        return output;
+    }
+
+    /// <summary>verify-debug of the original against <paramref name="output"/> (default: this update's).</summary>
+    public VerificationReport Verify(DebugSections? output = null) =>
+        DebugVerifier.Compare(Program.Open(), DwarfFile.Open(output ?? Output), Map, threadCount: 2);
+
+    public static byte[] Join(IReadOnlyList<ReadOnlyMemory<byte>> chunks) => chunks.SelectMany(c => c.ToArray()).ToArray();
+}

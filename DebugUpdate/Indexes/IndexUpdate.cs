@@ -154,13 +154,7 @@ public sealed class IndexUpdate
         while (!cursor.AtEnd)
         {
             int start = cursor.Position;
-            ulong length = cursor.ReadInitialLength(out int offsetSize);
-            if (length > (ulong)cursor.Remaining)
-                throw section.Error(start, $"name index length 0x{length:x} runs past the end of the section");
-            int end = cursor.Position + (int)length;
-            ushort version = cursor.ReadU16();
-            if (version != 5)
-                throw section.Error(start, $"unsupported .debug_names version {version}");
+            var (end, offsetSize) = cursor.ReadContributionStart(5, "name index", DebugSectionNames.Names);
             cursor.ReadU16();
             uint cuCount = cursor.ReadU32(), localTuCount = cursor.ReadU32();
             cursor.Position += 4 * 4; // foreign TUs, buckets, names, abbreviation table size

@@ -25,13 +25,8 @@ public static class PubNamesReader
         while (!cursor.AtEnd)
         {
             int position = cursor.Position;
-            ulong length = cursor.ReadInitialLength(out int offsetSize);
-            if (length > (ulong)cursor.Remaining)
-                throw section.Error(position, $"set length 0x{length:x} runs past the end of the section");
-            int end = cursor.Position + (int)length;
-            ushort version = cursor.ReadU16();
-            if (version != 2)
-                throw section.Error(position, $"unsupported {section.Name} version {version}");
+            var (end, offsetSize) = cursor.ReadContributionStart(2, "set", section.Name);
+            ushort version = 2;
             ulong infoOffset = cursor.ReadOffset(offsetSize);
             ulong infoLength = cursor.ReadOffset(offsetSize);
             sets.Add(new PubSet(position, offsetSize, version, infoOffset, infoLength, cursor.Position, end));

@@ -255,6 +255,26 @@ public ref struct DwarfCursor
         throw ErrorAt(start, $"reserved initial length value 0x{length32:x}");
     }
 
+    /// <summary>
+    /// The start of a length-prefixed contribution (a list table, a name index, a pubnames set):
+    /// its initial length, which must fit in what remains, and its 2-byte version, which must be
+    /// <paramref name="version"/>. Returns where the contribution ends and its offset size.
+    /// </summary>
+    /// <param name="lengthName">what the length is of, for the error ("list table")</param>
+    /// <param name="versionName">whose version it is, for the error (".debug_rnglists")</param>
+    public (int End, int OffsetSize) ReadContributionStart(ushort version, string lengthName, string versionName)
+    {
+        int start = _position;
+        ulong length = ReadInitialLength(out int offsetSize);
+        if (length > (ulong)Remaining)
+            throw ErrorAt(start, $"{lengthName} length 0x{length:x} runs past the end of the section");
+        int end = _position + (int)length;
+        ushort found = ReadU16();
+        if (found != version)
+            throw ErrorAt(start, $"unsupported {versionName} version {found}");
+        return (end, offsetSize);
+    }
+
     public readonly DwarfFormatException Error(string problem) => ErrorAt(_position, problem);
 
     public readonly DwarfFormatException ErrorAt(long position, string problem) =>

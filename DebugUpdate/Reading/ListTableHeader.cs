@@ -19,13 +19,8 @@ public readonly record struct ListTableHeader(
     public static ListTableHeader Read(SectionView section, long offset)
     {
         var cursor = section.CursorAt(offset);
-        ulong length = cursor.ReadInitialLength(out int offsetSize);
-        if (length > (ulong)cursor.Remaining)
-            throw section.Error(offset, $"list table length 0x{length:x} runs past the end of the section");
-        long end = cursor.Position + (long)length;
-        ushort version = cursor.ReadU16();
-        if (version != 5)
-            throw section.Error(offset, $"unsupported {section.Name} version {version}");
+        var (end, offsetSize) = cursor.ReadContributionStart(5, "list table", section.Name);
+        ushort version = 5;
         byte addressSize = cursor.ReadU8();
         if (addressSize is not (1 or 2 or 4 or 8))
             throw section.Error(offset, $"unsupported address size {addressSize}");

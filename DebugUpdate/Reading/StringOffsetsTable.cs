@@ -31,13 +31,7 @@ public readonly struct StringOffsetsTable
     public static (long FirstEntry, int OffsetSize, long End) ReadHeader(SectionView section, long offset)
     {
         var cursor = section.CursorAt(offset);
-        ulong length = cursor.ReadInitialLength(out int offsetSize);
-        if (length > (ulong)cursor.Remaining)
-            throw section.Error(offset, $"contribution length 0x{length:x} runs past the end of the section");
-        long end = cursor.Position + (long)length;
-        ushort version = cursor.ReadU16();
-        if (version != 5)
-            throw section.Error(offset, $"unsupported {section.Name} version {version}");
+        var (end, offsetSize) = cursor.ReadContributionStart(5, "contribution", section.Name);
         cursor.ReadU16(); // padding
         return (cursor.Position, offsetSize, end);
     }

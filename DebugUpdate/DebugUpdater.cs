@@ -72,18 +72,13 @@ public static class DebugUpdater
                         var (baseAddress, lowestAddress) = UnitRewriter.OutputRootAddresses(context, options);
                         share = new SkeletonShare(context.Addresses, new ListWriter(context), baseAddress, lowestAddress);
                         int fileIndex = IndexOf(file.SplitFiles, splitUnit.File);
-                        if (packageUnits[fileIndex] is { } package)
-                        {
-                            if (package[splitUnit.Index] is not null)
-                                throw unit.Info.Error(unit.Offset, $"a second skeleton names the split unit of dwo_id 0x{unit.DwoId:x16}");
+                        var package = packageUnits[fileIndex];
+                        if (package is not null ? package[splitUnit.Index] is not null : splitOutputs[fileIndex] is not null)
+                            throw unit.Info.Error(unit.Offset, $"a second skeleton names the split unit of dwo_id 0x{unit.DwoId:x16}");
+                        if (package is not null)
                             splitOutput = package[splitUnit.Index] = SplitFileUpdater.RewriteSplitUnit(splitUnit, share, map, warnings, scratch, options);
-                        }
                         else
-                        {
-                            if (splitOutputs[fileIndex] is not null)
-                                throw unit.Info.Error(unit.Offset, $"a second skeleton names the split unit of dwo_id 0x{unit.DwoId:x16}");
                             (splitOutputs[fileIndex], splitOutput) = SplitFileUpdater.RewriteFile(splitUnit, share, map, warnings, scratch, options);
-                        }
                     }
                     outputs[u] = UnitRewriter.Rewrite(context, options, owner, line, share, split.NewDwoName(unit.Index));
                     // A skeleton's names are its split unit's (still indexed here).

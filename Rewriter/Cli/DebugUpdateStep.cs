@@ -1,5 +1,6 @@
 using Rewriter.DebugUpdate;
 using Rewriter.DebugUpdate.Contract;
+using Rewriter.DebugUpdate.Reading;
 using Rewriter.Diagnostics;
 using Rewriter.Elf;
 using Rewriter.Elf.Reading;
@@ -20,7 +21,7 @@ public static class DebugUpdateStep
     {
         var input = timer.MeasureNested("read debug sections", () => DebugSectionLoader.Load(elf));
         // .debug_frame alone (CFI of assembly without other debug information) is updated too.
-        if (!input.Contains(Rewriter.DebugUpdate.Reading.DebugSectionNames.Info) && !input.Contains(Rewriter.DebugUpdate.Frames.DebugFrameRewriter.SectionName))
+        if (!input.Contains(DebugSectionNames.Info) && !input.Contains(Rewriter.DebugUpdate.Frames.DebugFrameRewriter.SectionName))
             return new DebugUpdateOutcome(request, []);
         var splitFiles = timer.MeasureNested("read split DWARF", () => SplitDwarfFiles.Open(elf.Path, input, splitOptions.Search));
         try
@@ -38,7 +39,7 @@ public static class DebugUpdateStep
             {
                 var file = splitFiles.Files[i];
                 companions.Add(new CompanionOutput(splitOutputs.Paths[i], file.Path, file.Elf,
-                    WithSections(file.Elf, new ElfRewriteRequest(), result.SplitFiles[i], [], file.Elf.FindSection(".debug_info.dwo")!.Header.Flags)));
+                    WithSections(file.Elf, new ElfRewriteRequest(), result.SplitFiles[i], [], file.Elf.FindSection(DebugSectionNames.Dwo(DebugSectionNames.Info))!.Header.Flags)));
             }
             return new DebugUpdateOutcome(WithSections(elf, request, result.Sections, result.DroppedSections, SectionFlags.None), companions, splitFiles);
         }

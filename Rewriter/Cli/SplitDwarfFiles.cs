@@ -20,6 +20,8 @@ public sealed record SplitFile(string Path, ElfFile Elf, DebugSections Sections,
 /// </summary>
 public sealed class SplitDwarfFiles : IDisposable
 {
+    private static readonly string SplitInfo = DebugSectionNames.Dwo(DebugSectionNames.Info);
+
     private readonly List<SplitFile> _files = [];
 
     public IReadOnlyList<SplitFile> Files => _files;
@@ -28,12 +30,13 @@ public sealed class SplitDwarfFiles : IDisposable
     public static SplitDwarfFiles Open(string programPath, DebugSections program, SplitDwarfSearch search)
     {
         var skeletons = DebugUpdater.FindSkeletons(program);
-        var result = new SplitDwarfFiles { IsPackage = skeletons.Count > 0 && PackagePath(programPath, search) is not null };
         if (skeletons.Count == 0)
-            return result;
+            return new SplitDwarfFiles();
+        string? package = PackagePath(programPath, search);
+        var result = new SplitDwarfFiles { IsPackage = package is not null };
         try
         {
-            if (PackagePath(programPath, search) is { } package)
+            if (package is not null)
                 result._files.Add(OpenFile(package, skeletons, checkIds: false));
             else
             {
@@ -99,13 +102,13 @@ public sealed class SplitDwarfFiles : IDisposable
         {
             var sections = DebugSectionLoader.Load(elf);
             if (!sections.IsSplitFile)
-                throw new InputFormatException(".debug_info.dwo", "not a split DWARF file (it has no .debug_info.dwo)", path);
+                throw new InputFormatException(SplitInfo, $"not a split DWARF file (it has no {SplitInfo})", path);
             if (checkIds)
             {
                 var ids = DwarfFile.Open(sections).Units.Where(u => !u.Header.IsTypeUnit && u.DwoId is not null).Select(u => u.DwoId!.Value).ToHashSet();
                 foreach (var skeleton in skeletons)
                     if (!ids.Contains(skeleton.DwoId))
-                        throw new InputFormatException(".debug_info.dwo", $"has no split unit of dwo_id 0x{skeleton.DwoId:x16}, which the program's skeleton unit names: it is from another build", path);
+                        throw new InputFormatException(SplitInfo, $"has no split unit of dwo_id 0x{skeleton.DwoId:x16}, which the program's skeleton unit names: it is from another build", path);
             }
             return new SplitFile(path, elf, sections, skeletons);
         }

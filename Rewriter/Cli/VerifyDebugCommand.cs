@@ -80,7 +80,9 @@ public static class VerifyDebugCommand
             if (!sameFile)
             {
                 var rewrittenSections = DebugSectionLoader.Load(rewrittenElf);
-                after = new DebugInput(rewrittenSections, givenSplitFiles.Count > 0 && !HasSkeletons(rewrittenSections) ? givenSplitFiles : SplitFilesOf(rewrittenElf, rewrittenSections));
+                // A rewritten program with no skeletons names no split files: then the given ones are its.
+                var rewrittenSplitFiles = SplitFilesOf(rewrittenElf, rewrittenSections);
+                after = new DebugInput(rewrittenSections, rewrittenSplitFiles.Count > 0 ? rewrittenSplitFiles : givenSplitFiles);
             }
             var map = Translator(rewrittenElf, log);
             var report = DebugVerifier.Compare(before, after, map, threadCount);
@@ -96,7 +98,6 @@ public static class VerifyDebugCommand
         }
     }
 
-    private static bool HasSkeletons(DebugSections sections) => Rewriter.DebugUpdate.DebugUpdater.FindSkeletons(sections).Count > 0;
 
     /// <summary>True when both paths name one existing file (a missing one is left for opening to report).</summary>
     private static bool IsSameFile(string first, string second)

@@ -50,6 +50,7 @@ public sealed class UnitRewriter
     private readonly List<(int Position, string Value)> _addedStrings = [];
     private readonly List<int> _rangesBaseFields = [];
     private readonly List<int> _bodyRangesBase = [];
+    private readonly bool _splitUnitHasRanges;
     private readonly List<(int Position, string Value)> _bodyStrings = [];
 
     private UnitRewriter(UnitRewriteContext context, DebugUpdateOptions options, int lineOwner, ByteWriter? line, SkeletonShare? share, string? newDwoName)
@@ -70,6 +71,8 @@ public sealed class UnitRewriter
         _locations = new ListWriter(context);
         if (share is not null && _unit.IsSplit)
             _baseAddress = share.BaseAddress;
+        // The split unit was rebuilt first: what it wrote there is before the skeleton's own lists.
+        _splitUnitHasRanges = share is not null && !_unit.IsSplit && !Dwarf5 && share.Ranges.Body.Position > 0;
         _references = context.Scratch.References;
         _references.Clear();
         _abbreviations = new OutputAbbreviations(_unit.Abbreviations);
@@ -443,6 +446,14 @@ public sealed class UnitRewriter
             _body.WriteBytes(_unit.Info.Span[value.ValueOffset.._valueEnds[i]]);
         }
 
+        // A GNU DWARF 4 split unit whose code stayed contiguous had no range lists, so its skeleton
+        // no DW_AT_GNU_ranges_base; once it has some (written first, into the skeleton's
+        // contribution), the skeleton must say where they start.
+        if (isRoot && _splitUnitHasRanges && abbreviation.IndexOf(DwAt.GnuRangesBase) < 0)
+        {
+            _shape.Add(new OutputAttribute(DwAt.GnuRangesBase, DwForm.SecOffset));
+            _bodyRangesBase.Add(_body.Reserve(OffsetSize));
+        }
         if (DescribesCode(abbreviation.Attributes) && !DescribesCode(_shape))
             _codeLost.Add(die);
 

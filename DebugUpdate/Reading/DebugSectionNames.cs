@@ -20,6 +20,8 @@ public static class DebugSectionNames
     public const string Types = ".debug_types";
     public const string CuIndex = ".debug_cu_index";
     public const string TuIndex = ".debug_tu_index";
+    public const string Macro = ".debug_macro";
+    public const string Macinfo = ".debug_macinfo";
 
     public const string DwoSuffix = ".dwo";
 
@@ -35,7 +37,7 @@ public static class DebugSectionNames
             Info, Abbrev, Str, Line, LineStr, Ranges, Rnglists, Loc, Loclists, Addr, StrOffsets,
             Aranges, Names, GdbIndex, Types, CuIndex, TuIndex,
         ];
-        string[] splittable = [Info, Abbrev, Str, Line, Loc, Loclists, Rnglists, StrOffsets, Types, ".debug_macro"];
+        string[] splittable = [Info, Abbrev, Str, Line, Loc, Loclists, Rnglists, StrOffsets, Types, Macro];
         return [.. main, .. splittable.Select(Dwo)];
     }
 }

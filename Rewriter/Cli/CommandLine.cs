@@ -57,6 +57,7 @@ public static class CommandLine
         var dwp = app.Option("--dwp <FILE>", "with --update-debug-sections: the .dwp package of a split-DWARF program (default: PROGRAM.dwp beside it, when there is one)", CommandOptionType.SingleValue);
         var compDirOverride = app.Option("--comp-dir-override <DIR>", "with --update-debug-sections: look for the .dwo files in DIR instead of each unit's DW_AT_comp_dir", CommandOptionType.SingleValue);
         var dwarfOutputPath = app.Option("--dwarf-output-path <DIR>", "with --update-debug-sections: write the rewritten .dwo files into DIR (default: beside the originals, named after the output, foo.dwo -> foo.OUTPUT.dwo)", CommandOptionType.SingleValue);
+        var writeDwp = app.Option("--write-dwp", "with --update-debug-sections: pack the rewritten split units of a program's .dwo files into one package, OUTPUT.dwp beside the output (no .dwo is written; the skeletons keep their dwo_name, and debuggers read OUTPUT.dwp first)", CommandOptionType.NoValue);
         var createDebugNames = app.Option("--create-debug-names-section", "with --update-debug-sections: write a .debug_names index even when the input has none", CommandOptionType.NoValue);
         // llvm-bolt's batches of compile units; buckets of related units replace them here.
         var cuBatchSize = HiddenOption(app, "--cu-processing-batch-size <N>", "accepted for llvm-bolt command lines; buckets replace batches");
@@ -106,7 +107,7 @@ public static class CommandLine
             var options = new RewriteOptions(input.Value, output.Value()!, forceNewSegment.HasValue(),
                 updateDebug.HasValue(), verbosity > 0, timeRewrite.HasValue(), data.Value(), threads,
                 printCfg.HasValue(), dynoStats.HasValue(), printNonSimple.HasValue(), layout, liteMode, debug,
-                new SplitDwarfOptions(new SplitDwarfSearch(dwp.Value(), compDirOverride.Value()), dwarfOutputPath.Value()));
+                new SplitDwarfOptions(new SplitDwarfSearch(dwp.Value(), compDirOverride.Value()), dwarfOutputPath.Value(), writeDwp.HasValue()));
             return ErrorReporting.Run(options.Input, options.Verbose, stderr, () => new RewriteDriver(options, log, stdout, stderr).Run());
         });
         return app;

@@ -15,5 +15,8 @@ public sealed record CompanionOutput(string Path, string InputPath, ElfFile Sour
 /// </summary>
 public sealed record DebugUpdateOutcome(ElfRewriteRequest Request, IReadOnlyList<CompanionOutput> Companions, IDisposable? Inputs = null) : IDisposable
 {
+    /// <summary>Every split file read (a package made of several .dwo files has one companion for them all): no output may replace one.</summary>
+    public IReadOnlyList<string> SplitInputPaths { get; init; } = [];
+
     public void Dispose() => Inputs?.Dispose();
 }

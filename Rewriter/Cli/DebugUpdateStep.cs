@@ -1,5 +1,6 @@
 using Rewriter.DebugUpdate;
 using Rewriter.DebugUpdate.Contract;
+using Rewriter.DebugUpdate.Packaging;
 using Rewriter.DebugUpdate.Reading;
 using Rewriter.Diagnostics;
 using Rewriter.Elf;
@@ -35,13 +36,23 @@ public static class DebugUpdateStep
                 log.Warning(warning);
 
             var companions = new List<CompanionOutput>();
-            for (int i = 0; i < splitFiles.Files.Count; i++)
+            if (splitOutputs.PackedPath is { } packagePath)
             {
-                var file = splitFiles.Files[i];
-                companions.Add(new CompanionOutput(splitOutputs.Paths[i], file.Path, file.Elf,
-                    WithSections(file.Elf, new ElfRewriteRequest(), result.SplitFiles[i], [], file.Elf.FindSection(DebugSectionNames.Dwo(DebugSectionNames.Info))!.Header.Flags)));
+                if (splitOptions.DwarfOutputPath is not null)
+                    log.Warning($"--dwarf-output-path has no effect with --write-dwp: the package goes beside the output program, as {packagePath}");
+                companions.Add(timer.MeasureNested("pack .dwp", () => Package(splitFiles, result, packagePath)));
             }
-            return new DebugUpdateOutcome(WithSections(elf, request, result.Sections, result.DroppedSections, SectionFlags.None), companions, splitFiles);
+            else
+                for (int i = 0; i < splitFiles.Files.Count; i++)
+                {
+                    var file = splitFiles.Files[i];
+                    companions.Add(new CompanionOutput(splitOutputs.Paths[i], file.Path, file.Elf,
+                        WithSections(file.Elf, new ElfRewriteRequest(), result.SplitFiles[i], [], SplitSectionFlags(file.Elf))));
+                }
+            return new DebugUpdateOutcome(WithSections(elf, request, result.Sections, result.DroppedSections, SectionFlags.None), companions, splitFiles)
+            {
+                SplitInputPaths = splitFiles.Files.Select(f => f.Path).ToList(),
+            };
         }
         catch
         {
@@ -49,6 +60,33 @@ public static class DebugUpdateStep
             throw;
         }
     }
+
+    /// <summary>
+    /// --write-dwp: the rewritten split units of every .dwo file packed into one package. The ELF
+    /// container is the first .dwo file's, keeping only its string tables besides the package's sections.
+    /// </summary>
+    private static CompanionOutput Package(SplitDwarfFiles splitFiles, DebugUpdateResult result, string path)
+    {
+        var rewritten = new List<DebugSections>();
+        for (int i = 0; i < splitFiles.Files.Count; i++)
+        {
+            var sections = splitFiles.Files[i].Sections.Clone();
+            foreach (var (name, chunks) in result.SplitFiles[i])
+                sections.Set(name, Join(chunks));
+            rewritten.Add(sections);
+        }
+        var package = DwpPacker.Pack(rewritten);
+        var template = splitFiles.Files[0];
+        var others = template.Elf.Sections
+            .Where(s => s.Header.Type is not (SectionType.Null or SectionType.StrTab) && !package.ContainsKey(s.Name))
+            .Select(s => s.Name).ToList();
+        return new CompanionOutput(path, template.Path, template.Elf,
+            WithSections(template.Elf, new ElfRewriteRequest(), package, others, SplitSectionFlags(template.Elf)));
+    }
+
+    /// <summary>The flags of a new section in a split file: those of its .debug_info.dwo (SHF_EXCLUDE).</summary>
+    private static SectionFlags SplitSectionFlags(ElfFile splitFile) =>
+        splitFile.FindSection(DebugSectionNames.Dwo(DebugSectionNames.Info))!.Header.Flags;
 
     /// <summary>The request with rebuilt sections replacing the input's (or added), and dropped ones removed.</summary>
     private static ElfRewriteRequest WithSections(ElfFile elf, ElfRewriteRequest request, IReadOnlyDictionary<string, IReadOnlyList<ReadOnlyMemory<byte>>> sections,

@@ -3,8 +3,11 @@ using Rewriter.Elf.Reading;
 
 namespace Rewriter.Cli;
 
-/// <summary>What the user asked of split DWARF: where split units are found and where rewritten ones go.</summary>
-public sealed record SplitDwarfOptions(SplitDwarfSearch Search, string? DwarfOutputPath = null)
+/// <summary>
+/// What the user asked of split DWARF: where split units are found and where rewritten ones go
+/// (with <paramref name="WriteDwp"/>, the rewritten units of .dwo files go into one package instead).
+/// </summary>
+public sealed record SplitDwarfOptions(SplitDwarfSearch Search, string? DwarfOutputPath = null, bool WriteDwp = false)
 {
     public static SplitDwarfOptions Default { get; } = new(new SplitDwarfSearch());
 }
@@ -16,9 +19,10 @@ public sealed record SplitDwarfOptions(SplitDwarfSearch Search, string? DwarfOut
 /// named after the output program (foo.dwo of app.opt becomes foo.app.opt.dwo), so two outputs
 /// of one program never share a .dwo. A .dwp package's rewrite is OUTPUT.dwp. DW_AT_comp_dir never changes (relative source paths
 /// resolve against it): a dwo_name stays relative when the file stays in the original's
-/// directory, and becomes absolute otherwise.
+/// directory, and becomes absolute otherwise. With --write-dwp the .dwo files' rewritten units go
+/// into one package, OUTPUT.dwp (<see cref="PackedPath"/>), and the skeletons keep their names.
 /// </summary>
-public sealed record SplitDwarfOutputs(IReadOnlyList<string> Paths, IReadOnlyDictionary<int, string> NewDwoNames)
+public sealed record SplitDwarfOutputs(IReadOnlyList<string> Paths, IReadOnlyDictionary<int, string> NewDwoNames, string? PackedPath = null)
 {
     public static SplitDwarfOutputs Plan(SplitDwarfFiles files, SplitDwarfOptions options, string outputPath)
     {
@@ -26,6 +30,9 @@ public sealed record SplitDwarfOutputs(IReadOnlyList<string> Paths, IReadOnlyDic
         var names = new Dictionary<int, string>();
         var taken = new HashSet<string>(StringComparer.Ordinal);
         string outputName = Path.GetFileName(Path.GetFullPath(outputPath));
+        // Debuggers look for a package beside the program, so that is where it goes.
+        if (options.WriteDwp && !files.IsPackage && files.Files.Count > 0)
+            return new SplitDwarfOutputs([], names, Path.GetFullPath(outputPath) + ".dwp");
         foreach (var file in files.Files)
         {
             // A package goes beside the output program, where debuggers look for it; the skeletons keep their names.

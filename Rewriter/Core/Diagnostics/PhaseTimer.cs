@@ -3,26 +3,28 @@ using System.Diagnostics;
 namespace Rewriter.Diagnostics;
 
 /// <summary>
-/// Times the phases of a rewrite for `--time-rewrite`: wall time, managed bytes allocated and the
-/// process's peak resident memory after each phase.
+/// Times the phases of a rewrite for `--time-rewrite`: wall time, the time the garbage collector
+/// paused the program, managed bytes allocated and the process's peak resident memory after each phase.
 /// </summary>
 public sealed class PhaseTimer
 {
-    private readonly List<(string Name, TimeSpan Elapsed, long Allocated, long PeakResident)> _phases = [];
+    private readonly List<(string Name, TimeSpan Elapsed, TimeSpan GcPause, long Allocated, long PeakResident)> _phases = [];
     private readonly Stopwatch _total = Stopwatch.StartNew();
 
     public T Measure<T>(string name, Func<T> phase)
     {
         long allocatedBefore = GC.GetTotalAllocatedBytes(precise: false);
+        var pausedBefore = GC.GetTotalPauseDuration();
         var watch = Stopwatch.StartNew();
         T result = phase();
         watch.Stop();
-        _phases.Add((name, watch.Elapsed, GC.GetTotalAllocatedBytes(precise: false) - allocatedBefore, PeakResidentBytes()));
+        _phases.Add((name, watch.Elapsed, GC.GetTotalPauseDuration() - pausedBefore,
+            GC.GetTotalAllocatedBytes(precise: false) - allocatedBefore, PeakResidentBytes()));
         return result;
     }
 
     /// <summary>Adds a phase timed elsewhere (a layout pass, say), shown indented under the phase that ran it.</summary>
-    public void Record(string name, TimeSpan elapsed) => _phases.Add(("  " + name, elapsed, 0, PeakResidentBytes()));
+    public void Record(string name, TimeSpan elapsed) => _phases.Add(("  " + name, elapsed, TimeSpan.Zero, 0, PeakResidentBytes()));
 
     /// <summary>Times a step of a larger phase; it is shown indented under that phase, like <see cref="Record"/>.</summary>
     public T MeasureNested<T>(string name, Func<T> step) => Measure("  " + name, step);
@@ -31,10 +33,10 @@ public sealed class PhaseTimer
 
     public void WriteTable(TextWriter output)
     {
-        output.WriteLine("RW-INFO: phase                      time (ms)   allocated (MiB)   peak RSS (MiB)");
-        foreach (var (name, elapsed, allocated, peak) in _phases)
-            output.WriteLine($"RW-INFO: {name,-24} {elapsed.TotalMilliseconds,11:F1} {allocated / 1048576.0,17:F1} {peak / 1048576.0,16:F1}");
-        output.WriteLine($"RW-INFO: {"total",-24} {_total.Elapsed.TotalMilliseconds,11:F1} {GC.GetTotalAllocatedBytes() / 1048576.0,17:F1} {PeakResidentBytes() / 1048576.0,16:F1}");
+        output.WriteLine("RW-INFO: phase                      time (ms)   GC pause (ms)   allocated (MiB)   peak RSS (MiB)");
+        foreach (var (name, elapsed, paused, allocated, peak) in _phases)
+            output.WriteLine($"RW-INFO: {name,-24} {elapsed.TotalMilliseconds,11:F1} {paused.TotalMilliseconds,15:F1} {allocated / 1048576.0,17:F1} {peak / 1048576.0,16:F1}");
+        output.WriteLine($"RW-INFO: {"total",-24} {_total.Elapsed.TotalMilliseconds,11:F1} {GC.GetTotalPauseDuration().TotalMilliseconds,15:F1} {GC.GetTotalAllocatedBytes() / 1048576.0,17:F1} {PeakResidentBytes() / 1048576.0,16:F1}");
     }
 
     /// <summary>VmHWM from /proc/self/status: the high-water mark of resident memory.</summary>

@@ -3,7 +3,7 @@
 #
 #   check-debug-update.sh [--no-relocs] [--full] [--determinism] [--uninitialised NAME] [--layout OPTIONS]
 #                         [--gdb-misreads-original-loclists] [--no-gdb] [--functions-from FILE]
-#                         BINARY PROFILE|- [PROGRAM-ARGS...]
+#                         [--with REWRITER-OPTION]... BINARY PROFILE|- [PROGRAM-ARGS...]
 #
 # Rewrites BINARY with each layout below and --update-debug-sections, and checks for each output:
 #   - it behaves like BINARY (stdout, stderr, exit status);
@@ -18,10 +18,11 @@
 # two runs. A split-DWARF program's rewritten .dwo files (the `wrote` lines of -v) are checked with
 # it: llvm-dwarfdump --verify on each, and byte-identical too. CI runs three layouts per program; --full runs every layout mode (reverse, ext-tsp,
 # split + split-all-cold, cdsort, cluster-shuffle with 10 seeds); --layout OPTIONS runs only
-# that one (rewriter options, a --data among them). Exit 1 on any finding.
+# that one (rewriter options, a --data among them). --with adds an option to every rewrite
+# (--write-dwp, say). Exit 1 on any finding.
 set -u
 no_relocs=0 full=${RW_DEBUG_UPDATE_FULL:-0} determinism=0 only_layout= no_gdb=0
-compare_options=()
+compare_options=() with_options=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --no-relocs) no_relocs=1; shift ;;
@@ -32,6 +33,7 @@ while [ $# -gt 0 ]; do
     --gdb-misreads-original-loclists) compare_options+=(--gdb-misreads-original-loclists); shift ;;
     --no-gdb) no_gdb=1; shift ;; # gdb 13 cannot read the program's split DWARF (a DWARF 5 .dwp): lldb only
     --functions-from) compare_options+=(--functions-from "$2"); shift 2 ;;
+    --with) with_options+=("$2"); shift 2 ;;
     *) break ;;
   esac
 done
@@ -85,7 +87,7 @@ for options in "${layouts[@]}"; do
   i=$((i + 1))
   out="$work/out$i"
   # shellcheck disable=SC2086 # options are words on purpose
-  if ! "$rewriter" "$bin" -o "$out" $options --update-debug-sections -v >"$work/rw$i.log" 2>&1; then
+  if ! "$rewriter" "$bin" -o "$out" $options "${with_options[@]}" --update-debug-sections -v >"$work/rw$i.log" 2>&1; then
     fail "$options: rewriter failed:"; sed 's/^/  | /' "$work/rw$i.log" | tail -5; continue
   fi
   if [ "$no_relocs" = 0 ]; then
@@ -129,7 +131,7 @@ threads_to_check=()
 [ "$determinism" = 1 ] && threads_to_check=(2 4 8 16 16)
 det_run() { # det_run THREADS TAG: the output and its .dwo files as $work/det.TAG, $work/det.TAG.dwoN
   # shellcheck disable=SC2086
-  "$rewriter" "$bin" -o "$work/det.out" $options --update-debug-sections --debug-thread-count "$1" -v >"$work/det.log" 2>&1
+  "$rewriter" "$bin" -o "$work/det.out" $options "${with_options[@]}" --update-debug-sections --debug-thread-count "$1" -v >"$work/det.log" 2>&1
   cp "$work/det.out" "$work/det.$2"
   local n=0
   for dwo in $(written_dwo "$work/det.log"); do n=$((n + 1)); cp "$dwo" "$work/det.$2.dwo$n"; done

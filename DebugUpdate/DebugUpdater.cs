@@ -67,6 +67,7 @@ public static class DebugUpdater
                     var line = owner == u ? LineTableRewriter.Rewrite(unit, map, scratch.LineRows) : null;
                     SkeletonShare? share = null;
                     UnitOutput? splitOutput = null;
+                    List<UnitNames>? foreignTypeUnits = null;
                     if (unit.SplitUnit is { } splitUnit)
                     {
                         var (baseAddress, lowestAddress) = UnitRewriter.OutputRootAddresses(context, options);
@@ -78,11 +79,16 @@ public static class DebugUpdater
                         if (package is not null)
                             splitOutput = package[splitUnit.Index] = SplitFileUpdater.RewriteSplitUnit(splitUnit, share, map, warnings, scratch, options);
                         else
-                            (splitOutputs[fileIndex], splitOutput) = SplitFileUpdater.RewriteFile(splitUnit, share, map, warnings, scratch, options);
+                            (splitOutputs[fileIndex], splitOutput) = SplitFileUpdater.RewriteFile(splitUnit, share, map, warnings, scratch, options,
+                                (typeUnit, output) =>
+                                {
+                                    if (indexes.CollectForeignTypeUnit(unit, typeUnit, output) is { } names)
+                                        (foreignTypeUnits ??= []).Add(names);
+                                });
                     }
                     outputs[u] = UnitRewriter.Rewrite(context, options, owner, line, share, split.NewDwoName(unit.Index));
                     // A skeleton's names are its split unit's (still indexed here).
-                    unitIndexes[u] = indexes.Collect(unit, outputs[u], unit.SplitUnit, splitOutput);
+                    unitIndexes[u] = indexes.Collect(unit, outputs[u], unit.SplitUnit, splitOutput, foreignTypeUnits);
                     unit.SplitUnit?.ReleaseDies();
                 }
                 // Nothing outside the bucket refers to its units: their DIE indexes are done with.

@@ -18,17 +18,26 @@ internal static class SplitFileUpdater
     /// Rebuilds every unit of a .dwo file (its split compile unit, with what its skeleton lends
     /// it, and its type units) and merges them into the file's new sections. The split unit's
     /// output is returned too, its DIE index still alive (for the skeleton's name index entries):
-    /// the caller releases it.
+    /// the caller releases it. <paramref name="typeUnitRebuilt"/> sees each of the file's other
+    /// units (its type units) while its DIE index is alive, for the name index.
     /// </summary>
     public static (IReadOnlyDictionary<string, IReadOnlyList<ReadOnlyMemory<byte>>> Sections, UnitOutput SplitUnit) RewriteFile(DwarfUnit splitUnit,
-        SkeletonShare share, CodeAddressMap map, DebugUpdateWarnings warnings, WorkerScratch scratch, DebugUpdateOptions options)
+        SkeletonShare share, CodeAddressMap map, DebugUpdateWarnings warnings, WorkerScratch scratch, DebugUpdateOptions options,
+        Action<DwarfUnit, UnitOutput>? typeUnitRebuilt = null)
     {
         var splitFile = splitUnit.File;
         var outputs = new UnitOutput[splitFile.Units.Count];
         foreach (var unit in splitFile.Units)
-            outputs[unit.Index] = unit == splitUnit
-                ? RewriteSplitUnit(unit, share, map, warnings, scratch, options)
-                : RewriteUnitAlone(unit, map, warnings, scratch, options);
+        {
+            if (unit == splitUnit)
+            {
+                outputs[unit.Index] = RewriteSplitUnit(unit, share, map, warnings, scratch, options);
+                continue;
+            }
+            outputs[unit.Index] = RewriteUnitAlone(unit, map, warnings, scratch, options);
+            if (unit.Header.IsTypeUnit)
+                typeUnitRebuilt?.Invoke(unit, outputs[unit.Index]);
+        }
         var sections = DebugMerger.Merge(splitFile, outputs);
         foreach (var unit in splitFile.Units)
             if (unit != splitUnit)

@@ -6,7 +6,9 @@ namespace Rewriter.DebugUpdate.Indexes;
 
 /// <summary>What one rebuilt unit contributes to the index sections; built in its bucket, read by the merge.</summary>
 /// <param name="SplitUnitSizes">for a skeleton: its split unit's size before and after (gcc's pubnames sets count that unit)</param>
-public sealed record UnitIndexes(UnitNames? Names, byte[][]?[] PubSets, uint TypeOffset, (long Input, long Output)? SplitUnitSizes = null);
+/// <param name="ForeignTypeUnits">for a skeleton of a .dwo file: the names of that file's type units</param>
+public sealed record UnitIndexes(UnitNames? Names, byte[][]?[] PubSets, uint TypeOffset, (long Input, long Output)? SplitUnitSizes = null,
+    IReadOnlyList<UnitNames>? ForeignTypeUnits = null);
 
 /// <summary>The rebuilt index sections, and those left out (with why).</summary>
 public sealed record IndexSections(
@@ -37,7 +39,7 @@ public sealed class IndexUpdate
         _augmentation = augmentation;
         _pubSections = pubSections;
         if (namedUnits is not null)
-            _names = new UnitNameCollector(file.Sections.View(DebugSectionNames.Str).Span);
+            _names = new UnitNameCollector(file.Sections.View(DebugSectionNames.Str).Span, splitUnits: file.SplitFiles.Count > 0);
     }
 
     /// <summary>
@@ -53,21 +55,28 @@ public sealed class IndexUpdate
         bool[]? named = null;
         string augmentation = "";
         var indexes = new List<List<int>>();
-        // A split program's names are DIEs of its .dwo files, whose strings .debug_str lacks: its
-        // .debug_names is not rebuilt yet (dropped, with a note, rather than left naming nothing).
-        bool split = file.Units.Any(u => u.Header.UnitType == DwUnitType.Skeleton);
-        if (file.Sections.Contains(DebugSectionNames.Names) && !split)
+        // A split program's names are DIEs of its split units, listed under their skeletons, and of
+        // its .dwo files' type units (foreign type units). Those of a package's type units, which
+        // the package shares among its compile units, are not rebuilt yet: such an index is left
+        // out (with a note) rather than left naming nothing.
+        bool packageTypeUnits = file.SplitFiles.Any(f => f.IsPackage && f.TuIndex is not null);
+        bool dropsNames = false;
+        if (file.Sections.Contains(DebugSectionNames.Names))
         {
             named = new bool[file.Units.Count];
-            augmentation = CoveredUnits(file, named, indexes);
+            augmentation = CoveredUnits(file, named, indexes, out bool foreignTypeUnits);
+            if (foreignTypeUnits && packageTypeUnits)
+            {
+                (named, indexes, dropsNames) = (null, [], true);
+            }
         }
         if (createNames)
         {
             named ??= new bool[file.Units.Count];
             var rest = new List<int>();
             foreach (var unit in file.Units)
-                if (!named[unit.Index] && !unit.IsTypeSectionUnit && unit.Header.UnitType != DwUnitType.Skeleton
-                    && (unit.Header.IsTypeUnit || unit.RootTag == DwTag.CompileUnit))
+                if (!named[unit.Index] && !unit.IsTypeSectionUnit
+                    && (unit.Header.IsTypeUnit || unit.RootTag is DwTag.CompileUnit or DwTag.SkeletonUnit))
                 {
                     named[unit.Index] = true;
                     rest.Add(unit.Index);
@@ -76,15 +85,19 @@ public sealed class IndexUpdate
                 indexes.Add(rest);
         }
         var pubSections = PubNamesReader.Sections.Where(file.Sections.Contains).Select(name => PubNamesRewriter.Plan(file, name)).ToList();
-        return new IndexUpdate(file, named, indexes, augmentation, pubSections) { _dropsNames = split && file.Sections.Contains(DebugSectionNames.Names) };
+        return new IndexUpdate(file, named, indexes, augmentation, pubSections) { _dropsNames = dropsNames, _packageTypeUnits = packageTypeUnits };
     }
 
-    private bool _dropsNames;
+    private bool _dropsNames, _packageTypeUnits;
 
-    /// <param name="splitUnit">for a skeleton, its split unit (whose DIEs its pubnames entries name) and that unit's output</param>
-    public UnitIndexes Collect(DwarfUnit unit, UnitOutput output, DwarfUnit? splitUnit = null, UnitOutput? splitOutput = null)
+    /// <param name="splitUnit">for a skeleton, its split unit (whose DIEs its names and pubnames entries name) and that unit's output</param>
+    /// <param name="foreignTypeUnits">for a skeleton of a .dwo file, the names of that file's type units (<see cref="CollectForeignTypeUnit"/>)</param>
+    public UnitIndexes Collect(DwarfUnit unit, UnitOutput output, DwarfUnit? splitUnit = null, UnitOutput? splitOutput = null,
+        IReadOnlyList<UnitNames>? foreignTypeUnits = null)
     {
-        var names = _namedUnits is { } named && named[unit.Index] ? _names!.Collect(unit, output) : null;
+        var names = _namedUnits is { } named && named[unit.Index]
+            ? splitUnit is not null ? _names!.Collect(splitUnit, splitOutput!, unit.Index) : _names!.Collect(unit, output, unit.Index)
+            : null;
         var pubSets = new byte[][]?[_pubSections.Count];
         for (int i = 0; i < pubSets.Length; i++)
             pubSets[i] = _pubSections[i].Collect(unit, splitUnit ?? unit, splitOutput ?? output);
@@ -92,8 +105,14 @@ public sealed class IndexUpdate
         if (unit.Header.IsTypeUnit && unit.Dies.FindByUnitOffset(unit.Header.TypeOffset) is var typeDie and >= 0)
             typeOffset = output.DieOffsets[typeDie];
         var splitSizes = splitUnit is not null && splitOutput is not null ? (splitUnit.Header.Size, (long)splitOutput.Info.Position) : ((long, long)?)null;
-        return new UnitIndexes(names, pubSets, typeOffset, splitSizes);
+        return new UnitIndexes(names, pubSets, typeOffset, splitSizes, foreignTypeUnits);
     }
+
+    /// <summary>The names of a type unit of the .dwo file a skeleton names (a foreign type unit of the skeleton's index), or null when that index is not rebuilt.</summary>
+    public UnitNames? CollectForeignTypeUnit(DwarfUnit skeleton, DwarfUnit typeUnit, UnitOutput output) =>
+        _namedUnits is { } named && named[skeleton.Index] && !_packageTypeUnits
+            ? _names!.Collect(typeUnit, output, skeleton.Index, typeUnit.Header.TypeSignature)
+            : null;
 
     /// <param name="unitOffsets">each unit's offset in its output section, from the merge</param>
     /// <param name="added">the strings added after .debug_str (the merge's first); the index adds the names it needs there</param>
@@ -105,7 +124,7 @@ public sealed class IndexUpdate
         if (_dropsNames)
         {
             dropped.Add(DebugSectionNames.Names);
-            notes.Add($"{DebugSectionNames.Names} is left out: it indexes split units, whose index is not rebuilt yet (debuggers index the DWARF themselves without it)");
+            notes.Add($"{DebugSectionNames.Names} is left out: it indexes the type units of a .dwp package, whose names are not rebuilt yet (debuggers index the DWARF themselves without it)");
         }
         if (_namedUnits is not null)
         {
@@ -114,9 +133,17 @@ public sealed class IndexUpdate
             foreach (var units in _nameIndexes)
             {
                 var names = new UnitNames?[collected.Length];
+                var foreign = new List<UnitNames>();
+                var signatures = new HashSet<ulong>();
                 foreach (int u in units)
+                {
                     names[u] = collected[u].Names;
-                indexes.Add(NameIndexWriter.Write(names, unitOffsets, strings, _augmentation, added));
+                    // A type unit several .dwo files hold is one foreign type unit of the index.
+                    foreach (var typeUnit in collected[u].ForeignTypeUnits ?? [])
+                        if (signatures.Add(typeUnit.ForeignSignature!.Value))
+                            foreign.Add(typeUnit);
+                }
+                indexes.Add(NameIndexWriter.Write(names, foreign, unitOffsets, strings, _augmentation, added));
             }
             sections[DebugSectionNames.Names] = indexes;
         }
@@ -146,8 +173,9 @@ public sealed class IndexUpdate
     /// Marks the units the input's name indexes list (CU and local TU lists) and adds, per index,
     /// those it lists first (a unit two indexes list goes with the first); returns the first index's augmentation string.
     /// </summary>
-    private static string CoveredUnits(DwarfFile file, bool[] named, List<List<int>> indexes)
+    private static string CoveredUnits(DwarfFile file, bool[] named, List<List<int>> indexes, out bool foreignTypeUnits)
     {
+        foreignTypeUnits = false;
         var section = file.Sections.View(DebugSectionNames.Names);
         string? augmentation = null;
         var cursor = section.CursorAt(0);
@@ -157,7 +185,8 @@ public sealed class IndexUpdate
             var (end, offsetSize) = cursor.ReadContributionStart(5, "name index", DebugSectionNames.Names);
             cursor.ReadU16();
             uint cuCount = cursor.ReadU32(), localTuCount = cursor.ReadU32();
-            cursor.Position += 4 * 4; // foreign TUs, buckets, names, abbreviation table size
+            foreignTypeUnits |= cursor.ReadU32() > 0;
+            cursor.Position += 3 * 4; // buckets, names, abbreviation table size
             uint augmentationSize = cursor.ReadU32();
             if ((ulong)augmentationSize + ((ulong)cuCount + localTuCount) * (ulong)offsetSize > (ulong)(end - cursor.Position))
                 throw section.Error(start, "name index tables do not fit in the contribution");

@@ -7,7 +7,8 @@ namespace Rewriter.DebugUpdate.Indexes;
 
 /// <summary>
 /// Merges the units' names into one .debug_names index (DWARF 5 §6.1.1.4): CU list, local TU list,
-/// hash table, name table, abbreviations and entry pool. Everything is ordered by stable keys —
+/// foreign TU list (the type units of split files, by signature), hash table, name table,
+/// abbreviations and entry pool. Everything is ordered by stable keys —
 /// names by bucket, hash and text, a name's entries by unit and DIE order, abbreviations by first
 /// use — so the bytes do not depend on how the units were collected.
 /// </summary>
@@ -20,17 +21,27 @@ public static class NameIndexWriter
 
     private enum ParentKind : byte { Unknown, NotIndexed, Indexed }
 
+    private enum UnitKind : byte { Compile, LocalType, ForeignType }
+
     /// <param name="units">per input unit, its names, or null when the index does not cover it</param>
+    /// <param name="foreign">the foreign type units' names, in the order the index lists them</param>
     /// <param name="unitOffsets">each unit's offset in the output .debug_info</param>
     /// <param name="strings">the input .debug_str (the names point into it)</param>
     /// <param name="addedStrings">where names .debug_str lacks go (after it)</param>
     public static ReadOnlyMemory<byte> Write(
-        IReadOnlyList<UnitNames?> units, ulong[] unitOffsets, ReadOnlyMemory<byte> strings, string augmentation, AddedStrings addedStrings)
+        IReadOnlyList<UnitNames?> programUnits, IReadOnlyList<UnitNames> foreign, ulong[] unitOffsets, ReadOnlyMemory<byte> strings,
+        string augmentation, AddedStrings addedStrings)
     {
-        var unitNumber = new int[units.Count];
+        // Units by number here: the program's (by unit index), then the foreign type units.
+        var units = new UnitNames?[programUnits.Count + foreign.Count];
+        for (int u = 0; u < programUnits.Count; u++)
+            units[u] = programUnits[u];
+        for (int f = 0; f < foreign.Count; f++)
+            units[programUnits.Count + f] = foreign[f];
+        var unitNumber = new int[units.Length];
         var compileUnits = new List<int>();
         var typeUnits = new List<int>();
-        for (int u = 0; u < units.Count; u++)
+        for (int u = 0; u < programUnits.Count; u++)
         {
             if (units[u] is not { } names)
                 continue;
@@ -38,9 +49,13 @@ public static class NameIndexWriter
             unitNumber[u] = list.Count;
             list.Add(u);
         }
+        // DW_IDX_type_unit numbers the local type units, then the foreign ones.
+        for (int f = 0; f < foreign.Count; f++)
+            unitNumber[programUnits.Count + f] = typeUnits.Count + f;
+        UnitKind KindOf(UnitNames names) => names.ForeignSignature is not null ? UnitKind.ForeignType : names.IsTypeUnit ? UnitKind.LocalType : UnitKind.Compile;
 
         var items = new List<Item>();
-        for (int u = 0; u < units.Count; u++)
+        for (int u = 0; u < units.Length; u++)
         {
             if (units[u] is not { } names)
                 continue;
@@ -68,14 +83,14 @@ public static class NameIndexWriter
             || unitOffsets.Any(o => o > uint.MaxValue);
         int offsetSize = dwarf64 ? 8 : 4;
         int cuForm = compileUnits.Count > 1 ? UnitIndexSize(compileUnits.Count) : 0;
-        int tuForm = typeUnits.Count > 0 ? UnitIndexSize(typeUnits.Count) : 0;
+        int tuForm = typeUnits.Count + foreign.Count > 0 ? UnitIndexSize(typeUnits.Count + foreign.Count) : 0;
 
         // The entry pool, name by name; DW_IDX_parent points at the parent's first entry, patched once all are placed.
         var pool = new ByteWriter(items.Count * 8 + 16);
-        var abbreviations = new Dictionary<(DwTag, bool, ParentKind), ulong>();
-        var abbreviationOrder = new List<(DwTag Tag, bool TypeUnit, ParentKind Parent)>();
-        var firstEntry = new int[units.Count][];
-        for (int u = 0; u < units.Count; u++)
+        var abbreviations = new Dictionary<(DwTag, UnitKind, ParentKind), ulong>();
+        var abbreviationOrder = new List<(DwTag Tag, UnitKind Unit, ParentKind Parent)>();
+        var firstEntry = new int[units.Length][];
+        for (int u = 0; u < units.Length; u++)
             if (units[u] is { } names)
                 Array.Fill(firstEntry[u] = new int[names.Dies.Length], -1);
         var parentSlots = new List<(int Position, int Unit, int Die)>();
@@ -100,7 +115,8 @@ public static class NameIndexWriter
                 (lastUnit, lastDie) = (item.Unit, dieOrdinal);
                 var die = names.Dies[dieOrdinal];
                 var parent = die.Parent >= 0 ? ParentKind.Indexed : die.Parent == UnitNames.ParentNotIndexed ? ParentKind.NotIndexed : ParentKind.Unknown;
-                var key = (die.Tag, names.IsTypeUnit, parent);
+                var kind = KindOf(names);
+                var key = (die.Tag, kind, parent);
                 if (!abbreviations.TryGetValue(key, out ulong code))
                 {
                     abbreviationOrder.Add(key);
@@ -109,9 +125,12 @@ public static class NameIndexWriter
                 if (firstEntry[item.Unit][dieOrdinal] < 0)
                     firstEntry[item.Unit][dieOrdinal] = pool.Position;
                 pool.WriteUleb(code);
-                int unitForm = names.IsTypeUnit ? tuForm : cuForm;
+                int unitForm = kind == UnitKind.Compile ? cuForm : tuForm;
                 if (unitForm > 0)
                     pool.WriteUnsigned((ulong)unitNumber[item.Unit], unitForm);
+                // A foreign type unit is found through the .dwo of the compile unit it came with.
+                if (kind == UnitKind.ForeignType && cuForm > 0)
+                    pool.WriteUnsigned((ulong)unitNumber[names.UnitIndex], cuForm);
                 pool.WriteU32(die.OutputOffset);
                 if (parent == ParentKind.Indexed)
                     parentSlots.Add((pool.Reserve(4), item.Unit, die.Parent));
@@ -129,14 +148,19 @@ public static class NameIndexWriter
         var abbreviationTable = new ByteWriter(abbreviationOrder.Count * 8 + 1);
         for (int a = 0; a < abbreviationOrder.Count; a++)
         {
-            var (tag, typeUnit, parent) = abbreviationOrder[a];
+            var (tag, kind, parent) = abbreviationOrder[a];
             abbreviationTable.WriteUleb((ulong)(a + 1));
             abbreviationTable.WriteUleb((ulong)tag);
-            int unitForm = typeUnit ? tuForm : cuForm;
+            int unitForm = kind == UnitKind.Compile ? cuForm : tuForm;
             if (unitForm > 0)
             {
-                abbreviationTable.WriteUleb((ulong)(typeUnit ? DwIdx.TypeUnit : DwIdx.CompileUnit));
+                abbreviationTable.WriteUleb((ulong)(kind == UnitKind.Compile ? DwIdx.CompileUnit : DwIdx.TypeUnit));
                 abbreviationTable.WriteUleb((ulong)DataForm(unitForm));
+            }
+            if (kind == UnitKind.ForeignType && cuForm > 0)
+            {
+                abbreviationTable.WriteUleb((ulong)DwIdx.CompileUnit);
+                abbreviationTable.WriteUleb((ulong)DataForm(cuForm));
             }
             abbreviationTable.WriteUleb((ulong)DwIdx.DieOffset);
             abbreviationTable.WriteUleb(DwFormRef4);
@@ -152,13 +176,13 @@ public static class NameIndexWriter
         var augmentationBytes = Encoding.ASCII.GetBytes(augmentation);
         int augmentationSize = (augmentationBytes.Length + 3) & ~3;
         var index = new ByteWriter(64 + pool.Position + abbreviationTable.Position + nameStrings.Count * (4 + 2 * offsetSize)
-            + (compileUnits.Count + typeUnits.Count) * offsetSize + (int)bucketCount * 4);
+            + (compileUnits.Count + typeUnits.Count) * offsetSize + foreign.Count * 8 + (int)bucketCount * 4);
         int lengthAt = ListWriter.WriteInitialLength(index, offsetSize);
         index.WriteU16(5);
         index.WriteU16(0);
         index.WriteU32((uint)compileUnits.Count);
         index.WriteU32((uint)typeUnits.Count);
-        index.WriteU32(0); // foreign type units: split DWARF only
+        index.WriteU32((uint)foreign.Count);
         index.WriteU32(bucketCount);
         index.WriteU32((uint)nameStrings.Count);
         index.WriteU32((uint)abbreviationTable.Position);
@@ -169,6 +193,8 @@ public static class NameIndexWriter
             index.WriteUnsigned(unitOffsets[u], offsetSize);
         foreach (int u in typeUnits)
             index.WriteUnsigned(unitOffsets[u], offsetSize);
+        foreach (var typeUnit in foreign)
+            index.WriteU64(typeUnit.ForeignSignature!.Value);
         if (bucketCount > 0)
         {
             // Each bucket holds the 1-based index of its first name; names of a bucket are consecutive.

@@ -21,11 +21,30 @@ public sealed class UnitNameCollector
     private static readonly uint AnonymousNamespaceHash = NameHash.Of(AnonymousNamespaceBytes);
 
     private readonly ulong? _anonymousNamespaceOffset;
+    /// <summary>For a split program: the strings of its .debug_str, where the names of its split units' DIEs are found (clang puts them there).</summary>
+    private readonly Dictionary<string, ulong>? _programStrings;
 
-    /// <param name="strings">.debug_str, searched once for "(anonymous namespace)" (clang puts it there)</param>
-    public UnitNameCollector(ReadOnlySpan<byte> strings) => _anonymousNamespaceOffset = FindString(strings, AnonymousNamespaceBytes);
+    /// <param name="strings">the program's .debug_str, searched once for "(anonymous namespace)" (clang puts it there)</param>
+    /// <param name="splitUnits">names come from split units too: their strings, in .debug_str.dwo, are looked up in <paramref name="strings"/></param>
+    public UnitNameCollector(ReadOnlySpan<byte> strings, bool splitUnits)
+    {
+        _anonymousNamespaceOffset = FindString(strings, AnonymousNamespaceBytes);
+        if (!splitUnits)
+            return;
+        _programStrings = new Dictionary<string, ulong>(StringComparer.Ordinal);
+        for (int at = 0; at < strings.Length;)
+        {
+            int length = strings[at..].IndexOf((byte)0);
+            if (length < 0)
+                break;
+            _programStrings.TryAdd(Encoding.Latin1.GetString(strings.Slice(at, length)), (ulong)at);
+            at += length + 1;
+        }
+    }
 
-    public UnitNames Collect(DwarfUnit unit, UnitOutput output)
+    /// <param name="listedUnder">the program unit whose entry lists the names: the unit itself, or a split unit's skeleton</param>
+    /// <param name="foreignSignature">for a type unit of a split file: its signature (the index lists it as a foreign type unit)</param>
+    public UnitNames Collect(DwarfUnit unit, UnitOutput output, int listedUnder, ulong? foreignSignature = null)
     {
         var dies = unit.Dies;
         var candidates = Candidates(unit.Abbreviations);
@@ -53,8 +72,9 @@ public sealed class UnitNameCollector
         }
         return new UnitNames
         {
-            UnitIndex = unit.Index,
+            UnitIndex = listedUnder,
             IsTypeUnit = unit.Header.IsTypeUnit,
+            ForeignSignature = foreignSignature,
             Dies = [.. indexed],
             Names = [.. names],
             AddedStrings = [.. added],
@@ -203,8 +223,18 @@ public sealed class UnitNameCollector
         return false;
     }
 
-    private static void Add(DwarfUnit unit, in AttributeValue value, List<IndexedName> names, List<byte[]> added, int ordinal)
+    private void Add(DwarfUnit unit, in AttributeValue value, List<IndexedName> names, List<byte[]> added, int ordinal)
     {
+        // A split unit's strings are its .dwo file's: the index names the program's copy (or adds one).
+        if (unit.IsSplit && value.Kind is AttributeValueKind.StringIndex or AttributeValueKind.StringOffset or AttributeValueKind.InlineString)
+        {
+            var bytes = unit.GetStringBytes(in value);
+            if (_programStrings is not null && _programStrings.TryGetValue(Encoding.Latin1.GetString(bytes), out ulong offset))
+                names.Add(new IndexedName(offset, false, NameHash.Of(bytes), ordinal));
+            else
+                AddString(bytes, names, added, ordinal);
+            return;
+        }
         switch (value.Kind)
         {
             case AttributeValueKind.StringOffset:

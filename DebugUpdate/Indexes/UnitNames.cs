@@ -18,8 +18,9 @@ public readonly record struct IndexedName(ulong String, bool Added, uint Hash, i
 
 /// <summary>
 /// What one unit contributes to .debug_names, collected while its DIE index is alive and read by
-/// the merge. Offsets are the output unit's. A split unit's names would come from its .dwo unit's
-/// DIEs and be listed under its skeleton's CU entry (<see cref="UnitIndex"/>), their strings added.
+/// the merge. Offsets are the output unit's. A split unit's names come from its .dwo unit's DIEs
+/// and are listed under its skeleton's CU entry (<see cref="UnitIndex"/>); those of a type unit of
+/// a .dwo file are a foreign type unit's (<see cref="ForeignSignature"/>).
 /// </summary>
 public sealed class UnitNames
 {
@@ -32,6 +33,8 @@ public sealed class UnitNames
     /// <summary>The main-file unit whose CU or local TU entry the names are listed under.</summary>
     public required int UnitIndex { get; init; }
     public required bool IsTypeUnit { get; init; }
+    /// <summary>For a type unit of a split file: its signature, which the index lists among its foreign type units.</summary>
+    public ulong? ForeignSignature { get; init; }
     /// <summary>Indexed DIEs in DIE order; a parent always comes before its children.</summary>
     public required IndexedDie[] Dies { get; init; }
     /// <summary>Names in DIE order (a DIE's own name, then its linkage name).</summary>

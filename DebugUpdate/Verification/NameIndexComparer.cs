@@ -92,6 +92,9 @@ internal static class NameIndexComparer
                 foreach (var unitOffset in index.CompileUnits.Concat(index.LocalTypeUnits))
                     if (file.FindUnitContaining((long)Math.Min(unitOffset, long.MaxValue)) is { } listed)
                         covered.Add(listed.Header.UnitType == DwUnitType.Skeleton ? -(listed.Index + 1L) : listed.Index);
+            if (covered is not null)
+                foreach (ulong signature in index.ForeignTypeUnits)
+                    covered.Add(ForeignKey(signature));
             var byOffset = new Dictionary<long, (DwarfUnit? Unit, int Die)>();
             var indexed = new HashSet<(long, int)>();
             foreach (var name in index.Names)
@@ -180,6 +183,9 @@ internal static class NameIndexComparer
         return name == "(anonymous namespace)" && unit.TagOf(die) == DwTag.Namespace;
     }
 
+    /// <summary>The key of a foreign type unit: below every unit index and skeleton key, from its signature.</summary>
+    private static long ForeignKey(ulong signature) => long.MinValue + 1 + (long)(signature & 0x3fff_ffff_ffff_ffff);
+
     /// <summary>The unit an entry belongs to, and its key (a unit index; for a split unit, -(its skeleton's index + 1)).</summary>
     private static (DwarfUnit?, long) Unit(DwarfFile file, NameIndex index, NameIndexEntry entry)
     {
@@ -194,7 +200,7 @@ internal static class NameIndexComparer
             if (foreign < (ulong)index.ForeignTypeUnits.Length)
             {
                 ulong signature = index.ForeignTypeUnits[foreign];
-                return (file.FindTypeUnit(signature), long.MinValue + 1 + (long)(signature & 0x3fff_ffff_ffff_ffff));
+                return (file.FindTypeUnit(signature), ForeignKey(signature));
             }
             return (null, long.MinValue);
         }

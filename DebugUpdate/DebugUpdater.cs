@@ -106,15 +106,21 @@ public static class DebugUpdater
         foreach (var failure in failures)
             if (failure != null)
                 System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
+        var packageTypeUnits = new List<UnitNames>();
         for (int f = 0; f < packageUnits.Length; f++)
             if (packageUnits[f] is { } package)
-                splitOutputs[f] = SplitFileUpdater.FinishPackage(file.SplitFiles[f], package, map, warnings, options);
+            {
+                var typeUnitNames = new UnitNames?[package.Length];
+                splitOutputs[f] = SplitFileUpdater.FinishPackage(file.SplitFiles[f], package, map, warnings, options,
+                    (typeUnit, output) => typeUnitNames[typeUnit.Index] = indexes.CollectPackageTypeUnit(typeUnit, output));
+                packageTypeUnits.AddRange(typeUnitNames.OfType<UnitNames>());
+            }
         var build = clock.Elapsed - partition;
 
         var strings = new AddedStrings((ulong)input.Get(DebugSectionNames.Str).Length);
         var sections = DebugMerger.Merge(file, outputs, keepAranges: options.KeepAranges || input.Contains(DebugSectionNames.Aranges), strings, out var places);
         var splitSections = splitOutputs.Select((s, i) => s ?? throw new InvalidOperationException($"no skeleton names the split units of {file.SplitFiles[i].Sections.File}")).ToList();
-        var rebuiltIndexes = indexes.Write(outputs, unitIndexes, DebugMerger.UnitOffsets(outputs, places), strings);
+        var rebuiltIndexes = indexes.Write(outputs, unitIndexes, DebugMerger.UnitOffsets(outputs, places), strings, packageTypeUnits);
         foreach (var (name, chunks) in rebuiltIndexes.Sections)
             sections[name] = chunks;
         if (!strings.Bytes.IsEmpty)

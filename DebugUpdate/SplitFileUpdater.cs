@@ -58,9 +58,10 @@ internal static class SplitFileUpdater
     /// <summary>
     /// A package's other units (its type units, and compile units no skeleton of the program names,
     /// which are copied through as they are rebuilt alone) in parallel, then the whole package merged.
+    /// <paramref name="typeUnitRebuilt"/> sees each type unit while its DIE index is alive (from any thread).
     /// </summary>
     public static IReadOnlyDictionary<string, IReadOnlyList<ReadOnlyMemory<byte>>> FinishPackage(DwarfFile package, UnitOutput[] outputs,
-        CodeAddressMap map, DebugUpdateWarnings warnings, DebugUpdateOptions options)
+        CodeAddressMap map, DebugUpdateWarnings warnings, DebugUpdateOptions options, Action<DwarfUnit, UnitOutput>? typeUnitRebuilt = null)
     {
         var rest = package.Units.Where(u => outputs[u.Index] is null).Select(u => u.Index).ToArray();
         Parallel.ForEach(rest, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.ThreadCount) }, () => new WorkerScratch(), (u, _, scratch) =>
@@ -69,6 +70,8 @@ internal static class SplitFileUpdater
             if (unit.Header.UnitType == DwUnitType.SplitCompile || (!unit.Header.IsTypeUnit && unit.DwoId is not null))
                 throw unit.Info.Error(unit.Offset, $"no skeleton unit of the program names this split unit (dwo_id 0x{unit.DwoId:x16}): the package is not the program's");
             outputs[u] = RewriteUnitAlone(unit, map, warnings, scratch, options);
+            if (unit.Header.IsTypeUnit)
+                typeUnitRebuilt?.Invoke(unit, outputs[u]);
             unit.ReleaseDies();
             return scratch;
         }, _ => { });

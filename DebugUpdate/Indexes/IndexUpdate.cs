@@ -27,15 +27,19 @@ public sealed class IndexUpdate
     private readonly bool[]? _namedUnits;
     /// <summary>The output's name indexes: per index, the units it covers, in unit order.</summary>
     private readonly List<List<int>> _nameIndexes;
+    /// <summary>Per output index, the foreign type units the input's listed (by signature); null for a created index (all of them).</summary>
+    private readonly List<List<ulong>?> _foreignSignatures;
     private readonly string _augmentation;
     private readonly UnitNameCollector? _names;
     private readonly List<PubNamesRewriter> _pubSections;
 
-    private IndexUpdate(DwarfFile file, bool[]? namedUnits, List<List<int>> nameIndexes, string augmentation, List<PubNamesRewriter> pubSections)
+    private IndexUpdate(DwarfFile file, bool[]? namedUnits, List<List<int>> nameIndexes, List<List<ulong>?> foreignSignatures, string augmentation,
+        List<PubNamesRewriter> pubSections)
     {
         _file = file;
         _namedUnits = namedUnits;
         _nameIndexes = nameIndexes;
+        _foreignSignatures = foreignSignatures;
         _augmentation = augmentation;
         _pubSections = pubSections;
         if (namedUnits is not null)
@@ -56,19 +60,12 @@ public sealed class IndexUpdate
         string augmentation = "";
         var indexes = new List<List<int>>();
         // A split program's names are DIEs of its split units, listed under their skeletons, and of
-        // its .dwo files' type units (foreign type units). Those of a package's type units, which
-        // the package shares among its compile units, are not rebuilt yet: such an index is left
-        // out (with a note) rather than left naming nothing.
-        bool packageTypeUnits = file.SplitFiles.Any(f => f.IsPackage && f.TuIndex is not null);
-        bool dropsNames = false;
+        // the type units of its .dwo files or package (foreign type units).
+        var foreign = new List<List<ulong>?>();
         if (file.Sections.Contains(DebugSectionNames.Names))
         {
             named = new bool[file.Units.Count];
-            augmentation = CoveredUnits(file, named, indexes, out bool foreignTypeUnits);
-            if (foreignTypeUnits && packageTypeUnits)
-            {
-                (named, indexes, dropsNames) = (null, [], true);
-            }
+            augmentation = CoveredUnits(file, named, indexes, foreign);
         }
         if (createNames)
         {
@@ -82,13 +79,14 @@ public sealed class IndexUpdate
                     rest.Add(unit.Index);
                 }
             if (rest.Count > 0)
+            {
                 indexes.Add(rest);
+                foreign.Add(null);
+            }
         }
         var pubSections = PubNamesReader.Sections.Where(file.Sections.Contains).Select(name => PubNamesRewriter.Plan(file, name)).ToList();
-        return new IndexUpdate(file, named, indexes, augmentation, pubSections) { _dropsNames = dropsNames, _packageTypeUnits = packageTypeUnits };
+        return new IndexUpdate(file, named, indexes, foreign, augmentation, pubSections);
     }
-
-    private bool _dropsNames, _packageTypeUnits;
 
     /// <param name="splitUnit">for a skeleton, its split unit (whose DIEs its names and pubnames entries name) and that unit's output</param>
     /// <param name="foreignTypeUnits">for a skeleton of a .dwo file, the names of that file's type units (<see cref="CollectForeignTypeUnit"/>)</param>
@@ -110,28 +108,33 @@ public sealed class IndexUpdate
 
     /// <summary>The names of a type unit of the .dwo file a skeleton names (a foreign type unit of the skeleton's index), or null when that index is not rebuilt.</summary>
     public UnitNames? CollectForeignTypeUnit(DwarfUnit skeleton, DwarfUnit typeUnit, UnitOutput output) =>
-        _namedUnits is { } named && named[skeleton.Index] && !_packageTypeUnits
+        _namedUnits is { } named && named[skeleton.Index]
             ? _names!.Collect(typeUnit, output, skeleton.Index, typeUnit.Header.TypeSignature)
             : null;
 
+    /// <summary>The names of a type unit of a package (which its compile units share), or null when no index is rebuilt.</summary>
+    public UnitNames? CollectPackageTypeUnit(DwarfUnit typeUnit, UnitOutput output) =>
+        _namedUnits is not null ? _names!.Collect(typeUnit, output, listedUnder: -1, typeUnit.Header.TypeSignature) : null;
+
     /// <param name="unitOffsets">each unit's offset in its output section, from the merge</param>
     /// <param name="added">the strings added after .debug_str (the merge's first); the index adds the names it needs there</param>
-    public IndexSections Write(UnitOutput[] outputs, UnitIndexes[] collected, ulong[] unitOffsets, AddedStrings added)
+    /// <param name="packageTypeUnits">the names of the type units of the program's package, in package order</param>
+    public IndexSections Write(UnitOutput[] outputs, UnitIndexes[] collected, ulong[] unitOffsets, AddedStrings added,
+        IReadOnlyList<UnitNames> packageTypeUnits)
     {
         var sections = new Dictionary<string, IReadOnlyList<ReadOnlyMemory<byte>>>(StringComparer.Ordinal);
         var dropped = new List<string>();
         var notes = new List<string>();
-        if (_dropsNames)
-        {
-            dropped.Add(DebugSectionNames.Names);
-            notes.Add($"{DebugSectionNames.Names} is left out: it indexes the type units of a .dwp package, whose names are not rebuilt yet (debuggers index the DWARF themselves without it)");
-        }
         if (_namedUnits is not null)
         {
             var strings = _file.Sections.Get(DebugSectionNames.Str);
+            var packaged = new Dictionary<ulong, UnitNames>();
+            foreach (var typeUnit in packageTypeUnits)
+                packaged.TryAdd(typeUnit.ForeignSignature!.Value, typeUnit);
             var indexes = new List<ReadOnlyMemory<byte>>();
-            foreach (var units in _nameIndexes)
+            for (int i = 0; i < _nameIndexes.Count; i++)
             {
+                var units = _nameIndexes[i];
                 var names = new UnitNames?[collected.Length];
                 var foreign = new List<UnitNames>();
                 var signatures = new HashSet<ulong>();
@@ -143,6 +146,12 @@ public sealed class IndexUpdate
                         if (signatures.Add(typeUnit.ForeignSignature!.Value))
                             foreign.Add(typeUnit);
                 }
+                // A package's type units: those the input index listed (every one for a created
+                // index), listed under the index's first unit (a package finds them by signature).
+                var listed = _foreignSignatures[i] ?? (IEnumerable<ulong>)packaged.Keys;
+                foreach (ulong signature in listed)
+                    if (packaged.TryGetValue(signature, out var typeUnit) && signatures.Add(signature))
+                        foreign.Add(typeUnit.ListedUnder(units[0]));
                 indexes.Add(NameIndexWriter.Write(names, foreign, unitOffsets, strings, _augmentation, added));
             }
             sections[DebugSectionNames.Names] = indexes;
@@ -173,9 +182,8 @@ public sealed class IndexUpdate
     /// Marks the units the input's name indexes list (CU and local TU lists) and adds, per index,
     /// those it lists first (a unit two indexes list goes with the first); returns the first index's augmentation string.
     /// </summary>
-    private static string CoveredUnits(DwarfFile file, bool[] named, List<List<int>> indexes, out bool foreignTypeUnits)
+    private static string CoveredUnits(DwarfFile file, bool[] named, List<List<int>> indexes, List<List<ulong>?> foreignSignatures)
     {
-        foreignTypeUnits = false;
         var section = file.Sections.View(DebugSectionNames.Names);
         string? augmentation = null;
         var cursor = section.CursorAt(0);
@@ -184,11 +192,10 @@ public sealed class IndexUpdate
             int start = cursor.Position;
             var (end, offsetSize) = cursor.ReadContributionStart(5, "name index", DebugSectionNames.Names);
             cursor.ReadU16();
-            uint cuCount = cursor.ReadU32(), localTuCount = cursor.ReadU32();
-            foreignTypeUnits |= cursor.ReadU32() > 0;
+            uint cuCount = cursor.ReadU32(), localTuCount = cursor.ReadU32(), foreignTuCount = cursor.ReadU32();
             cursor.Position += 3 * 4; // buckets, names, abbreviation table size
             uint augmentationSize = cursor.ReadU32();
-            if ((ulong)augmentationSize + ((ulong)cuCount + localTuCount) * (ulong)offsetSize > (ulong)(end - cursor.Position))
+            if ((ulong)augmentationSize + ((ulong)cuCount + localTuCount) * (ulong)offsetSize + 8UL * foreignTuCount > (ulong)(end - cursor.Position))
                 throw section.Error(start, "name index tables do not fit in the contribution");
             var augmentationBytes = cursor.ReadBytes(augmentationSize);
             augmentation ??= System.Text.Encoding.ASCII.GetString(augmentationBytes).TrimEnd('\0');
@@ -203,9 +210,15 @@ public sealed class IndexUpdate
                     units.Add(unit.Index);
                 }
             }
+            var foreign = new List<ulong>();
+            for (uint i = 0; i < foreignTuCount; i++)
+                foreign.Add(cursor.ReadU64());
             // The index's CUs before its TUs; its units in unit order.
             if (units.Count > 0)
+            {
                 indexes.Add([.. units.Order()]);
+                foreignSignatures.Add(foreign);
+            }
             cursor.Position = end;
         }
         return augmentation ?? "";

@@ -40,4 +40,10 @@ public sealed class UnitNames
     /// <summary>Names in DIE order (a DIE's own name, then its linkage name).</summary>
     public required IndexedName[] Names { get; init; }
     public required byte[][] AddedStrings { get; init; }
+
+    /// <summary>The same names under another unit's entry (a package's type unit, in each index that lists it).</summary>
+    public UnitNames ListedUnder(int unitIndex) => new()
+    {
+        UnitIndex = unitIndex, IsTypeUnit = IsTypeUnit, ForeignSignature = ForeignSignature, Dies = Dies, Names = Names, AddedStrings = AddedStrings,
+    };
 }

@@ -31,7 +31,7 @@ public sealed class SplitDwarfUpdateTests
 
         result.SplitFiles.Count.ShouldBe(program.SplitFiles.Count);
         var before = new DebugInput(program.Sections, program.SplitFiles);
-        var after = new DebugInput(Apply(program.Sections, result.Sections), program.SplitFiles.Select((f, i) => Apply(f, result.SplitFiles[i])).ToList());
+        var after = new DebugInput(UpdatedProgram.Apply(program.Sections, result.Sections), program.SplitFiles.Select((f, i) => UpdatedProgram.Apply(f, result.SplitFiles[i])).ToList());
         var report = DebugVerifier.Compare(before, after, map);
         report.HasDifferences.ShouldBeFalse(string.Join("\n", report.Differences.Take(5)));
 
@@ -61,17 +61,9 @@ public sealed class SplitDwarfUpdateTests
 
         var result = DebugUpdater.Update(program.Sections, map, new DebugUpdateOptions(), new SplitDwarfInput(program.SplitFiles, names));
 
-        var output = DebugUpdater.FindSkeletons(Apply(program.Sections, result.Sections));
+        var output = DebugUpdater.FindSkeletons(UpdatedProgram.Apply(program.Sections, result.Sections));
         output.Select(s => s.DwoName).ShouldBe(skeletons.Select(s => $"renamed-{s.UnitIndex}.dwo"));
         output.Select(s => s.DwoId).ShouldBe(skeletons.Select(s => s.DwoId));
-    }
-
-    private static DebugSections Apply(DebugSections input, IReadOnlyDictionary<string, IReadOnlyList<ReadOnlyMemory<byte>>> rebuilt)
-    {
-        var output = input.Clone();
-        foreach (var (name, chunks) in rebuilt)
-            output.Set(name, Join(chunks));
-        return output;
     }
 
     private static void ShouldBeSame(IReadOnlyDictionary<string, IReadOnlyList<ReadOnlyMemory<byte>>> expected, IReadOnlyDictionary<string, IReadOnlyList<ReadOnlyMemory<byte>>> actual)

@@ -25,12 +25,12 @@ public sealed class DwpPackerTests
         var map = MovedCodeMaps.SplitAndReversedFunctions(program.Open());
         var result = DebugUpdater.Update(program.Sections, map, new DebugUpdateOptions { ThreadCount = 2 },
             new SplitDwarfInput(program.SplitFiles, new Dictionary<int, string>()));
-        var rewritten = program.SplitFiles.Select((file, i) => Apply(file, result.SplitFiles[i])).ToList();
+        var rewritten = program.SplitFiles.Select((file, i) => UpdatedProgram.Apply(file, result.SplitFiles[i])).ToList();
 
-        var package = Apply(new DebugSections { File = "packed.dwp" }, DwpPacker.Pack(rewritten));
+        var package = UpdatedProgram.Apply(new DebugSections { File = "packed.dwp" }, DwpPacker.Pack(rewritten));
 
         var before = new DebugInput(program.Sections, program.SplitFiles);
-        var after = new DebugInput(Apply(program.Sections, result.Sections), [package]);
+        var after = new DebugInput(UpdatedProgram.Apply(program.Sections, result.Sections), [package]);
         var report = DebugVerifier.Compare(before, after, map);
         report.HasDifferences.ShouldBeFalse(string.Join("\n", report.Differences.Take(5)));
         DwarfFile.Open(package).CuIndex!.Rows.Count.ShouldBe(program.SplitFiles.Count);
@@ -89,12 +89,4 @@ public sealed class DwpPackerTests
 
     private static uint[] Offsets(ReadOnlyMemory<byte> table) =>
         Enumerable.Range(0, table.Length / 4).Select(i => BinaryPrimitives.ReadUInt32LittleEndian(table.Span[(i * 4)..])).ToArray();
-
-    private static DebugSections Apply(DebugSections input, IReadOnlyDictionary<string, IReadOnlyList<ReadOnlyMemory<byte>>> rebuilt)
-    {
-        var output = input.Clone();
-        foreach (var (name, chunks) in rebuilt)
-            output.Set(name, chunks.SelectMany(c => c.ToArray()).ToArray());
-        return output;
-    }
 }

@@ -19,11 +19,18 @@ internal sealed record UpdatedProgram(CompiledProgram Program, CodeAddressMap Ma
     /// <summary>The input sections with the update's replacements and removals applied.</summary>
     public static DebugSections Apply(DebugSections input, DebugUpdateResult result)
     {
-        var output = input.Clone();
-        foreach (var (name, chunks) in result.Sections)
-            output.Set(name, Join(chunks));
+        var output = Apply(input, result.Sections);
         foreach (var name in result.DroppedSections)
             output.Set(name, ReadOnlyMemory<byte>.Empty);
+        return output;
+    }
+
+    /// <summary>The input sections with rebuilt ones (a split file's, a package's) replacing or joining them.</summary>
+    public static DebugSections Apply(DebugSections input, IReadOnlyDictionary<string, IReadOnlyList<ReadOnlyMemory<byte>>> rebuilt)
+    {
+        var output = input.Clone();
+        foreach (var (name, chunks) in rebuilt)
+            output.Set(name, Join(chunks));
         return output;
     }
 

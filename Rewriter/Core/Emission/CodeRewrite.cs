@@ -113,7 +113,9 @@ public static class CodeRewrite
 
     /// <summary>
     /// Static relocation sections describe the old code, so they go. Debug sections go too unless
-    /// the debug update keeps them true (llvm-bolt drops them the same way).
+    /// the debug update keeps them true (llvm-bolt drops them the same way). An input rewritten
+    /// before has an address map of that rewrite: this output's own replaces it (two would leave
+    /// readers such as verify-debug the stale one).
     /// </summary>
     private static HashSet<int> StaleSections(BinaryContext context, bool keepDebugSections, Log log)
     {
@@ -125,7 +127,7 @@ public static class CodeRewrite
                 continue;
             bool staticRelocations = section.Header.Type is SectionType.Rela or SectionType.Rel;
             bool debug = section.Name.StartsWith(".debug_", StringComparison.Ordinal) || section.Name == ".gdb_index";
-            if (staticRelocations || (debug && !keepDebugSections))
+            if (staticRelocations || (debug && !keepDebugSections) || section.Name == AddressMap.SectionName)
                 removed.Add(section.Index);
             droppedDebug |= debug && !keepDebugSections;
         }

@@ -19,7 +19,9 @@ public sealed class LineProgramEncoder(ByteWriter output, LineProgramHeader head
 
     public void BeginSequence(ulong address)
     {
-        _file = 1;
+        // Not the standard's 1: bfd (binutils 2.40's addr2line, gdb 13) starts a DWARF 5 sequence at
+        // file 0, so each sequence's first row names its file whatever it is.
+        _file = uint.MaxValue;
         _line = 1;
         _column = 0;
         _isa = 0;

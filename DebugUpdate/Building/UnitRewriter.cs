@@ -679,7 +679,9 @@ public sealed class UnitRewriter
     private void WriteRangeList(List<AddressRange> ranges, bool asIndex = false, DwAt name = DwAt.Ranges)
     {
         var (offset, index) = _ranges.WriteRanges(ranges, _baseAddress);
-        WriteListReference(name, offset, index, asIndex || _unit.RnglistsBase != null || SplitDwarf5, isLocation: false);
+        // A list the input did not reference by index gets an offset in a main unit: binutils 2.40
+        // (addr2line, objdump -dl) misreads DW_FORM_rnglistx, and loses inline frames where it is.
+        WriteListReference(name, offset, index, asIndex || SplitDwarf5, isLocation: false);
     }
 
     private void WriteListReference(DwAt name, int offset, int index, bool asIndex, bool isLocation)

@@ -41,24 +41,40 @@ public static class SymbolTableUpdater
         // A symbol index section (SHT_SYMTAB_SHNDX) runs parallel to .symtab; leave both alone then.
         bool hasIndexSection = elf.Sections.Any(s => s.Header.Type == SectionType.SymTabShndx);
         // .strtab must not double as the section-name table, which the writer rebuilds itself.
-        if (cold.Count == 0 || hasIndexSection || header.Info > symbols.Count || header.Link == elf.SectionNameTableIndex)
+        if (cold.Count == 0 || hasIndexSection || header.Info == 0 || header.Info > symbols.Count || header.Link == elf.SectionNameTableIndex)
             return new Result(symbols.Section.Index, contents, header.Info, (int)header.Link, null);
 
-        // Local symbols must come before the first global one (sh_info): the new ones go there.
+        // Local symbols must come before the first global one (sh_info). A cold symbol goes right
+        // after its function's symbol when that one is local, so in the same STT_FILE group
+        // (symbolizers name the source file of code without debug information from it); the others
+        // after the last local symbol.
+        var localSymbolAt = new Dictionary<ulong, int>();
+        for (int i = 1; i < header.Info; i++)
+            if (symbols[i] is { IsDefined: true, Type: SymbolType.Func or SymbolType.GnuIFunc } local)
+                localSymbolAt.TryAdd(local.Value, i);
         var strings = elf.GetRawContents(elf.GetSection((int)header.Link, $"section {symbols.Section}"));
         var newStrings = new List<byte>(strings.ToArray());
-        var added = new byte[cold.Count * ElfSymbol.Size64];
-        for (int i = 0; i < cold.Count; i++)
+        var coldAfter = new List<byte[]>?[header.Info];
+        var table = new List<byte>(contents.Length + cold.Count * ElfSymbol.Size64);
+        foreach (var function in cold)
         {
-            var placed = code.Functions[cold[i].Id];
+            var placed = code.Functions[function.Id];
             uint name = (uint)newStrings.Count;
-            newStrings.AddRange(Encoding.UTF8.GetBytes(cold[i].Name + ".cold.0"));
+            newStrings.AddRange(Encoding.UTF8.GetBytes(function.Name + ".cold.0"));
             newStrings.Add(0);
+            var symbol = new byte[ElfSymbol.Size64];
             new ElfSymbol(name, (byte)((int)SymbolBinding.Local << 4 | (int)SymbolType.Func), 0, (ushort)code.ColdSectionIndex,
-                placed.ColdStart, placed.ColdSize).WriteTo(added.AsSpan(i * ElfSymbol.Size64));
+                placed.ColdStart, placed.ColdSize).WriteTo(symbol);
+            int after = localSymbolAt.GetValueOrDefault(function.Address, (int)header.Info - 1);
+            (coldAfter[after] ??= []).Add(symbol);
         }
-        int split = (int)header.Info * ElfSymbol.Size64;
-        byte[] table = [.. contents.AsSpan(0, split), .. added, .. contents.AsSpan(split)];
-        return new Result(symbols.Section.Index, table, header.Info + (uint)cold.Count, (int)header.Link, newStrings.ToArray());
+        for (int i = 0; i < header.Info; i++)
+        {
+            table.AddRange(contents.AsSpan(i * ElfSymbol.Size64, ElfSymbol.Size64));
+            foreach (var symbol in coldAfter[i] ?? [])
+                table.AddRange(symbol);
+        }
+        table.AddRange(contents.AsSpan((int)header.Info * ElfSymbol.Size64));
+        return new Result(symbols.Section.Index, [.. table], header.Info + (uint)cold.Count, (int)header.Link, newStrings.ToArray());
     }
 }

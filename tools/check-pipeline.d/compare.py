@@ -18,7 +18,7 @@ import collections
 import re
 import sys
 
-COLD = re.compile(r"\.cold\.\d+(?=$| )")
+COLD = re.compile(r"( \(\.cold\.\d+\)|\.cold\.\d+)(?=$| )")
 
 
 def blocks_llvm(path):
@@ -63,7 +63,9 @@ def verify(left, right):
     def kinds(path):
         counts = collections.Counter()
         for line in open(path, errors="replace"):
-            if line.startswith("error:"):
+            # The closing summary ("Aggregated error counts", "... occurred N time(s).") repeats
+            # the errors above it.
+            if line.startswith("error:") and "Aggregated error counts" not in line and not re.search(r"occurred \d+ time", line):
                 counts[re.sub(r"0x[0-9a-fA-F]+", "0x?", line.strip())] += 1
         return counts
     a, b = kinds(left), kinds(right)

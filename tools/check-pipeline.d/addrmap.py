@@ -12,6 +12,7 @@ tools/check-pipeline:
                                         line, COLD = 1 when the function also has a cold fragment;
                                         spread evenly, functions with a cold part first
     addrmap.py summary PROGRAM          fragment and instruction counts
+    addrmap.py code-start PROGRAM       the lowest address of an executable section (hex)
 
 Exit status 1 when PROGRAM has no address map (nothing moved, or not our output)."""
 import struct
@@ -20,7 +21,7 @@ import sys
 SECTION = ".note.rewriter.addrmap"
 
 
-def read_section(path, wanted):
+def section_headers(path):
     with open(path, "rb") as f:
         image = f.read()
     if image[:4] != b"\x7fELF" or image[4] != 2 or image[5] != 1:
@@ -30,7 +31,18 @@ def read_section(path, wanted):
     headers = []
     for i in range(shnum):
         name, kind, flags, addr, offset, size = struct.unpack_from("<IIQQQQ", image, shoff + i * shentsize)
-        headers.append((name, offset, size))
+        headers.append((name, flags, addr, offset, size))
+    return image, headers, shstrndx
+
+
+def code_start(path):
+    _, headers, _ = section_headers(path)
+    return min((addr for _, flags, addr, _, size in headers if flags & 0x4 and size), default=0)  # SHF_EXECINSTR
+
+
+def read_section(path, wanted):
+    image, all_headers, shstrndx = section_headers(path)
+    headers = [(name, offset, size) for name, _, _, offset, size in all_headers]
     strtab_offset = headers[shstrndx][1]
     for name, offset, size in headers:
         end = image.index(b"\0", strtab_offset + name)
@@ -122,8 +134,11 @@ def spread(items, n):
 
 
 def main():
-    if len(sys.argv) < 3 or sys.argv[1] not in ("instructions", "functions", "summary"):
+    if len(sys.argv) < 3 or sys.argv[1] not in ("instructions", "functions", "summary", "code-start"):
         sys.exit(__doc__)
+    if sys.argv[1] == "code-start":
+        print(f"0x{code_start(sys.argv[2]):x}")
+        return
     note = read_section(sys.argv[2], SECTION)
     if note is None:
         print(f"addrmap.py: {sys.argv[2]} has no {SECTION} section", file=sys.stderr)

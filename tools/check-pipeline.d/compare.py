@@ -2,12 +2,14 @@
 """Comparisons for tools/check-pipeline; each prints one line of findings and exits 1 on a
 difference.
 
-    compare.py symbolized TOOL SAMPLES IN OUT
+    compare.py aliases PROGRAM > ALIASES
+        names of functions at one address, each spelling mapped to one canonical name
+    compare.py symbolized TOOL SAMPLES IN OUT [ALIASES]
         IN and OUT are the answers of TOOL (llvm-symbolizer | addr2line) for the input and output
         addresses of SAMPLES ("INPUT OUTPUT" per line). llvm-symbolizer: one block of frames per
         address, separated by an empty line; addr2line -a: each block starts with the address.
         A name NAME.cold.N (the symbol of a cold fragment, which the tools prefer to the DWARF
-        name) counts as NAME; for addr2line, a frame naming the same function in another
+        name) counts as NAME, and so does any alias of NAME (ALIASES); for addr2line, a frame naming the same function in another
         spelling (see symbolized) is counted apart. Fails on any address whose frames
         (function, file, line, column, inline frames) differ, or when no input address had a
         line.
@@ -39,30 +41,31 @@ def blocks_addr2line(path):
     return blocks
 
 
+def strip_groups(text, open_, close):
+    """text without its outermost open_ ... close groups (balanced)."""
+    out, depth = [], 0
+    for ch in text:
+        if ch == open_:
+            depth += 1
+        elif ch == close and depth:
+            depth -= 1
+        elif depth == 0:
+            out.append(ch)
+    return "".join(out)
+
+
 def base_name(name):
-    """A demangled function name reduced to what every spelling of it shares: no clone suffixes
-    ([clone .part.0], .isra.0), no parameter list or qualifiers after it, no scope before it."""
+    """A demangled function name reduced to what every spelling of it shares (addr2line names a
+    function by its symbol, demangled, or by its DW_AT_name, which gcc spells its own way): no
+    clone suffixes ([clone .part.0], .isra.0), no template arguments, no parameter list or
+    qualifiers, no return type, no scope."""
     name = re.sub(r" \[clone [^]]*\]", "", name)
     name = re.sub(r"(\.(part|isra|constprop|cold|lto_priv)\.\d+)+$", "", name)
-    depth, cut = 0, len(name)
-    for k, ch in enumerate(name):  # the parameter list: the first "(" outside template arguments
-        if ch == "<":
-            depth += 1
-        elif ch == ">":
-            depth -= 1
-        elif ch == "(" and depth == 0 and k > 0 and not name.startswith("operator()", max(0, k - 8)):
-            cut = k
-            break
-    name = name[:cut]
-    depth, start = 0, 0
-    for k, ch in enumerate(name):  # the scope: after the last "::" outside template arguments
-        if ch == "<":
-            depth += 1
-        elif ch == ">":
-            depth -= 1
-        elif ch == ":" and depth == 0 and name[k:k + 2] == "::":
-            start = k + 2
-    return name[start:]
+    name = name.replace("operator()", "operator<call>").replace("operator<<", "operator<shl>")
+    name = strip_groups(strip_groups(name, "<", ">"), "(", ")")
+    name = strip_groups(name, "{", "}")
+    name = re.sub(r"\s+(const|volatile|&|&&)\s*$", "", name.strip())
+    return name.split("::")[-1].split()[-1] if name.split() else name
 
 
 def loosely(block):
@@ -70,10 +73,49 @@ def loosely(block):
     return [base_name(line) if k % 2 == 0 else line for k, line in enumerate(block)]
 
 
-def symbolized(tool, samples, left, right):
+def aliases(program):
+    """Function symbols of PROGRAM that share an address (identical code the compiler or linker
+    folded, constructor variants): "SPELLING<TAB>CANONICAL" lines, every spelling (mangled,
+    demangled by llvm-cxxfilt-22 and by c++filt) of each name mapped to the group's lowest name.
+    A cold fragment is named after one of them, the symbolizers may name the input's code after
+    another."""
+    import subprocess
+    nm = subprocess.run(["llvm-nm-22", "--defined-only", "-P", program], check=True, capture_output=True, text=True).stdout
+    groups = collections.defaultdict(set)
+    for line in nm.splitlines():
+        fields = line.split()
+        if len(fields) >= 3 and fields[1] in "tTwWi":
+            groups[fields[2]].add(fields[0])
+    names = sorted({n for g in groups.values() if len(g) > 1 for n in g})
+    spellings = {n: {n} for n in names}
+    for tool in (["llvm-cxxfilt-22"], ["c++filt"]):
+        try:
+            out = subprocess.run(tool, input="\n".join(names) + "\n", check=True, capture_output=True, text=True).stdout.splitlines()
+        except (OSError, subprocess.CalledProcessError):
+            continue
+        for n, d in zip(names, out):
+            spellings[n].add(d)
+    for group in groups.values():
+        if len(group) > 1:
+            canonical = min(group)
+            for n in sorted(group):
+                for spelling in sorted(spellings[n]):
+                    print(f"{spelling}\t{canonical}")
+    return 0
+
+
+def canonical(blocks, table):
+    return [[table.get(line, line) if k % 2 == 0 else line for k, line in enumerate(block)] for block in blocks]
+
+
+def symbolized(tool, samples, left, right, alias_file=None):
     pairs = [line.split() for line in open(samples) if line.strip()]
     read = blocks_llvm if tool == "llvm-symbolizer" else blocks_addr2line
     a, b = read(left), read(right)
+    raw = {tuple(p): (x, y) for p, x, y in zip(pairs, a, b)}
+    if alias_file:
+        table = dict(line.rstrip("\n").split("\t", 1) for line in open(alias_file) if "\t" in line)
+        a, b = canonical(a, table), canonical(b, table)
     if len(a) != len(pairs) or len(b) != len(pairs):
         print(f"{tool} answered {len(a)} and {len(b)} addresses for {len(pairs)}")
         return 1
@@ -87,8 +129,11 @@ def symbolized(tool, samples, left, right):
     # where the function's first range does, else by its DW_AT_name: in a cold fragment (our
     # NAME.cold.0, or gcc's NAME.cold) the same function then reads "f" instead of "ns::f(int)".
     # Frames that agree but for that are counted apart; everything else must be the same.
-    styled = [(p, x, y) for p, x, y in differ if tool == "addr2line" and loosely(x) == loosely(y)]
-    wrong = [(p, x, y) for p, x, y in differ if tool != "addr2line" or loosely(x) != loosely(y)]
+    def same_loosely(p, x, y):
+        rx, ry = raw[tuple(p)]
+        return tool == "addr2line" and (loosely(x) == loosely(y) or loosely(rx) == loosely(ry))
+    styled = [(p, x, y) for p, x, y in differ if same_loosely(p, x, y)]
+    wrong = [(p, x, y) for p, x, y in differ if not same_loosely(p, x, y)]
     if wrong:
         print(f"{len(wrong)} of {len(pairs)} addresses differ; first ones (input -> output):")
         for (i, o), x, y in wrong[:4]:
@@ -167,7 +212,9 @@ def gdb(left, right):
 
 def main():
     what = sys.argv[1] if len(sys.argv) > 1 else ""
-    if what == "symbolized" and len(sys.argv) == 6:
+    if what == "aliases" and len(sys.argv) == 3:
+        return aliases(sys.argv[2])
+    if what == "symbolized" and len(sys.argv) in (6, 7):
         return symbolized(*sys.argv[2:])
     if what == "verify" and len(sys.argv) in (4, 5):
         return verify(*sys.argv[2:])

@@ -146,8 +146,21 @@ public static class DebugUpdater
         long total = work.Sum();
         var largest = order.Length > 0 ? (Units: buckets[order[0]].Length, Work: work[order[0]]) : default;
         var statistics = new DebugUpdateStatistics(file.Units.Count, buckets.Count, largest.Units,
-            total == 0 ? 0 : (double)largest.Work / total, partition, build, merge, bucketTimes) { Frames = framesTime };
+            total == 0 ? 0 : (double)largest.Work / total, partition, build, merge, bucketTimes)
+        {
+            Frames = framesTime,
+            BucketShares = work.Select(w => total == 0 ? 0 : (double)w / total).ToArray(),
+            BucketNames = buckets.Select(b => BucketName(file, b)).ToArray(),
+        };
         return new DebugUpdateResult(sections, dropped, notes, statistics) { SplitFiles = splitSections };
+    }
+
+    /// <summary>What a bucket is called in reports: its first unit's name (a skeleton's is its split unit's), and how many more it holds.</summary>
+    private static string BucketName(DwarfFile file, int[] bucket)
+    {
+        var unit = file.Units[bucket[0]];
+        string name = unit.Name ?? unit.SplitUnit?.Name ?? $"unit 0x{unit.Offset:x}";
+        return bucket.Length > 1 ? $"{name} and {bucket.Length - 1} more" : name;
     }
 
     private static int IndexOf(IReadOnlyList<DwarfFile> files, DwarfFile file)

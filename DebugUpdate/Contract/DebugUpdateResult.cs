@@ -30,6 +30,15 @@ public sealed record DebugUpdateStatistics(
     /// <summary>The .debug_frame rebuild (after the merge; its FDEs are re-split in parallel).</summary>
     public TimeSpan Frames { get; init; }
 
+    /// <summary>Each bucket's share of the input .debug_info(.dwo) bytes, in bucket order.</summary>
+    public IReadOnlyList<double> BucketShares { get; init; } = [];
+
+    /// <summary>Each bucket's name in reports (its first unit's), in bucket order.</summary>
+    public IReadOnlyList<string> BucketNames { get; init; } = [];
+
+    /// <summary>The bucket that took longest: its index (-1 when there is none).</summary>
+    public int SlowestBucket => BucketTimes.Count == 0 ? -1 : Enumerable.Range(0, BucketTimes.Count).MaxBy(b => BucketTimes[b]);
+
     /// <summary>The speedup N threads could reach: total work over the critical path (largest bucket + serial phases).</summary>
     public double SpeedupBound(int threads)
     {

@@ -127,7 +127,11 @@ public static class DebugUpdateStep
             $"largest bucket {statistics.LargestBucketUnits} units, {statistics.LargestBucketShare:P1} of .debug_info " +
             $"(bounds the build's speedup at {(statistics.LargestBucketShare > 0 ? 1 / statistics.LargestBucketShare : 1):0.#}x); " +
             $"partition {statistics.Partition.TotalMilliseconds:0.0} ms, build {statistics.Build.TotalMilliseconds:0.0} ms, merge {statistics.Merge.TotalMilliseconds:0.0} ms, .debug_frame {statistics.Frames.TotalMilliseconds:0.0} ms; " +
-            $"measured speedup bound at 4/8/16/64 threads: {statistics.SpeedupBound(4):0.0}/{statistics.SpeedupBound(8):0.0}/{statistics.SpeedupBound(16):0.0}/{statistics.SpeedupBound(64):0.0}x");
+            $"measured speedup bound at 4/8/16/64 threads: {statistics.SpeedupBound(4):0.0}/{statistics.SpeedupBound(8):0.0}/{statistics.SpeedupBound(16):0.0}/{statistics.SpeedupBound(64):0.0}x" +
+            (statistics.SlowestBucket is var slowest and >= 0 && slowest < statistics.BucketShares.Count
+                ? $"; slowest bucket {statistics.BucketTimes[slowest].TotalMilliseconds:0.0} ms, {statistics.BucketShares[slowest]:P1} of .debug_info" +
+                  (slowest < statistics.BucketNames.Count ? $" ({statistics.BucketNames[slowest]})" : "")
+                : ""));
     }
 
     private static ReadOnlyMemory<byte> Join(IReadOnlyList<ReadOnlyMemory<byte>> chunks)

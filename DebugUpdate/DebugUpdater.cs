@@ -144,14 +144,9 @@ public static class DebugUpdater
         var framesTime = clock.Elapsed - partition - build - merge;
 
         long total = work.Sum();
-        var largest = order.Length > 0 ? (Units: buckets[order[0]].Length, Work: work[order[0]]) : default;
-        var statistics = new DebugUpdateStatistics(file.Units.Count, buckets.Count, largest.Units,
-            total == 0 ? 0 : (double)largest.Work / total, partition, build, merge, bucketTimes)
-        {
-            Frames = framesTime,
-            BucketShares = work.Select(w => total == 0 ? 0 : (double)w / total).ToArray(),
-            BucketNames = buckets.Select(b => BucketName(file, b)).ToArray(),
-        };
+        var bucketStatistics = buckets.Select((b, i) =>
+            new BucketStatistics(BucketName(file, b), b.Length, total == 0 ? 0 : (double)work[i] / total, bucketTimes[i])).ToArray();
+        var statistics = new DebugUpdateStatistics(file.Units.Count, bucketStatistics, partition, build, merge) { Frames = framesTime };
         return new DebugUpdateResult(sections, dropped, notes, statistics) { SplitFiles = splitSections };
     }
 

@@ -14,36 +14,35 @@ public sealed record DebugUpdateResult(
     public IReadOnlyList<IReadOnlyDictionary<string, IReadOnlyList<ReadOnlyMemory<byte>>>> SplitFiles { get; init; } = [];
 }
 
-/// <summary>Bucket sizes and phase times: what bounds the update's speedup at any thread count.</summary>
+/// <summary>
+/// One bucket as reports show it: its name (its first unit's), how many units it holds, its share
+/// of the input .debug_info(.dwo) bytes (1/share bounds the build's speedup) and its build time.
+/// </summary>
+public sealed record BucketStatistics(string Name, int Units, double Share, TimeSpan Time);
+
+/// <summary>Buckets and phase times: what bounds the update's speedup at any thread count.</summary>
 public sealed record DebugUpdateStatistics(
     int UnitCount,
-    int BucketCount,
-    int LargestBucketUnits,
-    /// <summary>The largest bucket's share of the input .debug_info bytes: 1/share bounds the speedup of the build.</summary>
-    double LargestBucketShare,
+    /// <summary>Every bucket, in bucket order.</summary>
+    IReadOnlyList<BucketStatistics> Buckets,
     TimeSpan Partition,
     TimeSpan Build,
-    TimeSpan Merge,
-    /// <summary>Each bucket's build time, in bucket order.</summary>
-    IReadOnlyList<TimeSpan> BucketTimes)
+    TimeSpan Merge)
 {
     /// <summary>The .debug_frame rebuild (after the merge; its FDEs are re-split in parallel).</summary>
     public TimeSpan Frames { get; init; }
 
-    /// <summary>Each bucket's share of the input .debug_info(.dwo) bytes, in bucket order.</summary>
-    public IReadOnlyList<double> BucketShares { get; init; } = [];
+    /// <summary>The bucket with the most bytes (the first of them), or null for none.</summary>
+    public BucketStatistics? Largest => Buckets.Count == 0 ? null : Buckets.MaxBy(b => b.Share);
 
-    /// <summary>Each bucket's name in reports (its first unit's), in bucket order.</summary>
-    public IReadOnlyList<string> BucketNames { get; init; } = [];
+    /// <summary>The bucket that took longest, or null for none.</summary>
+    public BucketStatistics? Slowest => Buckets.Count == 0 ? null : Buckets.MaxBy(b => b.Time);
 
-    /// <summary>The bucket that took longest: its index (-1 when there is none).</summary>
-    public int SlowestBucket => BucketTimes.Count == 0 ? -1 : Enumerable.Range(0, BucketTimes.Count).MaxBy(b => BucketTimes[b]);
-
-    /// <summary>The speedup N threads could reach: total work over the critical path (largest bucket + serial phases).</summary>
+    /// <summary>The speedup N threads could reach: total work over the critical path (slowest bucket + serial phases).</summary>
     public double SpeedupBound(int threads)
     {
-        double build = BucketTimes.Sum(t => t.TotalSeconds);
-        double largest = BucketTimes.Count == 0 ? 0 : BucketTimes.Max(t => t.TotalSeconds);
+        double build = Buckets.Sum(b => b.Time.TotalSeconds);
+        double largest = Slowest?.Time.TotalSeconds ?? 0;
         double serial = Partition.TotalSeconds + Merge.TotalSeconds;
         double critical = serial + Math.Max(largest, build / threads);
         return critical <= 0 ? 1 : (serial + build) / critical;

@@ -1,5 +1,6 @@
 using System.Text;
 using Rewriter.DebugUpdate.Building;
+using Rewriter.DebugUpdate.Packaging;
 using Rewriter.DebugUpdate.Reading;
 
 namespace Rewriter.DebugUpdate.Merging;
@@ -118,7 +119,7 @@ public static class DebugMerger
         if (file.IsPackage)
             foreach (var (name, index) in new[] { (DebugSectionNames.CuIndex, file.CuIndex), (DebugSectionNames.TuIndex, file.TuIndex) })
                 if (index is not null)
-                    result[name] = [PackageIndexWriter.Write(index, file.Sections.View(name), file, units, bases)];
+                    result[name] = [PackageIndexRewriter.Write(index, file.Sections.View(name), file, units, bases)];
         places = bases;
         return result;
     }

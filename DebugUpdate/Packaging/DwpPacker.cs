@@ -105,11 +105,11 @@ public static class DwpPacker
         // As llvm-dwp: a column for every section the package has; in version 2, compile units
         // have no .debug_types column and type units no .debug_info column.
         var columns = sizes.Where(s => s.Value > 0).Select(s => s.Key)
-            .OrderBy(kind => UnitIndexWriter.OnDiskId(kind, IndexVersion(version))).ToList();
+            .OrderBy(kind => PackageIndexWriter.OnDiskId(kind, IndexVersion(version))).ToList();
         int indexVersion = IndexVersion(version);
         if (typeRows.Count > 0)
-            result[DebugSectionNames.TuIndex] = [UnitIndexWriter.Write(indexVersion, columns.Where(c => version >= 5 || c != DwSect.Info).ToList(), typeRows)];
-        result[DebugSectionNames.CuIndex] = [UnitIndexWriter.Write(indexVersion, columns.Where(c => c != DwSect.Types).ToList(), compileRows)];
+            result[DebugSectionNames.TuIndex] = [PackageIndexWriter.Write(indexVersion, columns.Where(c => version >= 5 || c != DwSect.Info).ToList(), typeRows)];
+        result[DebugSectionNames.CuIndex] = [PackageIndexWriter.Write(indexVersion, columns.Where(c => c != DwSect.Types).ToList(), compileRows)];
         return result;
     }
 
@@ -128,20 +128,7 @@ public static class DwpPacker
         || (name == DebugSectionNames.Dwo(DebugSectionNames.Types) && !shared.Contains(DwSect.Loclists))
         || shared.Any(kind => SectionName(kind) == name);
 
-    public static string SectionName(DwSect section) => DebugSectionNames.Dwo(section switch
-    {
-        DwSect.Info => DebugSectionNames.Info,
-        DwSect.Types => DebugSectionNames.Types,
-        DwSect.Abbrev => DebugSectionNames.Abbrev,
-        DwSect.Line => DebugSectionNames.Line,
-        DwSect.Loc => DebugSectionNames.Loc,
-        DwSect.Loclists => DebugSectionNames.Loclists,
-        DwSect.StrOffsets => DebugSectionNames.StrOffsets,
-        DwSect.Macro => DebugSectionNames.Macro,
-        DwSect.Macinfo => DebugSectionNames.Macinfo,
-        DwSect.Rnglists => DebugSectionNames.Rnglists,
-        _ => throw new ArgumentOutOfRangeException(nameof(section), section, "not a section a package holds"),
-    });
+    private static string SectionName(DwSect section) => DebugSectionNames.Dwo(DebugSectionNames.Of(section));
 
     private static DwarfFormatException Error(DebugSections file, string section, string problem) => new(section, 0, problem, file.File);
 }

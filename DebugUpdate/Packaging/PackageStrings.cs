@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using Rewriter.DebugUpdate.Building;
+using Rewriter.DebugUpdate.Merging;
 using Rewriter.DebugUpdate.Reading;
 
 namespace Rewriter.DebugUpdate.Packaging;
@@ -11,10 +11,9 @@ namespace Rewriter.DebugUpdate.Packaging;
 /// </summary>
 internal sealed class PackageStrings
 {
-    private readonly Dictionary<ReadOnlyMemory<byte>, uint> _offsets = new(ByteSequenceComparer.Instance);
-    private readonly ByteWriter _bytes = new(1 << 16);
+    private readonly AddedStrings _strings = new(0);
 
-    public ReadOnlyMemory<byte> Section => _bytes.Written;
+    public ReadOnlyMemory<byte> Section => _strings.Bytes;
 
     /// <summary>
     /// Adds the file's strings and returns its string offsets table with every entry moved to the
@@ -74,28 +73,9 @@ internal sealed class PackageStrings
 
     private uint Intern(ReadOnlyMemory<byte> text)
     {
-        if (_offsets.TryGetValue(text, out uint offset))
-            return offset;
-        if ((long)_bytes.Position + text.Length + 1 > uint.MaxValue)
-            throw new DwarfFormatException(DebugSectionNames.Dwo(DebugSectionNames.Str), _bytes.Position, "the package's strings pass 4 GiB");
-        offset = (uint)_bytes.Position;
-        _bytes.WriteBytes(text.Span);
-        _bytes.WriteU8(0);
-        _offsets.Add(text, offset);
-        return offset;
-    }
-
-    private sealed class ByteSequenceComparer : IEqualityComparer<ReadOnlyMemory<byte>>
-    {
-        public static readonly ByteSequenceComparer Instance = new();
-
-        public bool Equals(ReadOnlyMemory<byte> x, ReadOnlyMemory<byte> y) => x.Span.SequenceEqual(y.Span);
-
-        public int GetHashCode(ReadOnlyMemory<byte> bytes)
-        {
-            var hash = new HashCode();
-            hash.AddBytes(bytes.Span);
-            return hash.ToHashCode();
-        }
+        ulong offset = _strings.OffsetOf(text);
+        if (offset + (ulong)text.Length + 1 > uint.MaxValue)
+            throw new DwarfFormatException(DebugSectionNames.Dwo(DebugSectionNames.Str), (long)offset, "the package's strings pass 4 GiB");
+        return (uint)offset;
     }
 }

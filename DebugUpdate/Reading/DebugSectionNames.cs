@@ -30,6 +30,22 @@ public static class DebugSectionNames
 
     public static string Dwo(string name) => name + DwoSuffix;
 
+    /// <summary>The section a column of a package index (DW_SECT_*) stands for, without its ".dwo".</summary>
+    public static string Of(DwSect section) => section switch
+    {
+        DwSect.Info => Info,
+        DwSect.Types => Types,
+        DwSect.Abbrev => Abbrev,
+        DwSect.Line => Line,
+        DwSect.Loc => Loc,
+        DwSect.Loclists => Loclists,
+        DwSect.StrOffsets => StrOffsets,
+        DwSect.Macro => Macro,
+        DwSect.Macinfo => Macinfo,
+        DwSect.Rnglists => Rnglists,
+        _ => throw new ArgumentOutOfRangeException(nameof(section), section, "not a section of a package"),
+    };
+
     private static string[] BuildAll()
     {
         string[] main =

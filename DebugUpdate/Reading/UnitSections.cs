@@ -32,9 +32,9 @@ public sealed record UnitSections
     /// <summary>Sections of a .dwo file or package; <paramref name="row"/> narrows them to one unit's contributions.</summary>
     public static UnitSections ForSplitFile(DebugSections sections, DwpIndexRow? row)
     {
-        SectionView View(string name, DwSect column)
+        SectionView View(DwSect column)
         {
-            var view = sections.View(DebugSectionNames.Dwo(name));
+            var view = sections.View(DebugSectionNames.Dwo(DebugSectionNames.Of(column)));
             if (row?.Find(column) is { } contribution)
                 return view.Slice(contribution.Offset, contribution.Size);
             return view;
@@ -44,11 +44,11 @@ public sealed record UnitSections
         {
             Str = sections.View(DebugSectionNames.Dwo(DebugSectionNames.Str)),
             LineStr = sections.View(DebugSectionNames.LineStr),
-            StrOffsets = View(DebugSectionNames.StrOffsets, DwSect.StrOffsets),
-            Rnglists = View(DebugSectionNames.Rnglists, DwSect.Rnglists),
-            Loc = View(DebugSectionNames.Loc, DwSect.Loc),
-            Loclists = View(DebugSectionNames.Loclists, DwSect.Loclists),
-            Line = View(DebugSectionNames.Line, DwSect.Line),
+            StrOffsets = View(DwSect.StrOffsets),
+            Rnglists = View(DwSect.Rnglists),
+            Loc = View(DwSect.Loc),
+            Loclists = View(DwSect.Loclists),
+            Line = View(DwSect.Line),
         };
     }
 }

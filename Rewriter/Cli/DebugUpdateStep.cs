@@ -1,3 +1,4 @@
+using Rewriter.Common;
 using Rewriter.DebugUpdate;
 using Rewriter.DebugUpdate.Contract;
 using Rewriter.DebugUpdate.Packaging;
@@ -49,10 +50,7 @@ public static class DebugUpdateStep
                     companions.Add(new CompanionOutput(splitOutputs.Paths[i], file.Path, file.Elf,
                         WithSections(file.Elf, new ElfRewriteRequest(), result.SplitFiles[i], [], SplitSectionFlags(file.Elf))));
                 }
-            return new DebugUpdateOutcome(WithSections(elf, request, result.Sections, result.DroppedSections, SectionFlags.None), companions, splitFiles)
-            {
-                SplitInputPaths = splitFiles.Files.Select(f => f.Path).ToList(),
-            };
+            return new DebugUpdateOutcome(WithSections(elf, request, result.Sections, result.DroppedSections, SectionFlags.None), companions, splitFiles);
         }
         catch
         {
@@ -72,7 +70,7 @@ public static class DebugUpdateStep
         {
             var sections = splitFiles.Files[i].Sections.Clone();
             foreach (var (name, chunks) in result.SplitFiles[i])
-                sections.Set(name, Join(chunks));
+                sections.Set(name, ByteChunks.Join(chunks));
             rewritten.Add(sections);
         }
         var package = DwpPacker.Pack(rewritten);
@@ -100,7 +98,7 @@ public static class DebugUpdateStep
             if (elf.FindSection(name) is { } section)
                 replaced[section.Index] = Replacement(elf, section, chunks);
             else
-                added.Add(new NewSection(name, SectionType.ProgBits, newSectionFlags, 0, 1, Join(chunks)));
+                added.Add(new NewSection(name, SectionType.ProgBits, newSectionFlags, 0, 1, ByteChunks.Join(chunks)));
         }
         foreach (var name in dropped)
             if (elf.FindSection(name) is { } section)
@@ -123,28 +121,14 @@ public static class DebugUpdateStep
         timer.Record("debug: build buckets", statistics.Build);
         timer.Record("debug: merge", statistics.Merge);
         timer.Record("debug: .debug_frame", statistics.Frames);
-        log.Info($"debug update: {statistics.UnitCount} units in {statistics.BucketCount} buckets on {options.ThreadCount} threads; " +
-            $"largest bucket {statistics.LargestBucketUnits} units, {statistics.LargestBucketShare:P1} of .debug_info " +
-            $"(bounds the build's speedup at {(statistics.LargestBucketShare > 0 ? 1 / statistics.LargestBucketShare : 1):0.#}x); " +
+        double largestShare = statistics.Largest?.Share ?? 0;
+        log.Info($"debug update: {statistics.UnitCount} units in {statistics.Buckets.Count} buckets on {options.ThreadCount} threads; " +
+            $"largest bucket {statistics.Largest?.Units ?? 0} units, {largestShare:P1} of .debug_info " +
+            $"(bounds the build's speedup at {(largestShare > 0 ? 1 / largestShare : 1):0.#}x); " +
             $"partition {statistics.Partition.TotalMilliseconds:0.0} ms, build {statistics.Build.TotalMilliseconds:0.0} ms, merge {statistics.Merge.TotalMilliseconds:0.0} ms, .debug_frame {statistics.Frames.TotalMilliseconds:0.0} ms; " +
             $"measured speedup bound at 4/8/16/64 threads: {statistics.SpeedupBound(4):0.0}/{statistics.SpeedupBound(8):0.0}/{statistics.SpeedupBound(16):0.0}/{statistics.SpeedupBound(64):0.0}x" +
-            (statistics.SlowestBucket is var slowest and >= 0 && slowest < statistics.BucketShares.Count
-                ? $"; slowest bucket {statistics.BucketTimes[slowest].TotalMilliseconds:0.0} ms, {statistics.BucketShares[slowest]:P1} of .debug_info" +
-                  (slowest < statistics.BucketNames.Count ? $" ({statistics.BucketNames[slowest]})" : "")
+            (statistics.Slowest is { } slowest
+                ? $"; slowest bucket {slowest.Time.TotalMilliseconds:0.0} ms, {slowest.Share:P1} of .debug_info ({slowest.Name})"
                 : ""));
-    }
-
-    private static ReadOnlyMemory<byte> Join(IReadOnlyList<ReadOnlyMemory<byte>> chunks)
-    {
-        if (chunks.Count == 1)
-            return chunks[0];
-        var bytes = new byte[chunks.Sum(c => c.Length)];
-        int at = 0;
-        foreach (var chunk in chunks)
-        {
-            chunk.Span.CopyTo(bytes.AsSpan(at));
-            at += chunk.Length;
-        }
-        return bytes;
     }
 }

@@ -42,7 +42,7 @@ public sealed class RewriteDriver(RewriteOptions options, Log log, TextWriter st
             // Every file is written completely before any is renamed into place: the rewritten
             // .dwo files first, then the program that names them.
             var companions = debug.Outcome?.Companions ?? [];
-            var inputs = new InputFiles([options.Input, .. companions.Select(c => c.InputPath), .. debug.Outcome?.SplitInputPaths ?? []]);
+            var inputs = new InputFiles([options.Input, .. debug.Outcome?.SplitInputPaths ?? []]);
             var written = new List<(OutputFile File, UnixFileMode Mode)>();
             try
             {

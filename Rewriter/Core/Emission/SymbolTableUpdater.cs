@@ -54,27 +54,30 @@ public static class SymbolTableUpdater
                 localSymbolAt.TryAdd(local.Value, i);
         var strings = elf.GetRawContents(elf.GetSection((int)header.Link, $"section {symbols.Section}"));
         var newStrings = new List<byte>(strings.ToArray());
-        var coldAfter = new List<byte[]>?[header.Info];
-        var table = new List<byte>(contents.Length + cold.Count * ElfSymbol.Size64);
+        var coldAfter = new List<ElfSymbol>?[header.Info];
         foreach (var function in cold)
         {
             var placed = code.Functions[function.Id];
             uint name = (uint)newStrings.Count;
             newStrings.AddRange(Encoding.UTF8.GetBytes(function.Name + ".cold.0"));
             newStrings.Add(0);
-            var symbol = new byte[ElfSymbol.Size64];
-            new ElfSymbol(name, (byte)((int)SymbolBinding.Local << 4 | (int)SymbolType.Func), 0, (ushort)code.ColdSectionIndex,
-                placed.ColdStart, placed.ColdSize).WriteTo(symbol);
             int after = localSymbolAt.GetValueOrDefault(function.Address, (int)header.Info - 1);
-            (coldAfter[after] ??= []).Add(symbol);
+            (coldAfter[after] ??= []).Add(new ElfSymbol(name, (byte)((int)SymbolBinding.Local << 4 | (int)SymbolType.Func), 0,
+                (ushort)code.ColdSectionIndex, placed.ColdStart, placed.ColdSize));
         }
+        var table = new byte[contents.Length + cold.Count * ElfSymbol.Size64];
+        int at = 0;
         for (int i = 0; i < header.Info; i++)
         {
-            table.AddRange(contents.AsSpan(i * ElfSymbol.Size64, ElfSymbol.Size64));
+            contents.AsSpan(i * ElfSymbol.Size64, ElfSymbol.Size64).CopyTo(table.AsSpan(at));
+            at += ElfSymbol.Size64;
             foreach (var symbol in coldAfter[i] ?? [])
-                table.AddRange(symbol);
+            {
+                symbol.WriteTo(table.AsSpan(at, ElfSymbol.Size64));
+                at += ElfSymbol.Size64;
+            }
         }
-        table.AddRange(contents.AsSpan((int)header.Info * ElfSymbol.Size64));
-        return new Result(symbols.Section.Index, [.. table], header.Info + (uint)cold.Count, (int)header.Link, newStrings.ToArray());
+        contents.AsSpan((int)header.Info * ElfSymbol.Size64).CopyTo(table.AsSpan(at));
+        return new Result(symbols.Section.Index, table, header.Info + (uint)cold.Count, (int)header.Link, newStrings.ToArray());
     }
 }

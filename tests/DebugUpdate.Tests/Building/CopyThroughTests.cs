@@ -24,10 +24,6 @@ public sealed class CopyThroughTests
         var copied = DebugUpdater.Update(program.Sections, map, new DebugUpdateOptions { ThreadCount = 2 });
         var rewritten = DebugUpdater.Update(program.Sections, map, new DebugUpdateOptions { ThreadCount = 2, CopyUnchangedDies = false });
 
-        rewritten.Sections.Keys.Order().ShouldBe(copied.Sections.Keys.Order());
-        foreach (var (name, chunks) in copied.Sections)
-            Join(chunks).SequenceEqual(Join(rewritten.Sections[name])).ShouldBeTrue($"{name} differs");
+        UpdatedProgram.ShouldBeSameSections(copied.Sections, rewritten.Sections);
     }
-
-    private static byte[] Join(IReadOnlyList<ReadOnlyMemory<byte>> chunks) => chunks.SelectMany(c => c.ToArray()).ToArray();
 }

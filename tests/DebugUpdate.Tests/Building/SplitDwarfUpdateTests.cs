@@ -36,9 +36,9 @@ public sealed class SplitDwarfUpdateTests
         report.HasDifferences.ShouldBeFalse(string.Join("\n", report.Differences.Take(5)));
 
         var serial = DebugUpdater.Update(program.Sections, map, new DebugUpdateOptions { ThreadCount = 1, CopyUnchangedDies = false }, split);
-        ShouldBeSame(serial.Sections, result.Sections);
+        UpdatedProgram.ShouldBeSameSections(serial.Sections, result.Sections);
         for (int i = 0; i < result.SplitFiles.Count; i++)
-            ShouldBeSame(serial.SplitFiles[i], result.SplitFiles[i]);
+            UpdatedProgram.ShouldBeSameSections(serial.SplitFiles[i], result.SplitFiles[i]);
     }
 
     [ClangFact]
@@ -65,13 +65,4 @@ public sealed class SplitDwarfUpdateTests
         output.Select(s => s.DwoName).ShouldBe(skeletons.Select(s => $"renamed-{s.UnitIndex}.dwo"));
         output.Select(s => s.DwoId).ShouldBe(skeletons.Select(s => s.DwoId));
     }
-
-    private static void ShouldBeSame(IReadOnlyDictionary<string, IReadOnlyList<ReadOnlyMemory<byte>>> expected, IReadOnlyDictionary<string, IReadOnlyList<ReadOnlyMemory<byte>>> actual)
-    {
-        actual.Keys.Order().ShouldBe(expected.Keys.Order());
-        foreach (var (name, chunks) in expected)
-            Join(chunks).SequenceEqual(Join(actual[name])).ShouldBeTrue($"{name} differs");
-    }
-
-    private static byte[] Join(IReadOnlyList<ReadOnlyMemory<byte>> chunks) => chunks.SelectMany(c => c.ToArray()).ToArray();
 }

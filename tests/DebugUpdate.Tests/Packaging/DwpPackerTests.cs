@@ -44,7 +44,7 @@ public sealed class DwpPackerTests
             .Select(i => new PackageRow(((ulong)i << 40) | 0x7, new Dictionary<DwSect, (uint, uint)> { [DwSect.Info] = ((uint)i * 16, 16) }))
             .ToList();
 
-        var bytes = UnitIndexWriter.Write(5, [DwSect.Info], rows);
+        var bytes = PackageIndexWriter.Write(5, [DwSect.Info], rows);
 
         var index = DwpIndex.Read(new SectionView(DebugSectionNames.CuIndex, bytes));
         index.Rows.Count.ShouldBe(40);

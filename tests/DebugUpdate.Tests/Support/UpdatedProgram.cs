@@ -1,3 +1,4 @@
+using Rewriter.Common;
 using Rewriter.DebugUpdate.Addresses;
 using Rewriter.DebugUpdate.Contract;
 using Rewriter.DebugUpdate.Reading;
@@ -38,5 +39,14 @@ internal sealed record UpdatedProgram(CompiledProgram Program, CodeAddressMap Ma
     public VerificationReport Verify(DebugSections? output = null) =>
         DebugVerifier.Compare(Program.Open(), DwarfFile.Open(output ?? Output), Map, threadCount: 2);
 
-    public static byte[] Join(IReadOnlyList<ReadOnlyMemory<byte>> chunks) => chunks.SelectMany(c => c.ToArray()).ToArray();
+    public static byte[] Join(IReadOnlyList<ReadOnlyMemory<byte>> chunks) => ByteChunks.Concat(chunks);
+
+    /// <summary>Two updates' rebuilt sections: the same names, the same bytes.</summary>
+    public static void ShouldBeSameSections(IReadOnlyDictionary<string, IReadOnlyList<ReadOnlyMemory<byte>>> expected,
+        IReadOnlyDictionary<string, IReadOnlyList<ReadOnlyMemory<byte>>> actual)
+    {
+        actual.Keys.Order().ShouldBe(expected.Keys.Order());
+        foreach (var (name, chunks) in expected)
+            Join(chunks).SequenceEqual(Join(actual[name])).ShouldBeTrue($"{name} differs");
+    }
 }

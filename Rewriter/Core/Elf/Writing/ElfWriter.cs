@@ -1,3 +1,4 @@
+using Rewriter.Common;
 using Microsoft.Win32.SafeHandles;
 using Rewriter.Diagnostics;
 using Rewriter.Elf.Reading;
@@ -315,7 +316,7 @@ public sealed class ElfWriter
                 continue;
             }
             var existing = replacements.GetValueOrDefault(section.Index);
-            byte[] bytes = existing is null ? _elf.GetRawContents(section).ToArray() : Join(existing.Chunks);
+            byte[] bytes = existing is null ? _elf.GetRawContents(section).ToArray() : ByteChunks.Concat(existing.Chunks);
             if (header.Type == SectionType.SymTabShndx)
             {
                 replacements[section.Index] = new SectionReplacement(map.MapExtendedIndexes(bytes), existing?.Flags, existing?.Info);
@@ -325,18 +326,6 @@ public sealed class ElfWriter
             var (symbols, firstGlobal) = map.MapSymbols(bytes, existing?.Info ?? header.Info, dropSectionSymbols: !hasExtendedIndexes);
             replacements[section.Index] = new SectionReplacement(symbols, existing?.Flags, firstGlobal);
         }
-    }
-
-    private static byte[] Join(IReadOnlyList<ReadOnlyMemory<byte>> chunks)
-    {
-        var joined = new byte[chunks.Sum(c => (long)c.Length)];
-        int at = 0;
-        foreach (var chunk in chunks)
-        {
-            chunk.Span.CopyTo(joined.AsSpan(at));
-            at += chunk.Length;
-        }
-        return joined;
     }
 
     /// <summary>Where the input's build-id ends up in the output, if it has one.</summary>

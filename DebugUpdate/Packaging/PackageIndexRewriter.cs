@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using Rewriter.DebugUpdate.Building;
 using Rewriter.DebugUpdate.Reading;
 
-namespace Rewriter.DebugUpdate.Merging;
+namespace Rewriter.DebugUpdate.Packaging;
 
 /// <summary>
 /// A .dwp package's .debug_cu_index or .debug_tu_index for its rebuilt sections: the input index
@@ -10,7 +10,7 @@ namespace Rewriter.DebugUpdate.Merging;
 /// loclists, rnglists) replaced; the hash table, the signatures and the contributions to the
 /// sections that are copied (str_offsets, line, macro) stay as they were.
 /// </summary>
-public static class PackageIndexWriter
+public static class PackageIndexRewriter
 {
     public static ReadOnlyMemory<byte> Write(DwpIndex index, SectionView input, DwarfFile package, UnitOutput[] units, ulong[][] places)
     {

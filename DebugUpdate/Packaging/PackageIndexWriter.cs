@@ -7,11 +7,11 @@ namespace Rewriter.DebugUpdate.Packaging;
 internal sealed record PackageRow(ulong Signature, IReadOnlyDictionary<DwSect, (uint Offset, uint Size)> Contributions);
 
 /// <summary>
-/// Writes a .debug_cu_index or .debug_tu_index (DWARF 5 §7.3.5.3; version 2 is the GNU DWARF 4
-/// form): header, the open-addressing hash table of signatures (more than 3/2 as many slots as
+/// Writes a new .debug_cu_index or .debug_tu_index (DWARF 5 §7.3.5.3; version 2 is the GNU DWARF 4
+/// form; <see cref="PackageIndexRewriter"/> updates an input's instead): header, the open-addressing hash table of signatures (more than 3/2 as many slots as
 /// rows, a power of two, as llvm-dwp sizes it), the column ids, then every row's offsets and sizes.
 /// </summary>
-internal static class UnitIndexWriter
+internal static class PackageIndexWriter
 {
     public static ReadOnlyMemory<byte> Write(int version, IReadOnlyList<DwSect> columns, IReadOnlyList<PackageRow> rows)
     {

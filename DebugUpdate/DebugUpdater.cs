@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
+using Rewriter.Common.Spooling;
 using Rewriter.DebugUpdate.Addresses;
 using Rewriter.DebugUpdate.Building;
 using Rewriter.DebugUpdate.Contract;
@@ -25,7 +27,9 @@ public static class DebugUpdater
             .ToList();
 
     /// <param name="split">the .dwo files (or .dwp package) of a split-DWARF program, and the new names of the rewritten .dwo files</param>
-    public static DebugUpdateResult Update(DebugSections input, CodeAddressMap map, DebugUpdateOptions options, SplitDwarfInput? split = null)
+    /// <param name="spool">where the program's rebuilt units stream as they are merged (the sections returned read them from there); null keeps them in memory</param>
+    public static DebugUpdateResult Update(DebugSections input, CodeAddressMap map, DebugUpdateOptions options, SplitDwarfInput? split = null,
+        SpoolFile? spool = null)
     {
         var clock = Stopwatch.StartNew();
         split ??= SplitDwarfInput.None;
@@ -46,21 +50,31 @@ public static class DebugUpdater
         var partition = clock.Elapsed;
 
         var warnings = new DebugUpdateWarnings();
-        var outputs = new UnitOutput[file.Units.Count];
+        var strings = new AddedStrings((ulong)input.Get(DebugSectionNames.Str).Length);
+        // Finished buckets are merged as they come: units stream out in order, and their input pages are given back.
+        var merger = new DebugMerger(file, strings, spool);
+        var inputRelease = new WrittenInputRelease(file, input);
+        var mergeLock = new object();
+        var mergeTime = TimeSpan.Zero;
         var unitIndexes = new UnitIndexes[file.Units.Count];
         var bucketTimes = new TimeSpan[buckets.Count];
         var failures = new Exception?[buckets.Count];
-        // PERF: the largest buckets start first, so a big one does not run alone at the end.
         var work = buckets.Select(b => b.Sum(u => file.Units[u].Header.Size + (file.Units[u].SplitUnit?.File.Units.Sum(s => s.Header.Size) ?? 0))).ToArray(); // bytes of .debug_info(.dwo)
-        var order = Enumerable.Range(0, buckets.Count).OrderByDescending(b => work[b]).ThenBy(b => b).ToArray();
+        // Buckets start in unit order, one at a time, so units reach the merge about in order and
+        // few wait there; PERF: the largest starts first, so it does not run alone at the end.
+        int largest = work.Length == 0 ? 0 : Array.IndexOf(work, work.Max());
+        var order = Enumerable.Range(0, buckets.Count).OrderBy(b => b == largest ? -1 : b).ToArray();
         // Each worker reuses its WorkerScratch for every unit it rebuilds.
-        Parallel.ForEach(order, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.ThreadCount) }, () => new WorkerScratch(), (b, loop, scratch) =>
+        Parallel.ForEach(Partitioner.Create(order, EnumerablePartitionerOptions.NoBuffering),
+            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.ThreadCount) }, () => new WorkerScratch(), (b, loop, scratch) =>
         {
             var bucketClock = Stopwatch.StartNew();
             try
             {
-                foreach (int u in buckets[b])
+                var outputs = new UnitOutput[buckets[b].Length];
+                for (int i = 0; i < buckets[b].Length; i++)
                 {
+                    int u = buckets[b][i];
                     var unit = file.Units[u];
                     var context = new UnitRewriteContext(unit, map, warnings, scratch);
                     int owner = unit.StmtList is { } stmtList ? lineOwners[stmtList] : -1;
@@ -86,20 +100,28 @@ public static class DebugUpdater
                                         (foreignTypeUnits ??= []).Add(names);
                                 });
                     }
-                    outputs[u] = UnitRewriter.Rewrite(context, options, owner, line, share, split.NewDwoName(unit.Index));
+                    outputs[i] = UnitRewriter.Rewrite(context, options, owner, line, share, split.NewDwoName(unit.Index));
                     // A skeleton's names are its split unit's (still indexed here).
-                    unitIndexes[u] = indexes.Collect(unit, outputs[u], unit.SplitUnit, splitOutput, foreignTypeUnits);
+                    unitIndexes[u] = indexes.Collect(unit, outputs[i], unit.SplitUnit, splitOutput, foreignTypeUnits);
                     unit.SplitUnit?.ReleaseDies();
                 }
                 // Nothing outside the bucket refers to its units: their DIE indexes are done with.
                 foreach (int u in buckets[b])
                     file.Units[u].ReleaseDies();
+                bucketTimes[b] = bucketClock.Elapsed;
+                lock (mergeLock)
+                {
+                    long mergeStart = Stopwatch.GetTimestamp();
+                    foreach (var output in outputs)
+                        merger.Add(output);
+                    inputRelease.UpTo(merger.WrittenUnits);
+                    mergeTime += Stopwatch.GetElapsedTime(mergeStart);
+                }
             }
             catch (Exception e)
             {
                 failures[b] = e;
             }
-            bucketTimes[b] = bucketClock.Elapsed;
             return scratch;
         }, _ => { });
         // The first failure in bucket order, whatever thread met it first.
@@ -117,10 +139,10 @@ public static class DebugUpdater
             }
         var build = clock.Elapsed - partition;
 
-        var strings = new AddedStrings((ulong)input.Get(DebugSectionNames.Str).Length);
-        var sections = DebugMerger.Merge(file, outputs, keepAranges: options.KeepAranges || input.Contains(DebugSectionNames.Aranges), strings, out var places);
+        var merged = merger.Finish(keepAranges: options.KeepAranges || input.Contains(DebugSectionNames.Aranges));
+        var sections = merged.Sections;
         var splitSections = splitOutputs.Select((s, i) => s ?? throw new InvalidOperationException($"no skeleton names the split units of {file.SplitFiles[i].Sections.File}")).ToList();
-        var rebuiltIndexes = indexes.Write(outputs, unitIndexes, DebugMerger.UnitOffsets(outputs, places), strings, packageTypeUnits);
+        var rebuiltIndexes = indexes.Write(merged.Units, unitIndexes, merged.UnitOffsets(), strings, packageTypeUnits);
         foreach (var (name, chunks) in rebuiltIndexes.Sections)
             sections[name] = chunks;
         if (!strings.Bytes.IsEmpty)
@@ -128,7 +150,8 @@ public static class DebugUpdater
         var dropped = new List<string>(rebuiltIndexes.Dropped);
         var notes = new List<string>(warnings.Lines());
         notes.AddRange(rebuiltIndexes.Notes);
-        var merge = clock.Elapsed - partition - build;
+        var finish = clock.Elapsed - partition - build;
+        var merge = finish + mergeTime; // with the merging done while buckets were built
 
         if (input.Contains(DebugFrameRewriter.SectionName))
         {
@@ -141,7 +164,7 @@ public static class DebugUpdater
                 notes.Add($"{DebugFrameRewriter.SectionName} is left out: it cannot be rewritten for the new layout ({problem}), and a stale one would mislead debuggers");
             }
         }
-        var framesTime = clock.Elapsed - partition - build - merge;
+        var framesTime = clock.Elapsed - partition - build - finish;
 
         long total = work.Sum();
         var bucketStatistics = buckets.Select((b, i) =>

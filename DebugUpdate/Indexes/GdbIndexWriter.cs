@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using Rewriter.DebugUpdate.Building;
+using Rewriter.DebugUpdate.Merging;
 using Rewriter.DebugUpdate.Reading;
 
 namespace Rewriter.DebugUpdate.Indexes;
@@ -16,7 +17,7 @@ public static class GdbIndexWriter
     private const int HeaderSize = 24;
 
     /// <summary>The new index, or a reason why it cannot be rewritten (the caller drops it).</summary>
-    public static (ReadOnlyMemory<byte>? Index, string? Problem) Write(DwarfFile file, UnitOutput[] outputs, ulong[] unitOffsets, uint[] typeOffsets)
+    public static (ReadOnlyMemory<byte>? Index, string? Problem) Write(DwarfFile file, MergedUnit[] outputs, ulong[] unitOffsets, uint[] typeOffsets)
     {
         var section = file.Sections.View(DebugSectionNames.GdbIndex);
         var bytes = section.Span;
@@ -85,6 +86,6 @@ public static class GdbIndexWriter
     }
 
     /// <summary>The length as the producer counted it (lld: the whole unit), moved by what the unit grew or shrank.</summary>
-    private static ulong NewLength(ulong length, DwarfUnit unit, UnitOutput output) =>
-        (ulong)((long)length + output.Info.Position - unit.Header.Size);
+    private static ulong NewLength(ulong length, DwarfUnit unit, MergedUnit output) =>
+        (ulong)((long)length + output.InfoSize - unit.Header.Size);
 }

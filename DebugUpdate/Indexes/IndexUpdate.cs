@@ -119,7 +119,7 @@ public sealed class IndexUpdate
     /// <param name="unitOffsets">each unit's offset in its output section, from the merge</param>
     /// <param name="added">the strings added after .debug_str (the merge's first); the index adds the names it needs there</param>
     /// <param name="packageTypeUnits">the names of the type units of the program's package, in package order</param>
-    public IndexSections Write(UnitOutput[] outputs, UnitIndexes[] collected, ulong[] unitOffsets, AddedStrings added,
+    public IndexSections Write(MergedUnit[] outputs, UnitIndexes[] collected, ulong[] unitOffsets, AddedStrings added,
         IReadOnlyList<UnitNames> packageTypeUnits)
     {
         var sections = new Dictionary<string, IReadOnlyList<ReadOnlyMemory<byte>>>(StringComparer.Ordinal);

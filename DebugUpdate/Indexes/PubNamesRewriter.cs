@@ -1,5 +1,6 @@
 using Rewriter.DebugUpdate.Building;
 using Rewriter.DebugUpdate.Reading;
+using Rewriter.DebugUpdate.Merging;
 
 namespace Rewriter.DebugUpdate.Indexes;
 
@@ -78,7 +79,7 @@ public sealed class PubNamesRewriter
 
     /// <param name="collected">per unit, what <see cref="Collect"/> returned</param>
     /// <param name="splitUnitSizes">per skeleton, its split unit's size before and after the rebuild</param>
-    public ReadOnlyMemory<byte> Write(IReadOnlyList<byte[][]?> collected, ulong[] unitOffsets, UnitOutput[] outputs, IReadOnlyList<(long Input, long Output)?> splitUnitSizes,
+    public ReadOnlyMemory<byte> Write(IReadOnlyList<byte[][]?> collected, ulong[] unitOffsets, MergedUnit[] outputs, IReadOnlyList<(long Input, long Output)?> splitUnitSizes,
         DwarfFile file)
     {
         var output = new ByteWriter(_section.Length + 64);
@@ -96,7 +97,7 @@ public sealed class PubNamesRewriter
             output.WriteU16(set.Version);
             output.WriteUnsigned(unitOffsets[unit], set.OffsetSize);
             // The length as the producer counted it (the whole unit), moved by what the unit grew or shrank.
-            long growth = outputs[unit].Info.Position - file.Units[unit].Header.Size;
+            long growth = outputs[unit].InfoSize - file.Units[unit].Header.Size;
             // gcc counts a skeleton's set in its split unit's bytes.
             if (splitUnitSizes[unit] is { } split && set.InfoLength == (ulong)split.Input && set.InfoLength != (ulong)file.Units[unit].Header.Size)
                 growth = split.Output - split.Input;

@@ -6,7 +6,7 @@ namespace Rewriter.DebugUpdate.Merging;
 /// <summary>Writes .debug_aranges from the compile units' new code ranges, one set per unit with code.</summary>
 public static class ArangesWriter
 {
-    public static ReadOnlyMemory<byte> Write(UnitOutput[] units, ulong[] infoBases, DwarfFile file)
+    public static ReadOnlyMemory<byte> Write(MergedUnit[] units, ulong[] infoBases, DwarfFile file)
     {
         var output = new ByteWriter(64 * units.Length + 16);
         foreach (var unit in units)

@@ -1,18 +1,36 @@
 using System.Text;
+using Rewriter.Common.Spooling;
 using Rewriter.DebugUpdate.Building;
 using Rewriter.DebugUpdate.Packaging;
 using Rewriter.DebugUpdate.Reading;
 
 namespace Rewriter.DebugUpdate.Merging;
 
+/// <summary>The merged sections, where each unit's contributions went, and what is kept of each unit.</summary>
+public sealed record MergedDebug(Dictionary<string, IReadOnlyList<ReadOnlyMemory<byte>>> Sections, ulong[][] Places, MergedUnit[] Units)
+{
+    /// <summary>Each unit's new offset in its section (.debug_info or .debug_types), for the indexes that name units.</summary>
+    public ulong[] UnitOffsets()
+    {
+        var offsets = new ulong[Units.Length];
+        foreach (var unit in Units)
+            offsets[unit.UnitIndex] = Places[(int)(unit.InTypesSection ? OutputSection.Types : OutputSection.Info)][unit.UnitIndex];
+        return offsets;
+    }
+}
+
 /// <summary>
 /// Glues the rebuilt units together in input unit order: each section's contributions
-/// concatenated (prefix sums give every contribution its place), then every fixup and cross-unit
+/// concatenated (prefix sums give every contribution its place), every fixup and cross-unit
 /// reference patched, and .debug_aranges written from the units' new code ranges. A .dwo file's
 /// units are merged the same way into its .dwo sections (its line tables, strings and string
 /// offsets hold no addresses and stay as they are).
+/// Units may be handed over in any order, while others are still being rebuilt: a unit is placed
+/// once every unit before it is, and written out (patched, to the spool when there is one, and
+/// let go) once every unit it refers to is placed. So the output streams out in order and the
+/// bytes are the same whatever the order units arrive in. One caller at a time.
 /// </summary>
-public static class DebugMerger
+public sealed class DebugMerger
 {
     private static readonly (OutputSection Section, string Name)[] SectionNames =
     [
@@ -23,129 +41,189 @@ public static class DebugMerger
         (OutputSection.Addr, DebugSectionNames.Addr),
     ];
 
+    /// <summary>The sections besides .debug_info/.debug_types and .debug_abbrev a unit contributes to, in the order they are placed.</summary>
+    private static readonly OutputSection[] ListSections =
+        [OutputSection.Line, OutputSection.Ranges, OutputSection.Rnglists, OutputSection.Loc, OutputSection.Loclists, OutputSection.Addr];
+
     /// <summary>The sections a .dwo file's units are rebuilt into; the others are copied.</summary>
     private static readonly OutputSection[] SplitFileSections =
         [OutputSection.Info, OutputSection.Types, OutputSection.Abbrev, OutputSection.Rnglists, OutputSection.Loc, OutputSection.Loclists];
 
-    /// <summary>Merges a split file's units (they add no strings).</summary>
-    public static Dictionary<string, IReadOnlyList<ReadOnlyMemory<byte>>> Merge(DwarfFile file, UnitOutput[] units) =>
-        Merge(file, units, keepAranges: false, strings: null, out _);
+    private readonly DwarfFile _file;
+    private readonly AddedStrings? _strings;
+    private readonly SpoolFile? _spool;
+    /// <summary>Units handed over and not yet written out.</summary>
+    private readonly UnitOutput?[] _pending;
+    private readonly MergedUnit?[] _merged;
+    /// <summary>The highest unit whose place each unit's fixups and references need.</summary>
+    private readonly int[] _lastTarget;
+    private readonly List<ReadOnlyMemory<byte>>[] _chunks;
+    private readonly ulong[] _sizes;
+    /// <summary>bases[section][unit]: where the unit's contribution starts; ulong.MaxValue when it has none.</summary>
+    private readonly ulong[][] _bases;
+    /// <summary>Whether the unit's abbreviation table is a contribution of its own (else it shares an earlier unit's).</summary>
+    private readonly bool[] _ownsAbbreviations;
+    /// <summary>Units with the same abbreviation table share one copy.</summary>
+    private readonly Dictionary<string, ulong> _abbreviationTables = new(StringComparer.Ordinal);
+    /// <summary>PERF: units that added no shape hand back their input table's one array: found by reference first.</summary>
+    private readonly Dictionary<ReadOnlyMemory<byte>, ulong> _sameArray = new(MemoryIdentity.Instance);
+    private int _placed, _written;
 
     /// <param name="strings">where strings units add (a skeleton's new dwo_name) go, after .debug_str; null for a split file</param>
-    /// <param name="places">where each unit's contribution to each section starts, by section and unit (ulong.MaxValue: none)</param>
-    public static Dictionary<string, IReadOnlyList<ReadOnlyMemory<byte>>> Merge(DwarfFile file, UnitOutput[] units, bool keepAranges, AddedStrings? strings,
-        out ulong[][] places)
+    /// <param name="spool">where written-out units' bytes go; null keeps them in memory</param>
+    public DebugMerger(DwarfFile file, AddedStrings? strings = null, SpoolFile? spool = null)
     {
+        int count = file.Units.Count;
+        _file = file;
+        _strings = strings;
+        _spool = spool;
+        _pending = new UnitOutput?[count];
+        _merged = new MergedUnit?[count];
+        _lastTarget = new int[count];
+        _ownsAbbreviations = new bool[count];
         int sectionCount = SectionNames.Length;
-        var chunks = new List<ReadOnlyMemory<byte>>[sectionCount];
-        var sizes = new ulong[sectionCount];
+        _chunks = new List<ReadOnlyMemory<byte>>[sectionCount];
+        _sizes = new ulong[sectionCount];
+        _bases = new ulong[sectionCount][];
         for (int s = 0; s < sectionCount; s++)
-            chunks[s] = [];
-        // base[section][unit]: where the unit's contribution starts; ulong.MaxValue when it has none.
-        var bases = new ulong[sectionCount][];
-        for (int s = 0; s < sectionCount; s++)
-            Array.Fill(bases[s] = new ulong[units.Length], ulong.MaxValue);
-
-        void Place(OutputSection section, int unit, ReadOnlyMemory<byte> bytes)
         {
-            int s = (int)section;
-            bases[s][unit] = sizes[s];
-            chunks[s].Add(bytes);
-            sizes[s] += (ulong)bytes.Length;
+            _chunks[s] = [];
+            Array.Fill(_bases[s] = new ulong[count], ulong.MaxValue);
         }
+    }
 
-        // Units with the same abbreviation table share one copy.
-        var abbreviationTables = new Dictionary<string, ulong>(StringComparer.Ordinal);
-        // PERF: units that added no shape hand back their input table's one array: found by reference first.
-        var sameArray = new Dictionary<ReadOnlyMemory<byte>, ulong>(MemoryIdentity.Instance);
+    /// <summary>Merges a split file's units, all rebuilt (they add no strings).</summary>
+    public static Dictionary<string, IReadOnlyList<ReadOnlyMemory<byte>>> Merge(DwarfFile file, UnitOutput[] units)
+    {
+        var merger = new DebugMerger(file);
         foreach (var unit in units)
-        {
-            Place(unit.InTypesSection ? OutputSection.Types : OutputSection.Info, unit.UnitIndex, unit.Info.Written);
-            if (sameArray.TryGetValue(unit.Abbrev, out ulong placed))
-                bases[(int)OutputSection.Abbrev][unit.UnitIndex] = placed;
-            else
-            {
-                string key = Encoding.Latin1.GetString(unit.Abbrev.Span);
-                if (abbreviationTables.TryGetValue(key, out ulong shared))
-                    bases[(int)OutputSection.Abbrev][unit.UnitIndex] = shared;
-                else
-                {
-                    abbreviationTables.Add(key, sizes[(int)OutputSection.Abbrev]);
-                    Place(OutputSection.Abbrev, unit.UnitIndex, unit.Abbrev);
-                }
-                sameArray.Add(unit.Abbrev, bases[(int)OutputSection.Abbrev][unit.UnitIndex]);
-            }
-            foreach (var section in new[] { OutputSection.Line, OutputSection.Ranges, OutputSection.Rnglists, OutputSection.Loc, OutputSection.Loclists, OutputSection.Addr })
-                if (unit.Buffer(section) is { } buffer)
-                    Place(section, unit.UnitIndex, buffer.Written);
-        }
+            merger.Add(unit);
+        return merger.Finish(keepAranges: false).Sections;
+    }
 
-        foreach (var unit in units)
-        {
-            foreach (var fixup in unit.Fixups)
-            {
-                ulong start = bases[(int)fixup.Target][fixup.TargetUnit];
-                if (start == ulong.MaxValue)
-                    throw new InvalidOperationException($"unit {fixup.TargetUnit} has no {fixup.Target} contribution for a fixup of unit {unit.UnitIndex}");
-                // In a package, offsets into a unit's own contributions are relative to them (the index says where they are).
-                if (file.IsPackage)
-                {
-                    if (fixup.TargetUnit != unit.UnitIndex)
-                        throw new InvalidOperationException($"unit {unit.UnitIndex} of a package names another unit's {fixup.Target} contribution");
-                    start = 0;
-                }
-                Patch(unit.Buffer(fixup.In)!, fixup.Position, start + fixup.Addend, fixup.Size);
-            }
-            foreach (var (section, reference) in unit.InfoReferences)
-            {
-                var target = units[reference.Unit];
-                ulong start = bases[(int)(target.InTypesSection ? OutputSection.Types : OutputSection.Info)][reference.Unit];
-                Patch(unit.Buffer(section)!, reference.Position, start + target.DieOffsets[reference.Die], reference.Size);
-            }
-        }
+    /// <summary>How many units, from the first, are written out.</summary>
+    public int WrittenUnits => _written;
 
+    /// <summary>Takes a rebuilt unit, and places and writes out every unit that now can be.</summary>
+    public void Add(UnitOutput unit)
+    {
+        if (_pending[unit.UnitIndex] is not null || _merged[unit.UnitIndex] is not null)
+            throw new InvalidOperationException($"unit {unit.UnitIndex} was handed to the merge twice");
+        _pending[unit.UnitIndex] = unit;
+        int last = unit.UnitIndex;
+        foreach (var fixup in unit.Fixups)
+            last = Math.Max(last, fixup.TargetUnit);
+        foreach (var (_, reference) in unit.InfoReferences)
+            last = Math.Max(last, reference.Unit);
+        _lastTarget[unit.UnitIndex] = last;
+        while (_placed < _pending.Length && _pending[_placed] is { } next)
+            Place(next);
+        while (_written < _placed && _lastTarget[_written] < _placed)
+            Write(_pending[_written]!);
+    }
+
+    /// <summary>The merged sections, once every unit is handed over.</summary>
+    public MergedDebug Finish(bool keepAranges)
+    {
+        if (_written < _pending.Length)
+            throw new InvalidOperationException($"unit {_written} of {_pending.Length} was not merged: {(_placed == _written ? "it was never handed over" : "a unit it refers to was never handed over")}");
+        var units = _merged.Select(m => m!).ToArray();
         var result = new Dictionary<string, IReadOnlyList<ReadOnlyMemory<byte>>>(StringComparer.Ordinal);
         foreach (var (section, mainName) in SectionNames)
         {
-            if (file.IsSplit && !SplitFileSections.Contains(section))
+            if (_file.IsSplit && !SplitFileSections.Contains(section))
                 continue;
-            string name = file.IsSplit ? DebugSectionNames.Dwo(mainName) : mainName;
-            if (chunks[(int)section].Count > 0 || file.Sections.Contains(name))
-                result[name] = chunks[(int)section];
+            string name = _file.IsSplit ? DebugSectionNames.Dwo(mainName) : mainName;
+            if (_chunks[(int)section].Count > 0 || _file.Sections.Contains(name))
+                result[name] = _chunks[(int)section];
         }
-        AddStrings(file, units, strings);
         if (keepAranges)
-            result[DebugSectionNames.Aranges] = [ArangesWriter.Write(units, bases[(int)OutputSection.Info], file)];
-        if (file.IsPackage)
-            foreach (var (name, index) in new[] { (DebugSectionNames.CuIndex, file.CuIndex), (DebugSectionNames.TuIndex, file.TuIndex) })
+            result[DebugSectionNames.Aranges] = [ArangesWriter.Write(units, _bases[(int)OutputSection.Info], _file)];
+        if (_file.IsPackage)
+            foreach (var (name, index) in new[] { (DebugSectionNames.CuIndex, _file.CuIndex), (DebugSectionNames.TuIndex, _file.TuIndex) })
                 if (index is not null)
-                    result[name] = [PackageIndexRewriter.Write(index, file.Sections.View(name), file, units, bases)];
-        places = bases;
-        return result;
+                    result[name] = [PackageIndexRewriter.Write(index, _file.Sections.View(name), _file, units, _bases)];
+        return new MergedDebug(result, _bases, units);
     }
 
-    /// <summary>Each unit's new offset in its section (.debug_info or .debug_types), for the indexes that name units.</summary>
-    public static ulong[] UnitOffsets(UnitOutput[] units, ulong[][] places)
+    /// <summary>Gives the unit's contributions their places: every unit before it is placed.</summary>
+    private void Place(UnitOutput unit)
     {
-        var offsets = new ulong[units.Length];
-        foreach (var unit in units)
-            offsets[unit.UnitIndex] = places[(int)(unit.InTypesSection ? OutputSection.Types : OutputSection.Info)][unit.UnitIndex];
-        return offsets;
-    }
-
-    /// <summary>The strings units added (a skeleton's new dwo_name) go after .debug_str, in unit order; every field naming one is patched.</summary>
-    private static void AddStrings(DwarfFile file, UnitOutput[] units, AddedStrings? strings)
-    {
-        foreach (var unit in units)
+        int u = unit.UnitIndex;
+        PlaceIn(unit.InTypesSection ? OutputSection.Types : OutputSection.Info, u, unit.Info.Position);
+        int abbrev = (int)OutputSection.Abbrev;
+        if (_sameArray.TryGetValue(unit.Abbrev, out ulong placed))
+            _bases[abbrev][u] = placed;
+        else
         {
-            foreach (var (position, value) in unit.AddedStrings)
+            string key = Encoding.Latin1.GetString(unit.Abbrev.Span);
+            if (_abbreviationTables.TryGetValue(key, out ulong shared))
+                _bases[abbrev][u] = shared;
+            else
             {
-                if (strings is null)
-                    throw new InvalidOperationException("a unit of a .dwo file added a string");
-                Patch(unit.Info, position, strings.OffsetOf(Encoding.UTF8.GetBytes(value)), file.Units[unit.UnitIndex].Header.OffsetSize);
+                _abbreviationTables.Add(key, _sizes[abbrev]);
+                _ownsAbbreviations[u] = true;
+                PlaceIn(OutputSection.Abbrev, u, unit.Abbrev.Length);
             }
+            _sameArray.Add(unit.Abbrev, _bases[abbrev][u]);
         }
+        foreach (var section in ListSections)
+            if (unit.Buffer(section) is { } buffer)
+                PlaceIn(section, u, buffer.Position);
+        _merged[u] = new MergedUnit(unit);
+        _placed++;
     }
+
+    private void PlaceIn(OutputSection section, int unit, int size)
+    {
+        int s = (int)section;
+        _bases[s][unit] = _sizes[s];
+        _sizes[s] += (ulong)size;
+    }
+
+    /// <summary>Patches the unit (every unit it names is placed) and writes out its contributions, in the order they were placed.</summary>
+    private void Write(UnitOutput unit)
+    {
+        foreach (var fixup in unit.Fixups)
+        {
+            ulong start = _bases[(int)fixup.Target][fixup.TargetUnit];
+            if (start == ulong.MaxValue)
+                throw new InvalidOperationException($"unit {fixup.TargetUnit} has no {fixup.Target} contribution for a fixup of unit {unit.UnitIndex}");
+            // In a package, offsets into a unit's own contributions are relative to them (the index says where they are).
+            if (_file.IsPackage)
+            {
+                if (fixup.TargetUnit != unit.UnitIndex)
+                    throw new InvalidOperationException($"unit {unit.UnitIndex} of a package names another unit's {fixup.Target} contribution");
+                start = 0;
+            }
+            Patch(unit.Buffer(fixup.In)!, fixup.Position, start + fixup.Addend, fixup.Size);
+        }
+        foreach (var (section, reference) in unit.InfoReferences)
+        {
+            var target = _merged[reference.Unit]!;
+            ulong start = _bases[(int)(target.InTypesSection ? OutputSection.Types : OutputSection.Info)][reference.Unit];
+            Patch(unit.Buffer(section)!, reference.Position, start + target.DieOffsets[reference.Die], reference.Size);
+        }
+        // The strings units add (a skeleton's new dwo_name) go after .debug_str, in unit order.
+        foreach (var (position, value) in unit.AddedStrings)
+        {
+            if (_strings is null)
+                throw new InvalidOperationException("a unit of a .dwo file added a string");
+            Patch(unit.Info, position, _strings.OffsetOf(Encoding.UTF8.GetBytes(value)), _file.Units[unit.UnitIndex].Header.OffsetSize);
+        }
+
+        Emit(unit.InTypesSection ? OutputSection.Types : OutputSection.Info, unit.Info.Written);
+        if (_ownsAbbreviations[unit.UnitIndex])
+            Emit(OutputSection.Abbrev, unit.Abbrev);
+        foreach (var section in ListSections)
+            if (unit.Buffer(section) is { } buffer)
+                Emit(section, buffer.Written);
+        _pending[unit.UnitIndex] = null;
+        _written++;
+    }
+
+    private void Emit(OutputSection section, ReadOnlyMemory<byte> bytes) =>
+        _chunks[(int)section].Add(_spool is null ? bytes : _spool.Append(bytes.Span));
 
     /// <summary>Memory compared by which array slice it is, not by its bytes.</summary>
     private sealed class MemoryIdentity : IEqualityComparer<ReadOnlyMemory<byte>>

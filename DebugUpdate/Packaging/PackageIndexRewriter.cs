@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using Rewriter.DebugUpdate.Building;
+using Rewriter.DebugUpdate.Merging;
 using Rewriter.DebugUpdate.Reading;
 
 namespace Rewriter.DebugUpdate.Packaging;
@@ -12,7 +13,7 @@ namespace Rewriter.DebugUpdate.Packaging;
 /// </summary>
 public static class PackageIndexRewriter
 {
-    public static ReadOnlyMemory<byte> Write(DwpIndex index, SectionView input, DwarfFile package, UnitOutput[] units, ulong[][] places)
+    public static ReadOnlyMemory<byte> Write(DwpIndex index, SectionView input, DwarfFile package, MergedUnit[] units, ulong[][] places)
     {
         var bytes = input.Span.ToArray();
         int offsets = index.OffsetTableStart;
@@ -45,7 +46,7 @@ public static class PackageIndexRewriter
         return bytes;
     }
 
-    private static OutputSection? Rebuilt(DwSect column, UnitOutput unit) => column switch
+    private static OutputSection? Rebuilt(DwSect column, MergedUnit unit) => column switch
     {
         DwSect.Info => unit.InTypesSection ? null : OutputSection.Info,
         DwSect.Types => unit.InTypesSection ? OutputSection.Types : null,
@@ -56,7 +57,5 @@ public static class PackageIndexRewriter
         _ => null,
     };
 
-    private static int ContributionSize(OutputSection section, UnitOutput unit) => section == OutputSection.Abbrev
-        ? unit.Abbrev.Length
-        : unit.Buffer(section)?.Position ?? 0;
+    private static int ContributionSize(OutputSection section, MergedUnit unit) => unit.SizeOf(section);
 }

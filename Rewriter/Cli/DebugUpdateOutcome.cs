@@ -1,3 +1,4 @@
+using Rewriter.Common.Spooling;
 using Rewriter.Elf.Reading;
 using Rewriter.Elf.Writing;
 
@@ -11,12 +12,18 @@ public sealed record CompanionOutput(string Path, string InputPath, ElfFile Sour
 
 /// <summary>
 /// What the debug update gives the writer: the program's request and the split files to write
-/// with it. It owns the opened split files, which the requests' sections view.
+/// with it. It owns the opened split files, which the requests' sections view, and the spool the
+/// program's rebuilt debug sections are read from.
 /// </summary>
-public sealed record DebugUpdateOutcome(ElfRewriteRequest Request, IReadOnlyList<CompanionOutput> Companions, SplitDwarfFiles? SplitFiles = null) : IDisposable
+public sealed record DebugUpdateOutcome(ElfRewriteRequest Request, IReadOnlyList<CompanionOutput> Companions, SplitDwarfFiles? SplitFiles = null,
+    SpoolFile? Spool = null) : IDisposable
 {
     /// <summary>Every split file read (a package made of several .dwo files has one companion for them all): no output may replace one.</summary>
     public IEnumerable<string> SplitInputPaths => SplitFiles?.Files.Select(f => f.Path) ?? [];
 
-    public void Dispose() => SplitFiles?.Dispose();
+    public void Dispose()
+    {
+        SplitFiles?.Dispose();
+        Spool?.Dispose();
+    }
 }

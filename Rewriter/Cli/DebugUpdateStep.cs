@@ -1,4 +1,5 @@
 using Rewriter.Common;
+using Rewriter.Common.Spooling;
 using Rewriter.DebugUpdate;
 using Rewriter.DebugUpdate.Contract;
 using Rewriter.DebugUpdate.Packaging;
@@ -26,12 +27,13 @@ public static class DebugUpdateStep
         if (!input.Contains(DebugSectionNames.Info) && !input.Contains(Rewriter.DebugUpdate.Frames.DebugFrameRewriter.SectionName))
             return new DebugUpdateOutcome(request, []);
         var splitFiles = timer.MeasureNested("read split DWARF", () => SplitDwarfFiles.Open(elf.Path, input, splitOptions.Search));
+        var spool = OpenSpool(outputPath);
         try
         {
             var splitOutputs = SplitDwarfOutputs.Plan(splitFiles, splitOptions, outputPath);
             var map = timer.MeasureNested("debug address map", () => AddressMapAdapter.From(code.Map));
             var splitInput = new SplitDwarfInput(splitFiles.Files.Select(f => f.Sections).ToList(), splitOutputs.NewDwoNames);
-            var result = timer.MeasureNested("debug update", () => DebugUpdater.Update(input, map, options, splitInput));
+            var result = timer.MeasureNested("debug update", () => DebugUpdater.Update(input, map, options, splitInput, spool));
             Report(result.Statistics, options, timer, log);
             foreach (var warning in result.Warnings)
                 log.Warning(warning);
@@ -50,12 +52,30 @@ public static class DebugUpdateStep
                     companions.Add(new CompanionOutput(splitOutputs.Paths[i], file.Path, file.Elf,
                         WithSections(file.Elf, new ElfRewriteRequest(), result.SplitFiles[i], [], SplitSectionFlags(file.Elf))));
                 }
-            return new DebugUpdateOutcome(WithSections(elf, request, result.Sections, result.DroppedSections, SectionFlags.None), companions, splitFiles);
+            return new DebugUpdateOutcome(WithSections(elf, request, result.Sections, result.DroppedSections, SectionFlags.None), companions, splitFiles, spool);
         }
         catch
         {
             splitFiles.Dispose();
+            spool?.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// The spool the rebuilt units stream to, beside the output (its disk, not memory, holds them
+    /// until the output is written); none when that directory takes no file, whose error the
+    /// output's own write then reports.
+    /// </summary>
+    private static SpoolFile? OpenSpool(string outputPath)
+    {
+        try
+        {
+            return SpoolFile.Create(Path.GetDirectoryName(Path.GetFullPath(outputPath)) ?? ".");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
         }
     }
 

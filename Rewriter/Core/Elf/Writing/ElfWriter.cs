@@ -1,4 +1,5 @@
 using Rewriter.Common;
+using Rewriter.Common.Spooling;
 using Microsoft.Win32.SafeHandles;
 using Rewriter.Diagnostics;
 using Rewriter.Elf.Reading;
@@ -62,7 +63,11 @@ public sealed class ElfWriter
             output.PadTo(placed.Offset);
             if (placed.Replacement is { } replacement)
                 foreach (var chunk in replacement.Chunks)
-                    output.Write(chunk.Span);
+                {
+                    // Spooled chunks (the debug update's) are copied in pieces, never read into memory whole.
+                    if (!SpooledBytes.CopyTo(chunk, buffer, output.Write))
+                        output.Write(chunk.Span);
+                }
             else
                 CopyWithOverlays(input, placed.Source.Header.Offset, placed.Source.Header.Offset + placed.Size, [], buffer, output);
         }

@@ -3,11 +3,16 @@ namespace Rewriter.DebugUpdate.Reading;
 /// <summary>Scans a unit's DIEs once and builds its <see cref="DieIndex"/>.</summary>
 public static class DieIndexBuilder
 {
+    // PERF: the entries are collected in a per-thread array that only grows, and kept in one of
+    // the exact size: DIEs average 6.7 bytes in optimised clang DWARF 5 and 11 in gcc's, so any
+    // size guessed from the unit's bytes wastes half or regrows, and every large array allocated
+    // counts towards the full collections the runtime makes for large objects.
+    [ThreadStatic]
+    private static DieEntry[]? t_entries;
+
     public static DieIndex Build(SectionView info, in UnitHeader header, AbbreviationTable abbreviations)
     {
-        // Optimised clang DWARF 5 averages under 7 bytes a DIE (objdump: 6.7): sized for that, the
-        // array is rarely regrown (each regrowth leaves a large garbage array behind).
-        var entries = new DieEntry[Math.Max(16, (int)Math.Min(header.Size / 6, int.MaxValue / 2))];
+        var entries = t_entries ??= new DieEntry[4096];
         int count = 0;
         var cursor = info.CursorAt(header.FirstDieOffset);
         int end = (int)header.End;
@@ -39,7 +44,10 @@ public static class DieIndexBuilder
 
             int index = count;
             if (count == entries.Length)
+            {
                 Array.Resize(ref entries, entries.Length * 2);
+                t_entries = entries;
+            }
             int currentParent = parents.Count > 0 ? parents[^1] : -1;
             entries[count++] = new DieEntry((uint)dieStart - unitStart, currentParent < 0 ? 0 : index - currentParent,
                 (ushort)abbreviationIndex, abbreviation.Tag);
@@ -68,6 +76,6 @@ public static class DieIndexBuilder
         }
         if (count == 0)
             throw info.Error(header.Offset, "unit has no DIEs");
-        return new DieIndex(entries, count, abbreviations);
+        return new DieIndex(entries.AsSpan(0, count).ToArray(), count, abbreviations);
     }
 }

@@ -146,8 +146,9 @@ public sealed class CodeAddressMap : IRangeTranslator
 
     /// <summary>
     /// Appends the output ranges of the code in <paramref name="inputRange"/>: unmoved parts as they
-    /// are, moved parts as the coverage of each instruction starting inside (adjacent pieces merged,
-    /// in input order).
+    /// are, moved parts as the coverage of each instruction inside (adjacent pieces merged, in input
+    /// order). A range that starts or ends inside an instruction covers the same bytes of its output
+    /// (<see cref="AppendPart"/>).
     /// </summary>
     public void TranslateRange(AddressRange inputRange, List<AddressRange> outputRanges)
     {
@@ -160,13 +161,43 @@ public sealed class CodeAddressMap : IRangeTranslator
             if (moved.Start > position)
                 Append(outputRanges, position, moved.Start); // code that stayed
             ulong start = Math.Max(position, moved.Start), end = Math.Min(inputRange.End, moved.End);
-            for (int i = LowerBound(_inputs, start); i < _inputs.Length && _inputs[i] < end; i++)
-                if (_coverageEnds[i] > _outputs[i])
-                    Append(outputRanges, _outputs[i], _coverageEnds[i]);
+            int i = LowerBound(_inputs, start);
+            if (i > 0 && _inputs[i - 1] >= moved.Start && start < InputEnd(i - 1, moved))
+                AppendPart(outputRanges, i - 1, moved, start, end);
+            for (; i < _inputs.Length && _inputs[i] < end; i++)
+                AppendPart(outputRanges, i, moved, _inputs[i], end);
             position = end;
         }
         if (position < inputRange.End)
             Append(outputRanges, position, inputRange.End);
+    }
+
+    /// <summary>Where moved instruction <paramref name="i"/>'s input bytes end: the next instruction's start, or its function's end.</summary>
+    private ulong InputEnd(int i, AddressRange moved) =>
+        i + 1 < _inputs.Length && _inputs[i + 1] < moved.End ? _inputs[i + 1] : moved.End;
+
+    /// <summary>
+    /// The output of the bytes [from, to) of moved instruction <paramref name="i"/>: its whole
+    /// coverage when they are all of it; else the same offsets in its output bytes, kept inside
+    /// them. gcc ends the location of a variable in a call-clobbered register at the call's return
+    /// address - 1, the address a caller frame looks its locations up at, so the variable reads
+    /// as optimized out there: that boundary must stay inside the moved call.
+    /// </summary>
+    private void AppendPart(List<AddressRange> ranges, int i, AddressRange moved, ulong from, ulong to)
+    {
+        ulong input = _inputs[i], inputEnd = InputEnd(i, moved), output = _outputs[i];
+        if (_coverageEnds[i] <= output)
+            return; // dropped
+        if (from <= input && to >= inputEnd)
+        {
+            Append(ranges, output, _coverageEnds[i]);
+            return;
+        }
+        ulong lastOffset = _exactEnds[i] > output ? _exactEnds[i] - output - 1 : 0;
+        ulong start = from <= input ? output : output + Math.Min(from - input, lastOffset);
+        ulong end = to >= inputEnd ? _coverageEnds[i] : output + Math.Min(to - input, lastOffset);
+        if (end > start)
+            Append(ranges, start, end);
     }
 
     /// <summary>True when <paramref name="input"/> is a moved instruction the rewriter dropped (it has no output bytes).</summary>

@@ -63,6 +63,20 @@ public sealed class CodeAddressMapTests
     }
 
     [Fact]
+    public void A_bound_inside_an_instruction_stays_inside_its_output()
+    {
+        // gcc ends a call-clobbered variable's location at the call's return address - 1, and the
+        // next entry starts there: a caller frame (which looks up return address - 1) sees the second.
+        var map = Map();
+        Translate(map, 0x1000, 0x1003).ShouldBe([new AddressRange(0x9000, 0x9003)]);   // same size: same offset
+        Translate(map, 0x1003, 0x1006).ShouldBe([new AddressRange(0x9003, 0x9004)]);
+        // 0x1006 is 6 bytes in, 4 out (plus the added jump): offset 5 is kept at the last byte, 3.
+        Translate(map, 0x1006, 0x100b).ShouldBe([new AddressRange(0x9004, 0x9007)]);
+        Translate(map, 0x100b, 0x1010).ShouldBe([new AddressRange(0x9007, 0x900a), new AddressRange(0xa000, 0xa004)]);
+        Translate(map, 0x1007, 0x1008).ShouldBe([new AddressRange(0x9005, 0x9006)]);
+    }
+
+    [Fact]
     public void A_range_over_moved_and_unmoved_code_keeps_the_unmoved_part()
     {
         Translate(Map(), 0x0f00, 0x1100).ShouldBe([

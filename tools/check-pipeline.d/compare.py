@@ -122,6 +122,16 @@ def places(block, llvm):
     return found
 
 
+COLD_SYMBOL = re.compile(r"\[clone \.cold\.\d+\]$|\.cold\.\d+$")
+
+
+def named_by_cold_symbol(x, y):
+    """The same frames at the same places, but where the output names a frame after a cold
+    fragment's symbol."""
+    return len(x) == len(y) and x[1::2] == y[1::2] and any(a != b for a, b in zip(x[0::2], y[0::2])) \
+        and all(a == b or COLD_SYMBOL.search(b) for a, b in zip(x[0::2], y[0::2]))
+
+
 def symbolized(tool, samples, left, right, alias_file=None, truth=None):
     """truth (addr2line only): llvm-symbolizer's answers for the input addresses. An output whose
     frames are at the places llvm-symbolizer gives for the input while the input's are not (bfd
@@ -147,9 +157,11 @@ def symbolized(tool, samples, left, right, alias_file=None, truth=None):
     # where the function's first range does, else by its DW_AT_name: in a cold fragment (our
     # NAME.cold.0, or gcc's NAME.cold) the same function then reads "f" instead of "ns::f(int)".
     # Frames that agree but for that are counted apart; everything else must be the same.
+    # The same rule names an inlined function whose first range opens a cold fragment (its entry
+    # was moved there) after that fragment's symbol, NAME [clone .cold.N]: at the same places.
     def same_loosely(p, x, y):
         rx, ry = raw[tuple(p)]
-        return tool == "addr2line" and (loosely(x) == loosely(y) or loosely(rx) == loosely(ry))
+        return tool == "addr2line" and (loosely(x) == loosely(y) or loosely(rx) == loosely(ry) or named_by_cold_symbol(rx, ry))
     truths = {tuple(p): block for p, block in zip(pairs, blocks_llvm(truth))} if truth else {}
     def corrected(p, x, y):
         right = truths.get(tuple(p))
@@ -162,7 +174,7 @@ def symbolized(tool, samples, left, right, alias_file=None, truth=None):
         for (i, o), x, y in wrong[:4]:
             print(f"  {i} -> {o}:  {' | '.join(x)}  !=  {' | '.join(y)}")
         return 1
-    notes = ([f"{len(styled)} name a function by DW_AT_name instead of its symbol"] if styled else []) \
+    notes = ([f"{len(styled)} name a function by DW_AT_name instead of its symbol, or by a cold fragment's symbol"] if styled else []) \
         + ([f"{len(fixed)} read right in the output where the input is misread (llvm-symbolizer's places)"] if fixed else [])
     note = f" ({'; '.join(notes)})" if notes else ""
     print(f"{len(pairs)} moved instructions, {with_line} with a line, {inlined} inside inlined code: same frames{note}")

@@ -177,7 +177,7 @@ public static class DebugUpdater
         long total = work.Sum();
         var bucketStatistics = buckets.Select((b, i) =>
             new BucketStatistics(BucketName(file, b), b.Length, total == 0 ? 0 : (double)work[i] / total, bucketTimes[i])).ToArray();
-        var statistics = new DebugUpdateStatistics(file.Units.Count, bucketStatistics, partition, build, merge) { Frames = framesTime };
+        var statistics = new DebugUpdateStatistics(file.Units.Count, bucketStatistics, partition, build, merge) { Frames = framesTime, StreamedMerge = mergeTime };
         return new DebugUpdateResult(sections, dropped, notes, statistics) { SplitFiles = splitSections };
     }
 

@@ -32,19 +32,30 @@ public sealed record DebugUpdateStatistics(
     /// <summary>The .debug_frame rebuild (after the merge; its FDEs are re-split in parallel).</summary>
     public TimeSpan Frames { get; init; }
 
+    /// <summary>
+    /// The part of <see cref="Merge"/> done while buckets were built (finished buckets are merged
+    /// as they come, one at a time): serial work, but beside the build, not after it.
+    /// </summary>
+    public TimeSpan StreamedMerge { get; init; }
+
     /// <summary>The bucket with the most bytes (the first of them), or null for none.</summary>
     public BucketStatistics? Largest => Buckets.Count == 0 ? null : Buckets.MaxBy(b => b.Share);
 
     /// <summary>The bucket that took longest, or null for none.</summary>
     public BucketStatistics? Slowest => Buckets.Count == 0 ? null : Buckets.MaxBy(b => b.Time);
 
-    /// <summary>The speedup N threads could reach: total work over the critical path (slowest bucket + serial phases).</summary>
+    /// <summary>
+    /// The speedup N threads could reach: total work over the critical path, the serial phases
+    /// (partition, the merge after the build) plus the longest of the slowest bucket, the streamed
+    /// merge (one at a time) and the build and streamed merge shared among N.
+    /// </summary>
     public double SpeedupBound(int threads)
     {
         double build = Buckets.Sum(b => b.Time.TotalSeconds);
         double largest = Slowest?.Time.TotalSeconds ?? 0;
-        double serial = Partition.TotalSeconds + Merge.TotalSeconds;
-        double critical = serial + Math.Max(largest, build / threads);
-        return critical <= 0 ? 1 : (serial + build) / critical;
+        double streamed = StreamedMerge.TotalSeconds;
+        double serial = Partition.TotalSeconds + Merge.TotalSeconds - streamed;
+        double critical = serial + Math.Max(Math.Max(largest, streamed), (build + streamed) / threads);
+        return critical <= 0 ? 1 : (serial + build + streamed) / critical;
     }
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using Rewriter.Common.Spooling;
 using Rewriter.DebugUpdate.Addresses;
@@ -72,9 +71,7 @@ public static class DebugUpdater
         // few wait there; PERF: the largest starts first, so it does not run alone at the end.
         int largest = work.Length == 0 ? 0 : Array.IndexOf(work, work.Max());
         var order = Enumerable.Range(0, buckets.Count).OrderBy(b => b == largest ? -1 : b).ToArray();
-        // Each worker reuses its WorkerScratch for every unit it rebuilds.
-        Parallel.ForEach(Partitioner.Create(order, EnumerablePartitionerOptions.NoBuffering),
-            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.ThreadCount) }, () => new WorkerScratch(), (b, loop, scratch) =>
+        WorkerThreads.Run(order, options.ThreadCount, (b, scratch) =>
         {
             var bucketClock = Stopwatch.StartNew();
             try
@@ -130,8 +127,7 @@ public static class DebugUpdater
             {
                 failures[b] = e;
             }
-            return scratch;
-        }, _ => { });
+        });
         // The first failure in bucket order, whatever thread met it first.
         foreach (var failure in failures)
             if (failure != null)

@@ -64,7 +64,7 @@ internal static class SplitFileUpdater
         CodeAddressMap map, DebugUpdateWarnings warnings, DebugUpdateOptions options, Action<DwarfUnit, UnitOutput>? typeUnitRebuilt = null)
     {
         var rest = package.Units.Where(u => outputs[u.Index] is null).Select(u => u.Index).ToArray();
-        Parallel.ForEach(rest, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.ThreadCount) }, () => new WorkerScratch(), (u, _, scratch) =>
+        WorkerThreads.Run(rest, options.ThreadCount, (u, scratch) =>
         {
             var unit = package.Units[u];
             if (unit.Header.UnitType == DwUnitType.SplitCompile || (!unit.Header.IsTypeUnit && unit.DwoId is not null))
@@ -73,8 +73,7 @@ internal static class SplitFileUpdater
             if (unit.Header.IsTypeUnit)
                 typeUnitRebuilt?.Invoke(unit, outputs[u]);
             unit.ReleaseDies();
-            return scratch;
-        }, _ => { });
+        });
         return DebugMerger.Merge(package, outputs);
     }
 }

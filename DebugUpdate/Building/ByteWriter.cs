@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using Rewriter.Common;
 
@@ -12,6 +13,31 @@ public sealed class ByteWriter
     private byte[] _bytes;
 
     public ByteWriter(int capacity = 256) => _bytes = new byte[Math.Max(16, capacity)];
+
+    /// <summary>The array the pool lent, while it is still the storage (a regrown writer has a new one).</summary>
+    private byte[]? _pooled;
+
+    private ByteWriter(byte[] storage) => _bytes = _pooled = storage;
+
+    /// <summary>
+    /// A writer whose storage comes from the shared array pool, for a large buffer whose owner
+    /// knows when its bytes are no longer read (<see cref="ReturnToPool"/>).
+    /// </summary>
+    public static ByteWriter FromPool(int capacity) => new(ArrayPool<byte>.Shared.Rent(Math.Max(16, capacity)));
+
+    /// <summary>
+    /// Gives the storage back to the pool: the writer is empty afterwards. Only for a writer from
+    /// <see cref="FromPool"/>, by its one owner, once nothing reads what it wrote.
+    /// </summary>
+    public void ReturnToPool()
+    {
+        var storage = _bytes;
+        _bytes = [];
+        Position = 0;
+        if (ReferenceEquals(storage, _pooled))
+            ArrayPool<byte>.Shared.Return(storage);
+        _pooled = null;
+    }
 
     public int Position { get; private set; }
 

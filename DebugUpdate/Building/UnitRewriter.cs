@@ -64,7 +64,8 @@ public sealed class UnitRewriter
         _newDwoName = newDwoName;
         context.LoadDieLookup();
         // A little room to grow (ranges replacing low/high pairs): regrowing would copy the whole unit.
-        _info = new ByteWriter((int)Math.Min(_unit.Header.Size + _unit.Header.Size / 16 + 256, int.MaxValue / 2));
+        // PERF: from the pool: a spooling merge gives it back once the unit is written out.
+        _info = ByteWriter.FromPool((int)Math.Min(_unit.Header.Size + _unit.Header.Size / 16 + 256, int.MaxValue / 2));
         // A GNU DWARF 4 split unit's range lists live in its skeleton's .debug_ranges contribution,
         // and a skeleton's own lists follow those of its split unit there.
         _ranges = share is not null && (!_unit.IsSplit || !Dwarf5) ? share.Ranges : new ListWriter(context, share?.LowestAddress);

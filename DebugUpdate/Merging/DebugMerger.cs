@@ -104,7 +104,10 @@ public sealed class DebugMerger
     /// <summary>How many units, from the first, are written out.</summary>
     public int WrittenUnits => _written;
 
-    /// <summary>Takes a rebuilt unit, and places and writes out every unit that now can be.</summary>
+    /// <summary>
+    /// Takes a rebuilt unit (it is the merge's from now on: with a spool, its .debug_info buffer
+    /// goes back to the pool once written out), and places and writes out every unit that now can be.
+    /// </summary>
     public void Add(UnitOutput unit)
     {
         if (_pending[unit.UnitIndex] is not null || _merged[unit.UnitIndex] is not null)
@@ -219,6 +222,9 @@ public sealed class DebugMerger
             if (unit.Buffer(section) is { } buffer)
                 Emit(section, buffer.Written);
         _pending[unit.UnitIndex] = null;
+        // The spool has the unit's bytes now: its .debug_info buffer, the largest, serves another unit.
+        if (_spool is not null)
+            unit.Info.ReturnToPool();
         _written++;
     }
 

@@ -65,7 +65,6 @@ public static class DebugUpdater
         var mergeTime = TimeSpan.Zero;
         var unitIndexes = new UnitIndexes[file.Units.Count];
         var bucketTimes = new TimeSpan[buckets.Count];
-        var failures = new Exception?[buckets.Count];
         var work = buckets.Select(b => b.Sum(u => file.Units[u].Header.Size + (file.Units[u].SplitUnit?.File.Units.Sum(s => s.Header.Size) ?? 0))).ToArray(); // bytes of .debug_info(.dwo)
         // Buckets start in unit order, one at a time, so units reach the merge about in order and
         // few wait there; PERF: the largest starts first, so it does not run alone at the end.
@@ -74,64 +73,53 @@ public static class DebugUpdater
         WorkerThreads.Run(order, options.ThreadCount, (b, scratch) =>
         {
             var bucketClock = Stopwatch.StartNew();
-            try
+            var outputs = new UnitOutput[buckets[b].Length];
+            for (int i = 0; i < buckets[b].Length; i++)
             {
-                var outputs = new UnitOutput[buckets[b].Length];
-                for (int i = 0; i < buckets[b].Length; i++)
+                int u = buckets[b][i];
+                var unit = file.Units[u];
+                var context = new UnitRewriteContext(unit, map, warnings, scratch);
+                int owner = unit.StmtList is { } stmtList ? lineOwners[stmtList] : -1;
+                var line = owner == u ? LineTableRewriter.Rewrite(unit, map, scratch.LineRows) : null;
+                SkeletonShare? share = null;
+                UnitOutput? splitOutput = null;
+                List<UnitNames>? foreignTypeUnits = null;
+                if (unit.SplitUnit is { } splitUnit)
                 {
-                    int u = buckets[b][i];
-                    var unit = file.Units[u];
-                    var context = new UnitRewriteContext(unit, map, warnings, scratch);
-                    int owner = unit.StmtList is { } stmtList ? lineOwners[stmtList] : -1;
-                    var line = owner == u ? LineTableRewriter.Rewrite(unit, map, scratch.LineRows) : null;
-                    SkeletonShare? share = null;
-                    UnitOutput? splitOutput = null;
-                    List<UnitNames>? foreignTypeUnits = null;
-                    if (unit.SplitUnit is { } splitUnit)
-                    {
-                        var (baseAddress, lowestAddress) = UnitRewriter.OutputRootAddresses(context, options);
-                        share = new SkeletonShare(context.Addresses, new ListWriter(context), baseAddress, lowestAddress);
-                        int fileIndex = IndexOf(file.SplitFiles, splitUnit.File);
-                        var package = packageUnits[fileIndex];
-                        if (package is not null ? package[splitUnit.Index] is not null : splitOutputs[fileIndex] is not null)
-                            throw unit.Info.Error(unit.Offset, $"a second skeleton names the split unit of dwo_id 0x{unit.DwoId:x16}");
-                        if (package is not null)
-                            splitOutput = package[splitUnit.Index] = SplitFileUpdater.RewriteSplitUnit(splitUnit, share, map, warnings, scratch, options);
-                        else
-                            (splitOutputs[fileIndex], splitOutput) = SplitFileUpdater.RewriteFile(splitUnit, share, map, warnings, scratch, options,
-                                (typeUnit, output) =>
-                                {
-                                    if (indexes.CollectForeignTypeUnit(unit, typeUnit, output) is { } names)
-                                        (foreignTypeUnits ??= []).Add(names);
-                                });
-                    }
-                    outputs[i] = UnitRewriter.Rewrite(context, options, owner, line, share, split.NewDwoName(unit.Index));
-                    // A skeleton's names are its split unit's (still indexed here).
-                    unitIndexes[u] = indexes.Collect(unit, outputs[i], unit.SplitUnit, splitOutput, foreignTypeUnits);
-                    unit.SplitUnit?.ReleaseDies();
+                    var (baseAddress, lowestAddress) = UnitRewriter.OutputRootAddresses(context, options);
+                    share = new SkeletonShare(context.Addresses, new ListWriter(context), baseAddress, lowestAddress);
+                    int fileIndex = IndexOf(file.SplitFiles, splitUnit.File);
+                    var package = packageUnits[fileIndex];
+                    if (package is not null ? package[splitUnit.Index] is not null : splitOutputs[fileIndex] is not null)
+                        throw unit.Info.Error(unit.Offset, $"a second skeleton names the split unit of dwo_id 0x{unit.DwoId:x16}");
+                    if (package is not null)
+                        splitOutput = package[splitUnit.Index] = SplitFileUpdater.RewriteSplitUnit(splitUnit, share, map, warnings, scratch, options);
+                    else
+                        (splitOutputs[fileIndex], splitOutput) = SplitFileUpdater.RewriteFile(splitUnit, share, map, warnings, scratch, options,
+                            (typeUnit, output) =>
+                            {
+                                if (indexes.CollectForeignTypeUnit(unit, typeUnit, output) is { } names)
+                                    (foreignTypeUnits ??= []).Add(names);
+                            });
                 }
-                // Nothing outside the bucket refers to its units: their DIE indexes are done with.
-                foreach (int u in buckets[b])
-                    file.Units[u].ReleaseDies();
-                bucketTimes[b] = bucketClock.Elapsed;
-                lock (mergeLock)
-                {
-                    long mergeStart = Stopwatch.GetTimestamp();
-                    foreach (var output in outputs)
-                        merger.Add(output);
-                    inputRelease.UpTo(merger.WrittenUnits);
-                    mergeTime += Stopwatch.GetElapsedTime(mergeStart);
-                }
+                outputs[i] = UnitRewriter.Rewrite(context, options, owner, line, share, split.NewDwoName(unit.Index));
+                // A skeleton's names are its split unit's (still indexed here).
+                unitIndexes[u] = indexes.Collect(unit, outputs[i], unit.SplitUnit, splitOutput, foreignTypeUnits);
+                unit.SplitUnit?.ReleaseDies();
             }
-            catch (Exception e)
+            // Nothing outside the bucket refers to its units: their DIE indexes are done with.
+            foreach (int u in buckets[b])
+                file.Units[u].ReleaseDies();
+            bucketTimes[b] = bucketClock.Elapsed;
+            lock (mergeLock)
             {
-                failures[b] = e;
+                long mergeStart = Stopwatch.GetTimestamp();
+                foreach (var output in outputs)
+                    merger.Add(output);
+                inputRelease.UpTo(merger.WrittenUnits);
+                mergeTime += Stopwatch.GetElapsedTime(mergeStart);
             }
         });
-        // The first failure in bucket order, whatever thread met it first.
-        foreach (var failure in failures)
-            if (failure != null)
-                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
         var packageTypeUnits = new List<UnitNames>();
         for (int f = 0; f < packageUnits.Length; f++)
             if (packageUnits[f] is { } package)

@@ -8,7 +8,8 @@ namespace Rewriter.DebugUpdate.Building;
 /// again whenever its tasks yield, every few tens of milliseconds: 33 scratch sets for 2 threads
 /// on gdb, each grown again to the largest unit (250 MB more allocated, 150 MB more peak memory).
 /// Items are taken one at a time in the order given; every item runs, and the failure of the
-/// earliest item in that order is rethrown, whichever thread met it first.
+/// lowest item (the first bucket or unit that failed) is rethrown, whichever thread met it first,
+/// so the error reported is the same for any thread count and any order.
 /// </summary>
 internal static class WorkerThreads
 {
@@ -40,8 +41,11 @@ internal static class WorkerThreads
         Work();
         foreach (var thread in others)
             thread.Join();
-        foreach (var failure in failures)
-            if (failure is not null)
-                ExceptionDispatchInfo.Capture(failure).Throw();
+        int first = -1;
+        for (int k = 0; k < failures.Length; k++)
+            if (failures[k] is not null && (first < 0 || items[k] < items[first]))
+                first = k;
+        if (first >= 0)
+            ExceptionDispatchInfo.Capture(failures[first]!).Throw();
     }
 }

@@ -9,6 +9,8 @@ namespace Rewriter.DebugUpdate.Merging;
 /// </summary>
 public sealed class MergedUnit
 {
+    private static readonly OutputSection[] Sections = Enum.GetValues<OutputSection>();
+
     private readonly int[] _sizes;
 
     public MergedUnit(UnitOutput output)
@@ -18,8 +20,8 @@ public sealed class MergedUnit
         IsCompileUnit = output.IsCompileUnit;
         CodeRanges = output.CodeRanges;
         DieOffsets = output.DieOffsets;
-        _sizes = new int[Enum.GetValues<OutputSection>().Length];
-        foreach (var section in Enum.GetValues<OutputSection>())
+        _sizes = new int[Sections.Length];
+        foreach (var section in Sections)
             _sizes[(int)section] = section == OutputSection.Abbrev ? output.Abbrev.Length : output.Buffer(section)?.Position ?? 0;
         if (InTypesSection)
             _sizes[(int)OutputSection.Info] = 0;

@@ -30,6 +30,8 @@ public sealed class CodeAddressMap : IRangeTranslator
     private readonly AddressRange[] _moved;    // input ranges of the moved functions, normalized
     private readonly Fragment[] _byInput;      // the fragments by input function start
     private readonly Lazy<(ulong[] Outputs, int[] Instructions)> _byOutput; // instructions with bytes, by output address (for the verifier)
+    private readonly PagedLowerBound _inputSearch;  // over _inputs
+    private readonly PagedLowerBound _movedSearch;  // over the ends of _moved (ascending: the ranges are disjoint and sorted)
 
     /// <summary>The map of a rewrite that moved no code: every address stays.</summary>
     public static CodeAddressMap Identity { get; } = new();
@@ -43,6 +45,7 @@ public sealed class CodeAddressMap : IRangeTranslator
         _byInput = [];
         Fragments = _byInput;
         _byOutput = new Lazy<(ulong[], int[])>(([], []));
+        _inputSearch = _movedSearch = new PagedLowerBound([]);
     }
 
     /// <param name="inputs">instruction starts of moved code (any order; dropped instructions included)</param>
@@ -75,6 +78,8 @@ public sealed class CodeAddressMap : IRangeTranslator
         _byInput = sortedFragments.OrderBy(f => f.InputStart).ThenBy(f => f.OutputStart).ToArray();
         _coverageEnds = CoverageEnds(_inputs, _outputs, ends, sortedFragments);
         _exactEnds = ends ?? _coverageEnds;
+        _inputSearch = new PagedLowerBound(_inputs);
+        _movedSearch = new PagedLowerBound(Array.ConvertAll(_moved, range => range.End));
         _byOutput = new Lazy<(ulong[], int[])>(() =>
         {
             var withBytes = Enumerable.Range(0, _inputs.Length).Where(i => _coverageEnds[i] > _outputs[i]).ToArray();
@@ -97,7 +102,7 @@ public sealed class CodeAddressMap : IRangeTranslator
     /// <summary>True when some moved code lies inside [start, end).</summary>
     public bool TouchesMovedCode(ulong start, ulong end)
     {
-        int index = LowerBoundByEnd(_moved, start);
+        int index = LowerBoundByEnd(start);
         return index < _moved.Length && _moved[index].Start < end;
     }
 
@@ -106,7 +111,7 @@ public sealed class CodeAddressMap : IRangeTranslator
 
     public bool TryTranslate(InputAddress input, out OutputAddress output)
     {
-        int index = Array.BinarySearch(_inputs, input.Value);
+        int index = IndexOf(input.Value);
         if (index >= 0)
         {
             output = new OutputAddress(_outputs[index]);
@@ -126,7 +131,7 @@ public sealed class CodeAddressMap : IRangeTranslator
         output = end.Value.AsOutput();
         if (end.Value == 0 || FindMoved(end.Value - 1) is var function && function < 0)
             return true;
-        int last = LowerBound(_inputs, end.Value) - 1;
+        int last = _inputSearch.LowerBound(end.Value) - 1;
         if (last < 0 || _inputs[last] < _moved[function].Start)
             return false;
         // The instruction before `end` must run up to it: the next start, or the function's end.
@@ -153,7 +158,7 @@ public sealed class CodeAddressMap : IRangeTranslator
     public void TranslateRange(AddressRange inputRange, List<AddressRange> outputRanges)
     {
         ulong position = inputRange.Start;
-        for (int m = LowerBoundByEnd(_moved, position); m < _moved.Length; m++)
+        for (int m = LowerBoundByEnd(position); m < _moved.Length; m++)
         {
             var moved = _moved[m];
             if (moved.Start >= inputRange.End)
@@ -161,7 +166,7 @@ public sealed class CodeAddressMap : IRangeTranslator
             if (moved.Start > position)
                 Append(outputRanges, position, moved.Start); // code that stayed
             ulong start = Math.Max(position, moved.Start), end = Math.Min(inputRange.End, moved.End);
-            int i = LowerBound(_inputs, start);
+            int i = _inputSearch.LowerBound(start);
             if (i > 0 && _inputs[i - 1] >= moved.Start && start < InputEnd(i - 1, moved))
                 AppendPart(outputRanges, i - 1, moved, start, end);
             for (; i < _inputs.Length && _inputs[i] < end; i++)
@@ -203,7 +208,7 @@ public sealed class CodeAddressMap : IRangeTranslator
     /// <summary>True when <paramref name="input"/> is a moved instruction the rewriter dropped (it has no output bytes).</summary>
     public bool IsDropped(InputAddress input)
     {
-        int index = Array.BinarySearch(_inputs, input.Value);
+        int index = IndexOf(input.Value);
         return index >= 0 && _coverageEnds[index] == _outputs[index];
     }
 
@@ -231,7 +236,7 @@ public sealed class CodeAddressMap : IRangeTranslator
     /// <summary>The input ranges of the moved functions that overlap [start, end), in address order.</summary>
     public IEnumerable<AddressRange> MovedRangesIn(ulong start, ulong end)
     {
-        for (int m = LowerBoundByEnd(_moved, start); m < _moved.Length && _moved[m].Start < end; m++)
+        for (int m = LowerBoundByEnd(start); m < _moved.Length && _moved[m].Start < end; m++)
             yield return _moved[m];
     }
 
@@ -241,7 +246,7 @@ public sealed class CodeAddressMap : IRangeTranslator
     /// </summary>
     public void InstructionsIn(ulong start, ulong end, List<(ulong Input, ulong Output)> into)
     {
-        for (int i = LowerBound(_inputs, start); i < _inputs.Length && _inputs[i] < end; i++)
+        for (int i = _inputSearch.LowerBound(start); i < _inputs.Length && _inputs[i] < end; i++)
             if (_coverageEnds[i] > _outputs[i])
                 into.Add((_inputs[i], _outputs[i]));
     }
@@ -256,7 +261,7 @@ public sealed class CodeAddressMap : IRangeTranslator
 
     private int FindMoved(ulong address)
     {
-        int index = LowerBoundByEnd(_moved, address);
+        int index = LowerBoundByEnd(address);
         return index < _moved.Length && _moved[index].Start <= address ? index : -1;
     }
 
@@ -309,15 +314,16 @@ public sealed class CodeAddressMap : IRangeTranslator
         return true;
     }
 
-    private static int LowerBound(ulong[] values, ulong key)
+    /// <summary>The index of the moved instruction starting at <paramref name="input"/>, or -1.</summary>
+    private int IndexOf(ulong input)
     {
-        int index = Array.BinarySearch(values, key);
-        return index >= 0 ? index : ~index;
+        int index = _inputSearch.LowerBound(input);
+        return index < _inputs.Length && _inputs[index] == input ? index : -1;
     }
 
-    /// <summary>The first range whose end lies after <paramref name="address"/>.</summary>
-    private static int LowerBoundByEnd(AddressRange[] ranges, ulong address) =>
-        SortedSearch.UpperBound(ranges.AsSpan(), address, static (in AddressRange range) => range.End);
+    /// <summary>The first moved range whose end lies after <paramref name="address"/>.</summary>
+    private int LowerBoundByEnd(ulong address) =>
+        address == ulong.MaxValue ? _moved.Length : _movedSearch.LowerBound(address + 1);
 }
 
 internal static class AddressConversions

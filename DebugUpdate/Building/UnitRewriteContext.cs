@@ -47,9 +47,13 @@ public sealed class UnitRewriteContext
     }
 
     /// <summary>The output ranges of input ranges: sorted, merged, empty ones dropped.</summary>
-    public List<AddressRange> TranslateRanges(List<AddressRange> inputRanges)
+    public List<AddressRange> TranslateRanges(List<AddressRange> inputRanges) =>
+        TranslateRanges(inputRanges, new List<AddressRange>(inputRanges.Count + 2));
+
+    /// <summary><see cref="TranslateRanges(List{AddressRange})"/> into <paramref name="output"/> (cleared first).</summary>
+    public List<AddressRange> TranslateRanges(List<AddressRange> inputRanges, List<AddressRange> output)
     {
-        var output = new List<AddressRange>(inputRanges.Count + 2);
+        output.Clear();
         foreach (var range in inputRanges)
             if (!range.IsEmpty)
                 Map.TranslateRange(range, output);

@@ -27,7 +27,7 @@ public sealed class UnitRewriter
     private readonly List<SectionFixup> _fixups = [];
     private readonly List<int> _codeLost = [];
     private readonly List<DieReference> _references;
-    private readonly List<(bool Locations, int Position, int Size, int BodyOffset)> _listOffsetFields = [];
+    private readonly List<(bool Locations, int Position, int Size, int BodyOffset)> _listOffsetFields;
     private readonly List<OutputAttribute> _shape = [];
     private readonly ByteWriter _body = new(256);
     private readonly ByteWriter _expression = new(64);
@@ -40,6 +40,7 @@ public sealed class UnitRewriter
     private readonly List<(LocationListEntryKind, AddressRange, ReadOnlyMemory<byte>, long)> _locationEntries = [];
     private readonly List<(ulong, ulong)> _locationViews = [];
     private readonly List<AddressRange> _pieces = [];
+    private readonly List<AddressRange> _codeInput = [], _codeOutput = []; // one DIE's code, input and output
     private AttributeValue[] _values = new AttributeValue[16];
     private int[] _valueEnds = new int[16];
     private ulong _baseAddress;
@@ -76,6 +77,8 @@ public sealed class UnitRewriter
         _splitUnitHasRanges = share is not null && !_unit.IsSplit && !Dwarf5 && share.Ranges.Body.Position > 0;
         _references = context.Scratch.References;
         _references.Clear();
+        _listOffsetFields = context.Scratch.ListOffsetFields;
+        _listOffsetFields.Clear();
         _abbreviations = new OutputAbbreviations(_unit.Abbreviations);
         _copyPlans = DieCopyPlans.For(_unit.Abbreviations, _unit.Header.Version);
     }
@@ -214,6 +217,8 @@ public sealed class UnitRewriter
                 _info.Patch(field.Position, (ulong)field.BodyOffset, field.Size);
             return (null, null);
         }
+        // PERF: one growth for all of them (a gcc unit has a location list per variable).
+        _fixups.EnsureCapacity(_fixups.Count + _listOffsetFields.Count);
         if (!Dwarf5)
         {
             foreach (var field in _listOffsetFields.Where(f => f.Locations == isLocation))
@@ -308,8 +313,18 @@ public sealed class UnitRewriter
         if (hadRanges || (high is not null && low is not null))
         {
             // From the values already decoded, not a second decoding through DwarfUnit.GetRanges.
-            var input = _unit.CodeRanges(low, high, ranges)!;
-            output = _context.TranslateRanges(input);
+            // PERF: a low/high pair (most DIEs with code) and the translation use the rewriter's
+            // own lists, not two new ones per DIE.
+            List<AddressRange> input;
+            if (hadRanges)
+                input = _unit.ReadRangeList(ranges!.Value);
+            else
+            {
+                input = _codeInput;
+                input.Clear();
+                input.Add(_unit.LowHighRange(low!.Value, high!.Value));
+            }
+            output = _context.TranslateRanges(input, _codeOutput);
             bool entryMoved = !isRoot && input.Count > 0 && PutEntryFirst(output, input[0].Start);
             if (output.Count == 0)
                 mode = input.Count == 0 ? (hadRanges ? CodeMode.Ranges : CodeMode.None) : CodeMode.Gone;
@@ -320,7 +335,7 @@ public sealed class UnitRewriter
         }
         if (isRoot && !(_unit.IsSplit && _share is not null))
         {
-            _unitRanges = output ?? [];
+            _unitRanges = output is null ? [] : [.. output];
             _baseAddress = mode == CodeMode.LowHigh ? output![0].Start : 0;
             if (_share is not null && _baseAddress != _share.BaseAddress)
                 throw new InvalidOperationException($"{_unit}: the base address its split unit's lists were written for (0x{_share.BaseAddress:x}) is not the skeleton's (0x{_baseAddress:x})");
@@ -591,7 +606,10 @@ public sealed class UnitRewriter
     {
         if (ranges.Count == 0 || _context.TranslatePoint(inputEntry) is not { } entry)
             return false;
-        int holder = ranges.FindIndex(r => r.Contains(entry));
+        int holder = -1;
+        for (int r = 0; r < ranges.Count && holder < 0; r++)
+            if (ranges[r].Contains(entry))
+                holder = r;
         if (holder < 0 || (holder == 0 && ranges[0].Start == entry))
             return false;
         var range = ranges[holder];

@@ -18,6 +18,9 @@ public sealed class WorkerScratch
     /// <summary>The references of the unit being rebuilt, patched before it is done.</summary>
     public List<DieReference> References { get; } = [];
 
+    /// <summary>The unit's fields holding list offsets (a location or range list; where; how wide; the list's offset in its body).</summary>
+    public List<(bool Locations, int Position, int Size, int BodyOffset)> ListOffsetFields { get; } = [];
+
     /// <summary>The expression rewriter's operation starts and branch operands (each call takes off what it added).</summary>
     public List<(int Input, int Output)> ExpressionStarts { get; } = [];
     public List<(int OperandAt, int InputTarget)> ExpressionBranches { get; } = [];

@@ -291,12 +291,16 @@ public sealed class DwarfUnit
         if (ranges is { } r)
             return ReadRangeList(in r);
         if (low is { } l && high is { } h)
-        {
-            ulong start = ResolveAddress(in l);
-            ulong end = h.Kind is AttributeValueKind.Address or AttributeValueKind.AddressIndex ? ResolveAddress(in h) : start + h.Value;
-            return [new AddressRange(start, end)];
-        }
+            return [LowHighRange(in l, in h)];
         return null;
+    }
+
+    /// <summary>The code a DW_AT_low_pc/high_pc pair describes (a high_pc of constant class is a length).</summary>
+    public AddressRange LowHighRange(in AttributeValue low, in AttributeValue high)
+    {
+        ulong start = ResolveAddress(in low);
+        ulong end = high.Kind is AttributeValueKind.Address or AttributeValueKind.AddressIndex ? ResolveAddress(in high) : start + high.Value;
+        return new AddressRange(start, end);
     }
 
     /// <summary>Reads the range list a DW_AT_ranges (or DW_AT_start_scope) value designates.</summary>

@@ -63,6 +63,7 @@ public static class DebugUpdater
         var inputRelease = new WrittenInputRelease(file, input);
         var mergeLock = new object();
         var mergeTime = TimeSpan.Zero;
+        var unitWork = default(UnitWork);
         var unitIndexes = new UnitIndexes[file.Units.Count];
         var bucketTimes = new TimeSpan[buckets.Count];
         var work = buckets.Select(b => b.Sum(u => file.Units[u].Header.Size + (file.Units[u].SplitUnit?.File.Units.Sum(s => s.Header.Size) ?? 0))).ToArray(); // bytes of .debug_info(.dwo)
@@ -115,7 +116,10 @@ public static class DebugUpdater
             {
                 long mergeStart = Stopwatch.GetTimestamp();
                 foreach (var output in outputs)
+                {
+                    unitWork += output.Work;
                     merger.Add(output);
+                }
                 inputRelease.UpTo(merger.WrittenUnits);
                 mergeTime += Stopwatch.GetElapsedTime(mergeStart);
             }
@@ -161,7 +165,7 @@ public static class DebugUpdater
         long total = work.Sum();
         var bucketStatistics = buckets.Select((b, i) =>
             new BucketStatistics(BucketName(file, b), b.Length, total == 0 ? 0 : (double)work[i] / total, bucketTimes[i])).ToArray();
-        var statistics = new DebugUpdateStatistics(file.Units.Count, bucketStatistics, partition, build, merge) { Frames = framesTime, StreamedMerge = mergeTime };
+        var statistics = new DebugUpdateStatistics(file.Units.Count, bucketStatistics, partition, build, merge) { Frames = framesTime, StreamedMerge = mergeTime, Work = unitWork };
         return new DebugUpdateResult(sections, dropped, notes, statistics) { SplitFiles = splitSections };
     }
 

@@ -9,6 +9,14 @@ public enum CopiedAttribute : byte
     Reference,
     /// <summary>A DWARF expression: the DIE is copied only when the expression names no address and no DIE.</summary>
     Expression,
+    /// <summary>A DW_FORM_addr code address: the DIE is copied only when no moved code is at or just before it.</summary>
+    CodeAddress,
+    /// <summary>A high_pc that is a length from low_pc: the DIE is copied only when no moved code is in that range.</summary>
+    CodeLength,
+    /// <summary>A location list (DW_FORM_sec_offset): copied as it was when it means the same in the output.</summary>
+    LocationList,
+    /// <summary>gcc's DW_AT_GNU_locviews after a DW_AT_location list: the view pairs copied with that list.</summary>
+    LocationViews,
 }
 
 /// <summary>
@@ -23,6 +31,7 @@ public sealed class DieCopyPlans
 {
     private static readonly (int Spec, CopiedAttribute What)[] Nothing = [];
     private readonly (int Spec, CopiedAttribute What)[]?[] _plans;
+    private readonly (int Spec, CopiedAttribute What)[]?[] _whenCodeStayed;
 
     // PERF: a table's plans are made once (every type unit of a .dwo shares one table), for each DWARF version using it.
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<AbbreviationTable, DieCopyPlans?[]> Cache = [];
@@ -47,24 +56,67 @@ public sealed class DieCopyPlans
     {
         _version = version;
         _plans = new (int, CopiedAttribute)[]?[table.Count];
+        _whenCodeStayed = new (int, CopiedAttribute)[]?[table.Count];
         var special = new List<(int, CopiedAttribute)>();
         for (int a = 0; a < table.Count; a++)
         {
-            special.Clear();
-            bool copyable = true;
             var specs = table[a].Attributes;
-            for (int s = 0; s < specs.Length && copyable; s++)
-            {
-                switch (Classify(in specs[s], version))
-                {
-                    case AttributeCopy.Same: break;
-                    case AttributeCopy.Reference: special.Add((s, CopiedAttribute.Reference)); break;
-                    case AttributeCopy.Expression: special.Add((s, CopiedAttribute.Expression)); break;
-                    default: copyable = false; break;
-                }
-            }
-            _plans[a] = copyable ? (special.Count == 0 ? Nothing : special.ToArray()) : null;
+            _plans[a] = Plan(specs, version, special, whenCodeStayed: false);
+            _whenCodeStayed[a] = _plans[a] is null ? Plan(specs, version, special, whenCodeStayed: true) : null;
         }
+    }
+
+    private static (int, CopiedAttribute)[]? Plan(AttributeSpec[] specs, int version, List<(int, CopiedAttribute)> special, bool whenCodeStayed)
+    {
+        special.Clear();
+        bool lowPc = false, locationList = false;
+        for (int s = 0; s < specs.Length; s++)
+        {
+            var what = whenCodeStayed ? ClassifyWhenCodeStayed(in specs[s], version) : Classify(in specs[s], version);
+            switch (what)
+            {
+                case AttributeCopy.Same: break;
+                case AttributeCopy.Reference: special.Add((s, CopiedAttribute.Reference)); break;
+                case AttributeCopy.Expression: special.Add((s, CopiedAttribute.Expression)); break;
+                case AttributeCopy.CodeAddress:
+                    lowPc |= specs[s].Name == DwAt.LowPc;
+                    special.Add((s, CopiedAttribute.CodeAddress));
+                    break;
+                // A length needs its low_pc; the rewriter writes the views only after the location list they belong to.
+                case AttributeCopy.CodeLength when lowPc: special.Add((s, CopiedAttribute.CodeLength)); break;
+                case AttributeCopy.LocationList:
+                    locationList |= specs[s].Name == DwAt.Location;
+                    special.Add((s, CopiedAttribute.LocationList));
+                    break;
+                case AttributeCopy.LocationViews when locationList: special.Add((s, CopiedAttribute.LocationViews)); break;
+                default: return null;
+            }
+        }
+        // A high_pc address needs its low_pc too: the pair is one range.
+        if (whenCodeStayed && !lowPc && specs.Any(spec => spec.Name == DwAt.HighPc))
+            return null;
+        return special.Count == 0 ? Nothing : special.ToArray();
+    }
+
+    /// <summary>
+    /// As <see cref="Classify"/>, and besides: code addresses, low_pc/high_pc pairs and location
+    /// lists, which the rewriter writes again as they were when the code they name did not move.
+    /// Not DW_AT_ranges (its lists are rebuilt), nor an entry_pc offset (written as an address).
+    /// </summary>
+    private static AttributeCopy ClassifyWhenCodeStayed(in AttributeSpec spec, int version)
+    {
+        if (spec.Form == DwForm.Addr && spec.Name is not (DwAt.Ranges or DwAt.StartScope))
+            return AttributeCopy.CodeAddress;
+        if (spec.Name == DwAt.HighPc)
+            return spec.Form is DwForm.Data1 or DwForm.Data2 or DwForm.Data4 or DwForm.Data8 or DwForm.Udata ? AttributeCopy.CodeLength : AttributeCopy.Rewrite;
+        if (spec.Form == DwForm.SecOffset && version >= 4)
+        {
+            if (spec.Name == DwAt.GnuLocviews)
+                return AttributeCopy.LocationViews;
+            if (DwarfUnit.IsLocationAttribute(spec.Name))
+                return AttributeCopy.LocationList;
+        }
+        return Classify(in spec, version);
     }
 
     /// <summary>
@@ -73,7 +125,14 @@ public sealed class DieCopyPlans
     /// </summary>
     public (int Spec, CopiedAttribute What)[]? this[int abbreviationIndex] => _plans[abbreviationIndex];
 
-    private enum AttributeCopy : byte { Same, Reference, Expression, Rewrite }
+    /// <summary>
+    /// For an abbreviation without a plan: the attributes a copy must look at when the DIE's code
+    /// did not move (code addresses, lengths, location lists); null when such a DIE is always
+    /// written again.
+    /// </summary>
+    public (int Spec, CopiedAttribute What)[]? WhenCodeStayed(int abbreviationIndex) => _whenCodeStayed[abbreviationIndex];
+
+    private enum AttributeCopy : byte { Same, Reference, Expression, CodeAddress, CodeLength, LocationList, LocationViews, Rewrite }
 
     private static AttributeCopy Classify(in AttributeSpec spec, int version)
     {

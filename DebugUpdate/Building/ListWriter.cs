@@ -86,16 +86,7 @@ public sealed class ListWriter(UnitRewriteContext context, ulong? splitListBase 
     public (int Offset, int Index, int ViewsOffset) WriteLocations(List<(LocationListEntryKind Kind, AddressRange Range, ReadOnlyMemory<byte> Expression, long ExpressionOffset)> entries,
         SectionView source, ulong baseAddress, List<(ulong Begin, ulong End)>? views = null)
     {
-        int viewsOffset = -1;
-        if (views != null)
-        {
-            viewsOffset = Body.Position;
-            foreach (var (begin, end) in views)
-            {
-                Body.WriteUleb(begin);
-                Body.WriteUleb(end);
-            }
-        }
+        int viewsOffset = WriteViews(views);
         int offset = Begin();
         var expression = _expression;
         var expressionReferences = _expressionReferences;
@@ -165,6 +156,33 @@ public sealed class ListWriter(UnitRewriteContext context, ulong? splitListBase 
             Body.WriteUnsigned(0, _addressSize);
         }
         return (offset, _listOffsets.Count - 1, viewsOffset);
+    }
+
+    /// <summary>
+    /// Copies a location list of code that did not move as it was: entries relative to a base
+    /// address the unit keeps, absolute addresses that stay, expressions that name no address and
+    /// no DIE. With <paramref name="views"/>, its view pairs are written just before it.
+    /// </summary>
+    public (int Offset, int Index, int ViewsOffset) CopyLocations(ReadOnlySpan<byte> list, List<(ulong Begin, ulong End)>? views)
+    {
+        int viewsOffset = WriteViews(views);
+        int offset = Begin();
+        Body.WriteBytes(list);
+        return (offset, _listOffsets.Count - 1, viewsOffset);
+    }
+
+    /// <summary>gcc's view pairs (DW_AT_GNU_locviews), one per bounded entry; their offset, or -1 without.</summary>
+    private int WriteViews(List<(ulong Begin, ulong End)>? views)
+    {
+        if (views is null)
+            return -1;
+        int viewsOffset = Body.Position;
+        foreach (var (begin, end) in views)
+        {
+            Body.WriteUleb(begin);
+            Body.WriteUleb(end);
+        }
+        return viewsOffset;
     }
 
     private int Begin()

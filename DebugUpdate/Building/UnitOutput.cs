@@ -1,3 +1,5 @@
+using Rewriter.DebugUpdate.Contract;
+
 namespace Rewriter.DebugUpdate.Building;
 
 /// <summary>The output sections a unit contributes to.</summary>
@@ -54,6 +56,9 @@ public sealed class UnitOutput
     public bool IsCompileUnit { get; init; }
     /// <summary>Strings this unit adds to .debug_str (a skeleton's new dwo_name), each at a DW_FORM_strp field of <see cref="Info"/>.</summary>
     public List<(int Position, string Value)> AddedStrings { get; init; } = [];
+
+    /// <summary>How much of the unit was copied as it was rather than rebuilt.</summary>
+    public UnitWork Work { get; init; }
 
     public ByteWriter? Buffer(OutputSection section) => section switch
     {

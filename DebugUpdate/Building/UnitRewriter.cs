@@ -41,6 +41,9 @@ public sealed class UnitRewriter
     private readonly List<(ulong, ulong)> _locationViews = [];
     private readonly List<AddressRange> _pieces = [];
     private readonly List<AddressRange> _codeInput = [], _codeOutput = []; // one DIE's code, input and output
+    // The location lists of a DIE copied because its code stayed: where each value is, its name, its bytes, its bounded entries.
+    private readonly List<(int ValueAt, DwAt Name, ListBytes Bytes, int Bounded)> _stayedLists = [];
+    private ulong _stayedViewsAt;
     private AttributeValue[] _values = new AttributeValue[16];
     private int[] _valueEnds = new int[16];
     private ulong _baseAddress;
@@ -149,8 +152,10 @@ public sealed class UnitRewriter
             }
             offsets[die] = (uint)_info.Position;
             // The root is always written again: its ranges are the unit's and the base of its lists.
-            if (die == 0 || !_options.CopyUnchangedDies || _copyPlans[dies[die].AbbreviationIndex] is not { } copied || !TryCopyDie(die, copied))
+            if (die == 0 || !_options.CopyUnchangedDies || !TryCopy(die))
                 WriteDie(die);
+            else
+                _copiedDies++;
             if (dies.AbbreviationOf(die).HasChildren)
                 open.Push(die);
         }
@@ -198,6 +203,7 @@ public sealed class UnitRewriter
             CodeRanges = _unitRanges,
             DieOffsets = offsets,
             CodeLostDies = _codeLost,
+            Work = new UnitWork(dies.Count, _copiedDies, _locationLists, _copiedLocationLists),
             Fixups = _fixups,
             InfoReferences = infoReferences,
             IsCompileUnit = !header.IsTypeUnit,
@@ -205,6 +211,7 @@ public sealed class UnitRewriter
     }
 
     private int _locationBodyStart;
+    private int _copiedDies, _locationLists, _copiedLocationLists;
     private int _lastViewsOffset = -1;
 
     private (ByteWriter? Dwarf4, ByteWriter? Dwarf5) FinishLists(ListWriter lists, OutputSection dwarf4, OutputSection dwarf5, bool hadBase)
@@ -490,6 +497,140 @@ public sealed class UnitRewriter
             _addedStrings.Add((position + bodyAt, text));
     }
 
+    private bool TryCopy(int die)
+    {
+        int abbreviation = _unit.Dies[die].AbbreviationIndex;
+        if (_copyPlans[abbreviation] is { } copied)
+            return TryCopyDie(die, copied);
+        return _copyPlans.WhenCodeStayed(abbreviation) is { } whenStayed && TryCopyDieWhoseCodeStayed(die, whenStayed);
+    }
+
+    /// <summary>
+    /// Copies a DIE whose code did not move: its bytes as they were, when every code address,
+    /// low/high range and location list it names is what the attribute-by-attribute path would
+    /// write again (the same addresses, the list copied as it was and its offset fixed at merge).
+    /// False, with nothing written, otherwise. Checked first, then written: a list is copied only
+    /// once the whole DIE is known to be.
+    /// </summary>
+    private bool TryCopyDieWhoseCodeStayed(int die, (int Spec, CopiedAttribute What)[] plan)
+    {
+        // Converting every low/high pair to ranges changes the shape; an index form of the lists too.
+        if (_options.AlwaysConvertToRanges || _unit.LoclistsBase != null)
+            return false;
+        ref readonly var entry = ref _unit.Dies[die];
+        var abbreviation = _unit.Abbreviations[entry.AbbreviationIndex];
+        var specs = abbreviation.Attributes;
+        var info = _unit.Info;
+        var bytes = info.Span;
+        int start = (int)(_unit.Offset + entry.UnitOffset);
+        int attributesAt = start + 1;
+        while (bytes[attributesAt - 1] >= 0x80)
+            attributesAt++;
+        var map = _context.Map;
+
+        // Pass 1: every special value, checked.
+        var lists = _stayedLists;
+        lists.Clear();
+        var cursor = new DwarfCursor(bytes, info.Name, info.BaseOffset, info.File) { Position = attributesAt };
+        ulong low = 0, high = 0;
+        bool hasHigh = false, highIsLength = false;
+        int views = -1;
+        for (int s = 0, next = 0; s < specs.Length; s++)
+        {
+            if (next < plan.Length && plan[next].Spec == s)
+            {
+                int valueAt = cursor.Position;
+                var what = plan[next++].What;
+                if (what != CopiedAttribute.Reference)
+                {
+                    var value = AttributeDecoder.Read(ref cursor, in specs[s], _unit.Encoding);
+                    cursor.Position = valueAt;
+                    switch (what)
+                    {
+                        case CopiedAttribute.Expression:
+                            if (!ExpressionRewriter.IsCopiedAsIs(_unit.GetBlock(in value), info, value.BlockOffset, _unit.Encoding))
+                                return false;
+                            break;
+                        case CopiedAttribute.CodeAddress:
+                            // A point or an end (a return address, a high_pc): no moved code at it or just before it.
+                            if (map.TouchesMovedCode(value.Value == 0 ? 0 : value.Value - 1, Math.Max(value.Value + 1, value.Value)))
+                                return false;
+                            if (value.Name == DwAt.LowPc)
+                                low = value.Value;
+                            else if (value.Name == DwAt.HighPc)
+                                (high, hasHigh) = (value.Value, true);
+                            break;
+                        case CopiedAttribute.CodeLength:
+                            (high, hasHigh, highIsLength) = (value.Value, true, true);
+                            break;
+                        case CopiedAttribute.LocationList:
+                            var listEntries = _unit.ReadLocationList(in value, _inputLocationEntries, out var listBytes);
+                            if (!IsUnchangedByLayout(in value, listEntries, listBytes, LocationSection()))
+                                return false;
+                            int bounded = 0;
+                            foreach (var listEntry in listEntries)
+                                if (listEntry.Kind == LocationListEntryKind.Bounded)
+                                    bounded++;
+                            lists.Add((valueAt, value.Name, listBytes, bounded));
+                            break;
+                        case CopiedAttribute.LocationViews:
+                            views = lists.Count > 0 && value.Value < (ulong)LocationSection().Length ? valueAt : -2;
+                            _stayedViewsAt = value.Value;
+                            break;
+                    }
+                }
+            }
+            AttributeDecoder.Skip(ref cursor, in specs[s], _unit.Encoding);
+        }
+        int end = cursor.Position;
+        // A pair is one range: it stays a pair only when it is not empty and no moved code is in it.
+        if (hasHigh)
+        {
+            if (highIsLength)
+                high = low + high < low ? 0 : low + high;
+            if (high <= low || map.TouchesMovedCode(low, high))
+                return false;
+        }
+        // Views the attribute-by-attribute path would not find (past the section) make it drop the attribute.
+        if (views == -2)
+            return false;
+
+        // Pass 2: the bytes, their references, and the lists with their offsets fixed at merge.
+        int outputStart = _info.Position;
+        cursor.Position = attributesAt;
+        for (int s = 0, next = 0; s < specs.Length; s++)
+        {
+            if (next < plan.Length && plan[next].Spec == s)
+            {
+                if (plan[next].What == CopiedAttribute.Reference)
+                    AddCopiedReference(bytes, specs[s], cursor.Position, start, outputStart);
+                next++;
+            }
+            AttributeDecoder.Skip(ref cursor, in specs[s], _unit.Encoding);
+        }
+        _info.WriteBytes(bytes[start..end]);
+        var section = LocationSection();
+        foreach (var (valueAt, name, listBytes, bounded) in lists)
+        {
+            bool withViews = name == DwAt.Location && views >= 0;
+            var outputViews = withViews ? _locationViews : null;
+            outputViews?.Clear();
+            if (withViews)
+            {
+                var viewCursor = section.CursorAt((long)_stayedViewsAt);
+                for (int i = 0; i < bounded; i++)
+                    outputViews!.Add((viewCursor.ReadUleb(), viewCursor.ReadUleb()));
+            }
+            var (offset, _, viewsOffset) = _locations.CopyLocations(section.Span[listBytes.Start..listBytes.End], outputViews);
+            _locationLists++;
+            _copiedLocationLists++;
+            _listOffsetFields.Add((true, outputStart + (valueAt - start), OffsetSize, offset));
+            if (withViews)
+                _listOffsetFields.Add((true, outputStart + (views - start), OffsetSize, viewsOffset));
+        }
+        return true;
+    }
+
     /// <summary>
     /// Copies a DIE that describes no code: its bytes as they were (its abbreviation keeps its
     /// code), with placeholders registered where its references are, patched like any other.
@@ -763,7 +904,8 @@ public sealed class UnitRewriter
         var section = LocationSection();
         var entries = _locationEntries;
         entries.Clear();
-        var input = _unit.ReadLocationList(in value, _inputLocationEntries);
+        var input = _unit.ReadLocationList(in value, _inputLocationEntries, out var listBytes);
+        _locationLists++;
         // gcc's view pairs: one (begin, end) per bounded entry, just before the list.
         DwarfCursor views = default;
         bool hasViews = viewsAt is { } inputViews && inputViews < (ulong)section.Length;
@@ -771,6 +913,19 @@ public sealed class UnitRewriter
             views = section.CursorAt((long)viewsAt!.Value);
         var outputViews = hasViews ? _locationViews : null;
         outputViews?.Clear();
+        // PERF: most lists of a large program describe code that stayed (gdb: 7 of 10): copied as they are.
+        if (IsUnchangedByLayout(in value, input, listBytes, section))
+        {
+            if (hasViews)
+                foreach (var entry in input)
+                    if (entry.Kind == LocationListEntryKind.Bounded)
+                        outputViews!.Add((views.ReadUleb(), views.ReadUleb()));
+            var (copyOffset, copyIndex, copyViews) = _locations.CopyLocations(section.Span[listBytes.Start..listBytes.End], outputViews);
+            _copiedLocationLists++;
+            _lastViewsOffset = copyViews;
+            WriteListReference(value.Name, copyOffset, copyIndex, value.Kind == AttributeValueKind.LocationListIndex || _unit.LoclistsBase != null || SplitDwarf5, isLocation: true);
+            return;
+        }
         foreach (var entry in input)
         {
             long expressionOffset = ExpressionOffset(section, entry.Expression);
@@ -801,6 +956,29 @@ public sealed class UnitRewriter
         var (offset, index, viewsOffset) = _locations.WriteLocations(entries, section, _baseAddress, outputViews);
         _lastViewsOffset = viewsOffset;
         WriteListReference(value.Name, offset, index, value.Kind == AttributeValueKind.LocationListIndex || _unit.LoclistsBase != null || SplitDwarf5, isLocation: true);
+    }
+
+    /// <summary>
+    /// True when a location list means the same in the output as it is: its entries are relative
+    /// to a base address the unit keeps or name addresses themselves (never by index into the
+    /// address table, which is rebuilt), no entry touches moved code, and no expression names an
+    /// address or a DIE. The attribute-by-attribute path would re-encode what this keeps.
+    /// </summary>
+    private bool IsUnchangedByLayout(in AttributeValue value, List<LocationListEntry> entries, ListBytes bytes, SectionView section)
+    {
+        if (_unit.IsSplit || value.Kind != AttributeValueKind.SectionOffset || bytes.NamesAddressIndexes
+            || bytes.End <= bytes.Start || _baseAddress != _unit.BaseAddress)
+            return false;
+        foreach (var entry in entries)
+        {
+            // An empty entry still names its address (gcc: a location that holds at one view only).
+            if (entry.Kind == LocationListEntryKind.Bounded && _context.Map.TouchesMovedCode(entry.Start, Math.Max(entry.End, entry.Start + 1)))
+                return false;
+            if (!entry.Expression.IsEmpty
+                && !ExpressionRewriter.IsCopiedAsIs(entry.Expression.Span, section, ExpressionOffset(section, entry.Expression), _unit.Encoding))
+                return false;
+        }
+        return true;
     }
 
     private SectionView LocationSection() => Dwarf5 ? _unit.Sections.Loclists : _unit.Sections.Loc;

@@ -38,6 +38,9 @@ public sealed record DebugUpdateStatistics(
     /// </summary>
     public TimeSpan StreamedMerge { get; init; }
 
+    /// <summary>The main file's units' DIEs and location lists, and how many of each were copied as they were.</summary>
+    public UnitWork Work { get; init; }
+
     /// <summary>The bucket with the most bytes (the first of them), or null for none.</summary>
     public BucketStatistics? Largest => Buckets.Count == 0 ? null : Buckets.MaxBy(b => b.Share);
 

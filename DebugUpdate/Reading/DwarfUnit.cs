@@ -342,20 +342,30 @@ public sealed class DwarfUnit
         or DwAt.GnuCallSiteValue or DwAt.GnuCallSiteDataValue;
 
     /// <summary>Reads the location list a location-class value designates (into <paramref name="entries"/>, cleared first, when given).</summary>
-    public List<LocationListEntry> ReadLocationList(in AttributeValue value, List<LocationListEntry>? entries = null)
+    public List<LocationListEntry> ReadLocationList(in AttributeValue value, List<LocationListEntry>? entries = null) =>
+        ReadLocationList(in value, entries, out _);
+
+    /// <param name="bytes">
+    /// where the list's bytes lie in its section (.debug_loclists or .debug_loc); a GNU split
+    /// DWARF 4 list always counts as naming addresses by index
+    /// </param>
+    public List<LocationListEntry> ReadLocationList(in AttributeValue value, List<LocationListEntry>? entries, out ListBytes bytes)
     {
         ulong baseAddress = BaseAddress;
         if (value.Kind == AttributeValueKind.LocationListIndex)
         {
             ulong tableBase = LoclistsBase ?? (ulong)ListTableHeader.HeaderSize(Header.OffsetSize);
             ulong offset = ListTableHeader.ResolveIndex(Sections.Loclists, tableBase, value.Value, Header.OffsetSize);
-            return LocationListReader.ReadLoclist(Sections.Loclists, offset, Header.AddressSize, baseAddress, AddressTable, entries);
+            return LocationListReader.ReadLoclist(Sections.Loclists, offset, Header.AddressSize, baseAddress, AddressTable, entries, out bytes);
         }
         if (Header.Version >= 5)
-            return LocationListReader.ReadLoclist(Sections.Loclists, value.Value, Header.AddressSize, baseAddress, AddressTable, entries);
+            return LocationListReader.ReadLoclist(Sections.Loclists, value.Value, Header.AddressSize, baseAddress, AddressTable, entries, out bytes);
         if (IsSplit)
+        {
+            bytes = new ListBytes(0, 0, NamesAddressIndexes: true);
             return LocationListReader.ReadGnuSplitLoc(Sections.Loc, value.Value, baseAddress, AddressTable, entries);
-        return LocationListReader.ReadDebugLoc(Sections.Loc, value.Value, Header.AddressSize, baseAddress, entries);
+        }
+        return LocationListReader.ReadDebugLoc(Sections.Loc, value.Value, Header.AddressSize, baseAddress, entries, out bytes);
     }
 
     /// <summary>The unit's line table (DW_AT_stmt_list); a split compile unit uses its skeleton's.</summary>

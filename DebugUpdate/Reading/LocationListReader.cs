@@ -8,7 +8,11 @@ public static class LocationListReader
 {
     /// <param name="entries">a list to fill (cleared first) instead of a new one</param>
     public static List<LocationListEntry> ReadDebugLoc(SectionView section, ulong offset, int addressSize, ulong baseAddress,
-        List<LocationListEntry>? entries = null)
+        List<LocationListEntry>? entries = null) => ReadDebugLoc(section, offset, addressSize, baseAddress, entries, out _);
+
+    /// <param name="bytes">where the list's bytes lie in the section</param>
+    public static List<LocationListEntry> ReadDebugLoc(SectionView section, ulong offset, int addressSize, ulong baseAddress,
+        List<LocationListEntry>? entries, out ListBytes bytes)
     {
         var cursor = Start(section, offset);
         ulong maxAddress = addressSize == 8 ? ulong.MaxValue : (1UL << (addressSize * 8)) - 1;
@@ -18,7 +22,10 @@ public static class LocationListReader
             ulong start = cursor.ReadAddress(addressSize);
             ulong end = cursor.ReadAddress(addressSize);
             if (start == 0 && end == 0)
+            {
+                bytes = new ListBytes((int)offset, cursor.Position, NamesAddressIndexes: false);
                 return entries;
+            }
             if (start == maxAddress)
             {
                 baseAddress = end;
@@ -30,10 +37,15 @@ public static class LocationListReader
     }
 
     public static List<LocationListEntry> ReadLoclist(SectionView section, ulong offset, int addressSize, ulong baseAddress, in AddressTable addresses,
-        List<LocationListEntry>? entries = null)
+        List<LocationListEntry>? entries = null) => ReadLoclist(section, offset, addressSize, baseAddress, addresses, entries, out _);
+
+    /// <param name="bytes">where the list's bytes lie in the section, and whether an entry names an address by index</param>
+    public static List<LocationListEntry> ReadLoclist(SectionView section, ulong offset, int addressSize, ulong baseAddress, in AddressTable addresses,
+        List<LocationListEntry>? entries, out ListBytes bytes)
     {
         var cursor = Start(section, offset);
         entries = Reset(entries);
+        bool namesIndexes = false;
         while (true)
         {
             int at = cursor.Position;
@@ -42,9 +54,11 @@ public static class LocationListReader
             switch (kind)
             {
                 case DwLle.EndOfList:
+                    bytes = new ListBytes((int)offset, cursor.Position, namesIndexes);
                     return entries;
                 case DwLle.BaseAddressx:
                     baseAddress = addresses.Read(cursor.ReadUleb());
+                    namesIndexes = true;
                     continue;
                 case DwLle.BaseAddress:
                     baseAddress = cursor.ReadAddress(addressSize);
@@ -57,10 +71,12 @@ public static class LocationListReader
                 case DwLle.StartxEndx:
                     start = addresses.Read(cursor.ReadUleb());
                     end = addresses.Read(cursor.ReadUleb());
+                    namesIndexes = true;
                     break;
                 case DwLle.StartxLength:
                     start = addresses.Read(cursor.ReadUleb());
                     end = start + cursor.ReadUleb();
+                    namesIndexes = true;
                     break;
                 case DwLle.OffsetPair:
                     start = baseAddress + cursor.ReadUleb();
@@ -143,3 +159,9 @@ public static class LocationListReader
         return section.Bytes.Slice(start, (int)length);
     }
 }
+
+/// <summary>
+/// Where a list's bytes lie in its section, [Start, End) with its terminating entry, and whether
+/// one of its entries names an address by its index in the unit's address table.
+/// </summary>
+public readonly record struct ListBytes(int Start, int End, bool NamesAddressIndexes);

@@ -142,7 +142,9 @@ public static class DebugUpdateStep
         timer.Record("debug: merge", statistics.Merge);
         timer.Record("debug: .debug_frame", statistics.Frames);
         double largestShare = statistics.Largest?.Share ?? 0;
+        var work = statistics.Work;
         log.Info($"debug update: {statistics.UnitCount} units in {statistics.Buckets.Count} buckets on {options.ThreadCount} threads; " +
+            $"{work.CopiedDies} of {work.Dies} DIEs and {work.CopiedLocationLists} of {work.LocationLists} location lists copied as they were; " +
             $"largest bucket {statistics.Largest?.Units ?? 0} units, {largestShare:P1} of .debug_info " +
             $"(bounds the build's speedup at {(largestShare > 0 ? 1 / largestShare : 1):0.#}x); " +
             $"partition {statistics.Partition.TotalMilliseconds:0.0} ms, build {statistics.Build.TotalMilliseconds:0.0} ms, merge {statistics.Merge.TotalMilliseconds:0.0} ms ({statistics.StreamedMerge.TotalMilliseconds:0.0} ms of it during the build), .debug_frame {statistics.Frames.TotalMilliseconds:0.0} ms; " +

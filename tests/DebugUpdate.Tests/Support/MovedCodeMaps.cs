@@ -11,10 +11,21 @@ public static class MovedCodeMaps
     /// order and splits the second half off to a cold fragment, so ranges split, location lists
     /// are rewritten and line tables reordered.
     /// </summary>
-    public static CodeAddressMap SplitAndReversedFunctions(DwarfFile file)
+    public static CodeAddressMap SplitAndReversedFunctions(DwarfFile file) => SplitAndReversedFunctions(file, everyOther: false);
+
+    /// <summary>
+    /// <see cref="SplitAndReversedFunctions(DwarfFile)"/> for every other function only (the
+    /// first, the third, …): the others stay where they were, as in a profile-guided rewrite that
+    /// leaves cold functions in place.
+    /// </summary>
+    public static CodeAddressMap EveryOtherFunctionSplitAndReversed(DwarfFile file) => SplitAndReversedFunctions(file, everyOther: true);
+
+    private static CodeAddressMap SplitAndReversedFunctions(DwarfFile file, bool everyOther)
     {
         const ulong HotDisplacement = 0x1000000, ColdStart = 0x4000000;
         var functions = Functions(file);
+        if (everyOther)
+            functions = functions.Where((_, i) => i % 2 == 0).ToList();
         var rows = file.Units.SelectMany(unit => unit.ReadLineTable()?.Rows.Select(r => r.Address) ?? []).ToHashSet();
         var inputs = new List<ulong>();
         var outputs = new List<ulong>();

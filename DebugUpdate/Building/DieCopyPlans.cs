@@ -17,6 +17,8 @@ public enum CopiedAttribute : byte
     LocationList,
     /// <summary>gcc's DW_AT_GNU_locviews after a DW_AT_location list: the view pairs copied with that list.</summary>
     LocationViews,
+    /// <summary>A DW_AT_ranges list (DW_FORM_sec_offset): copied as it was when it means the same in the output.</summary>
+    RangeList,
 }
 
 /// <summary>
@@ -69,7 +71,7 @@ public sealed class DieCopyPlans
     private static (int, CopiedAttribute)[]? Plan(AttributeSpec[] specs, int version, List<(int, CopiedAttribute)> special, bool whenCodeStayed)
     {
         special.Clear();
-        bool lowPc = false, locationList = false;
+        bool lowPc = false, locationList = false, rangeList = false;
         for (int s = 0; s < specs.Length; s++)
         {
             var what = whenCodeStayed ? ClassifyWhenCodeStayed(in specs[s], version) : Classify(in specs[s], version);
@@ -89,11 +91,17 @@ public sealed class DieCopyPlans
                     special.Add((s, CopiedAttribute.LocationList));
                     break;
                 case AttributeCopy.LocationViews when locationList: special.Add((s, CopiedAttribute.LocationViews)); break;
+                case AttributeCopy.RangeList:
+                    rangeList = true;
+                    special.Add((s, CopiedAttribute.RangeList));
+                    break;
                 default: return null;
             }
         }
-        // A high_pc address needs its low_pc too: the pair is one range.
-        if (whenCodeStayed && !lowPc && specs.Any(spec => spec.Name == DwAt.HighPc))
+        // A high_pc address needs its low_pc too: the pair is one range. Beside DW_AT_ranges the
+        // rewriter drops a low_pc or high_pc.
+        bool highPc = specs.Any(spec => spec.Name == DwAt.HighPc);
+        if (whenCodeStayed && ((!lowPc && highPc) || (rangeList && (lowPc || highPc))))
             return null;
         return special.Count == 0 ? Nothing : special.ToArray();
     }
@@ -101,7 +109,7 @@ public sealed class DieCopyPlans
     /// <summary>
     /// As <see cref="Classify"/>, and besides: code addresses, low_pc/high_pc pairs and location
     /// lists, which the rewriter writes again as they were when the code they name did not move.
-    /// Not DW_AT_ranges (its lists are rebuilt), nor an entry_pc offset (written as an address).
+    /// Not an entry_pc offset (written as an address).
     /// </summary>
     private static AttributeCopy ClassifyWhenCodeStayed(in AttributeSpec spec, int version)
     {
@@ -111,6 +119,8 @@ public sealed class DieCopyPlans
             return spec.Form is DwForm.Data1 or DwForm.Data2 or DwForm.Data4 or DwForm.Data8 or DwForm.Udata ? AttributeCopy.CodeLength : AttributeCopy.Rewrite;
         if (spec.Form == DwForm.SecOffset && version >= 4)
         {
+            if (spec.Name == DwAt.Ranges)
+                return AttributeCopy.RangeList;
             if (spec.Name == DwAt.GnuLocviews)
                 return AttributeCopy.LocationViews;
             if (DwarfUnit.IsLocationAttribute(spec.Name))
@@ -132,7 +142,7 @@ public sealed class DieCopyPlans
     /// </summary>
     public (int Spec, CopiedAttribute What)[]? WhenCodeStayed(int abbreviationIndex) => _whenCodeStayed[abbreviationIndex];
 
-    private enum AttributeCopy : byte { Same, Reference, Expression, CodeAddress, CodeLength, LocationList, LocationViews, Rewrite }
+    private enum AttributeCopy : byte { Same, Reference, Expression, CodeAddress, CodeLength, LocationList, LocationViews, RangeList, Rewrite }
 
     private static AttributeCopy Classify(in AttributeSpec spec, int version)
     {

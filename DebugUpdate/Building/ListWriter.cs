@@ -171,6 +171,14 @@ public sealed class ListWriter(UnitRewriteContext context, ulong? splitListBase 
         return (offset, _listOffsets.Count - 1, viewsOffset);
     }
 
+    /// <summary>Copies a range list of code that stayed as it was (see <see cref="CopyLocations"/>).</summary>
+    public (int Offset, int Index) CopyRanges(ReadOnlySpan<byte> list)
+    {
+        int offset = Begin();
+        Body.WriteBytes(list);
+        return (offset, _listOffsets.Count - 1);
+    }
+
     /// <summary>gcc's view pairs (DW_AT_GNU_locviews), one per bounded entry; their offset, or -1 without.</summary>
     private int WriteViews(List<(ulong Begin, ulong End)>? views)
     {

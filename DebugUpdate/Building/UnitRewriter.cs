@@ -44,6 +44,7 @@ public sealed class UnitRewriter
     // The location lists of a DIE copied because its code stayed: where each value is, its name, its bytes, its bounded entries.
     private readonly List<(int ValueAt, DwAt Name, ListBytes Bytes, int Bounded)> _stayedLists = [];
     private ulong _stayedViewsAt;
+    private readonly List<(int ValueAt, ListBytes Bytes)> _stayedRanges = [];
     private AttributeValue[] _values = new AttributeValue[16];
     private int[] _valueEnds = new int[16];
     private ulong _baseAddress;
@@ -309,6 +310,7 @@ public sealed class UnitRewriter
         var mode = CodeMode.None;
         List<AddressRange>? output = null;
         AttributeValue? low = null, high = null, ranges = null;
+        ListBytes? copiedRanges = null; // a range list of code that stayed, copied as it was
         ulong inputLow = 0;
         for (int i = 0; i < count; i++)
         {
@@ -324,7 +326,11 @@ public sealed class UnitRewriter
             // own lists, not two new ones per DIE.
             List<AddressRange> input;
             if (hadRanges)
-                input = _unit.ReadRangeList(ranges!.Value);
+            {
+                input = _unit.ReadRangeList(ranges!.Value, out var rangeBytes);
+                if (!isRoot && IsUnchangedByLayout(ranges.Value, input, rangeBytes))
+                    copiedRanges = rangeBytes;
+            }
             else
             {
                 input = _codeInput;
@@ -385,7 +391,10 @@ public sealed class UnitRewriter
                 case DwAt.Ranges when mode != CodeMode.None:
                     if (mode == CodeMode.Ranges && !wroteRanges)
                     {
-                        WriteRangeList(output!, value.Kind == AttributeValueKind.RangeListIndex);
+                        if (copiedRanges is { } list)
+                            WriteListOffset(value.Name, _ranges.CopyRanges(RangeSection().Span[list.Start..list.End]).Offset, isLocation: false);
+                        else
+                            WriteRangeList(output!, value.Kind == AttributeValueKind.RangeListIndex);
                         wroteRanges = true;
                     }
                     continue;
@@ -531,6 +540,7 @@ public sealed class UnitRewriter
         // Pass 1: every special value, checked.
         var lists = _stayedLists;
         lists.Clear();
+        _stayedRanges.Clear();
         var cursor = new DwarfCursor(bytes, info.Name, info.BaseOffset, info.File) { Position = attributesAt };
         ulong low = 0, high = 0;
         bool hasHigh = false, highIsLength = false;
@@ -573,6 +583,12 @@ public sealed class UnitRewriter
                                     bounded++;
                             lists.Add((valueAt, value.Name, listBytes, bounded));
                             break;
+                        case CopiedAttribute.RangeList:
+                            var ranges = _unit.ReadRangeList(in value, out var rangeBytes);
+                            if (!IsUnchangedByLayout(in value, ranges, rangeBytes))
+                                return false;
+                            _stayedRanges.Add((valueAt, rangeBytes));
+                            break;
                         case CopiedAttribute.LocationViews:
                             views = lists.Count > 0 && value.Value < (ulong)LocationSection().Length ? valueAt : -2;
                             _stayedViewsAt = value.Value;
@@ -609,6 +625,8 @@ public sealed class UnitRewriter
             AttributeDecoder.Skip(ref cursor, in specs[s], _unit.Encoding);
         }
         _info.WriteBytes(bytes[start..end]);
+        foreach (var (valueAt, rangeBytes) in _stayedRanges)
+            _listOffsetFields.Add((false, outputStart + (valueAt - start), OffsetSize, _ranges.CopyRanges(RangeSection().Span[rangeBytes.Start..rangeBytes.End]).Offset));
         var section = LocationSection();
         foreach (var (valueAt, name, listBytes, bounded) in lists)
         {
@@ -980,6 +998,28 @@ public sealed class UnitRewriter
         }
         return true;
     }
+
+    /// <summary>
+    /// True when a DW_AT_ranges list means the same in the output as it is (as for location lists,
+    /// <see cref="IsUnchangedByLayout(in AttributeValue, List{LocationListEntry}, ListBytes, SectionView)"/>),
+    /// and describes some code: the attribute-by-attribute path would sort and merge what this keeps.
+    /// </summary>
+    private bool IsUnchangedByLayout(in AttributeValue value, List<AddressRange> ranges, ListBytes bytes)
+    {
+        if (_unit.IsSplit || _share is not null || value.Kind != AttributeValueKind.SectionOffset || bytes.NamesAddressIndexes
+            || bytes.End <= bytes.Start || _baseAddress != _unit.BaseAddress)
+            return false;
+        bool describesCode = false;
+        foreach (var range in ranges)
+        {
+            if (range.End < range.Start || _context.Map.TouchesMovedCode(range.Start, Math.Max(range.End, range.Start + 1)))
+                return false;
+            describesCode |= !range.IsEmpty;
+        }
+        return describesCode;
+    }
+
+    private SectionView RangeSection() => Dwarf5 ? _unit.Sections.Rnglists : _unit.Sections.Ranges;
 
     private SectionView LocationSection() => Dwarf5 ? _unit.Sections.Loclists : _unit.Sections.Loc;
 

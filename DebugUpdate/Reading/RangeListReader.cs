@@ -4,7 +4,11 @@ namespace Rewriter.DebugUpdate.Reading;
 public static class RangeListReader
 {
     /// <summary>Reads the .debug_ranges list at <paramref name="offset"/>. Ranges are returned as written (End may be below Start).</summary>
-    public static List<AddressRange> ReadDebugRanges(SectionView section, ulong offset, int addressSize, ulong baseAddress)
+    public static List<AddressRange> ReadDebugRanges(SectionView section, ulong offset, int addressSize, ulong baseAddress) =>
+        ReadDebugRanges(section, offset, addressSize, baseAddress, out _);
+
+    /// <param name="bytes">where the list's bytes lie in the section</param>
+    public static List<AddressRange> ReadDebugRanges(SectionView section, ulong offset, int addressSize, ulong baseAddress, out ListBytes bytes)
     {
         if (offset > (ulong)section.Length)
             throw section.Error(0, $"range list offset 0x{offset:x} is outside the section (size 0x{section.Length:x})");
@@ -16,7 +20,10 @@ public static class RangeListReader
             ulong start = cursor.ReadAddress(addressSize);
             ulong end = cursor.ReadAddress(addressSize);
             if (start == 0 && end == 0)
+            {
+                bytes = new ListBytes((int)offset, cursor.Position, NamesAddressIndexes: false);
                 return ranges;
+            }
             if (start == maxAddress)
             {
                 baseAddress = end;
@@ -27,12 +34,18 @@ public static class RangeListReader
     }
 
     /// <summary>Reads the .debug_rnglists list at <paramref name="offset"/>; every entry kind is supported.</summary>
-    public static List<AddressRange> ReadRnglist(SectionView section, ulong offset, int addressSize, ulong baseAddress, in AddressTable addresses)
+    public static List<AddressRange> ReadRnglist(SectionView section, ulong offset, int addressSize, ulong baseAddress, in AddressTable addresses) =>
+        ReadRnglist(section, offset, addressSize, baseAddress, addresses, out _);
+
+    /// <param name="bytes">where the list's bytes lie in the section, and whether an entry names an address by index</param>
+    public static List<AddressRange> ReadRnglist(SectionView section, ulong offset, int addressSize, ulong baseAddress, in AddressTable addresses,
+        out ListBytes bytes)
     {
         if (offset > (ulong)section.Length)
             throw section.Error(0, $"range list offset 0x{offset:x} is outside the section (size 0x{section.Length:x})");
         var cursor = section.CursorAt((long)offset);
         var ranges = new List<AddressRange>();
+        bool namesIndexes = false;
         while (true)
         {
             int at = cursor.Position;
@@ -40,12 +53,15 @@ public static class RangeListReader
             switch (kind)
             {
                 case DwRle.EndOfList:
+                    bytes = new ListBytes((int)offset, cursor.Position, namesIndexes);
                     return ranges;
                 case DwRle.BaseAddressx:
                     baseAddress = addresses.Read(cursor.ReadUleb());
+                    namesIndexes = true;
                     break;
                 case DwRle.StartxEndx:
                 {
+                    namesIndexes = true;
                     ulong start = addresses.Read(cursor.ReadUleb());
                     ulong end = addresses.Read(cursor.ReadUleb());
                     ranges.Add(new AddressRange(start, end));
@@ -53,6 +69,7 @@ public static class RangeListReader
                 }
                 case DwRle.StartxLength:
                 {
+                    namesIndexes = true;
                     ulong start = addresses.Read(cursor.ReadUleb());
                     ranges.Add(new AddressRange(start, start + cursor.ReadUleb()));
                     break;

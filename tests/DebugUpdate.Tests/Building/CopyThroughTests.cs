@@ -45,7 +45,11 @@ public sealed class CopyThroughTests
         // Not every check: this map knows only the instructions that begin line rows, so a call's
         // return address inside moved code has no translation and is left out, with a warning.
         var report = DebugVerifier.Compare(new DebugInput(program.Sections, []), new DebugInput(UpdatedProgram.Apply(program.Sections, copied.Sections), []), map);
-        foreach (var kind in new[] { DifferenceKind.Structure, DifferenceKind.Expression, DifferenceKind.LocationList })
+        // (and for clang's DWARF 4 an empty function at a moved one's start gets that instruction's byte).
+        DifferenceKind[] kinds = compiler == "Gcc"
+            ? [DifferenceKind.Structure, DifferenceKind.Expression, DifferenceKind.LocationList, DifferenceKind.Ranges]
+            : [DifferenceKind.Structure, DifferenceKind.Expression, DifferenceKind.LocationList];
+        foreach (var kind in kinds)
             report.Count(kind).ShouldBe(0, string.Join("\n", report.Differences.Where(d => d.Kind == kind).Take(5)));
         // gcc names its lists' addresses itself (clang by index into the address table, which is rebuilt).
         var work = copied.Statistics.Work;

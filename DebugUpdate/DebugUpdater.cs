@@ -110,7 +110,7 @@ public static class DebugUpdater
             }
             // Nothing outside the bucket refers to its units: their DIE indexes are done with.
             foreach (int u in buckets[b])
-                file.Units[u].ReleaseDies();
+                file.Units[u].ReleaseDies(returnStorage: true);
             bucketTimes[b] = bucketClock.Elapsed;
             lock (mergeLock)
             {

@@ -174,6 +174,8 @@ public sealed class UnitRewriter
             _info.Patch(typeOffsetAt, offsets[typeDie], OffsetSize);
         }
 
+        // PERF: one growth for every list field's fixup (a gcc unit has a location list per variable).
+        _fixups.EnsureCapacity(_fixups.Count + _listOffsetFields.Count + _rangesBaseFields.Count);
         var (ranges, rnglists) = FinishLists(_ranges, OutputSection.Ranges, OutputSection.Rnglists, _unit.RnglistsBase != null);
         foreach (int position in _rangesBaseFields)
         {
@@ -225,8 +227,6 @@ public sealed class UnitRewriter
                 _info.Patch(field.Position, (ulong)field.BodyOffset, field.Size);
             return (null, null);
         }
-        // PERF: one growth for all of them (a gcc unit has a location list per variable).
-        _fixups.EnsureCapacity(_fixups.Count + _listOffsetFields.Count);
         if (!Dwarf5)
         {
             foreach (var field in _listOffsetFields.Where(f => f.Locations == isLocation))

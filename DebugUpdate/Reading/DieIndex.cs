@@ -6,15 +6,30 @@ namespace Rewriter.DebugUpdate.Reading;
 /// </summary>
 public sealed class DieIndex
 {
-    private readonly DieEntry[] _entries;
-    private readonly int _count;
+    private DieEntry[] _entries;
+    private int _count;
     private readonly AbbreviationTable _abbreviations;
 
+    /// <param name="entries">the entries, from <see cref="System.Buffers.ArrayPool{T}.Shared"/> (maybe longer than <paramref name="count"/>)</param>
     internal DieIndex(DieEntry[] entries, int count, AbbreviationTable abbreviations)
     {
         _entries = entries;
         _count = count;
         _abbreviations = abbreviations;
+    }
+
+    /// <summary>
+    /// Gives the entries back to the shared pool; the index is empty from then on (any use fails
+    /// its bounds check rather than reading another unit's entries). For an owner that knows
+    /// nothing holds the index any more.
+    /// </summary>
+    internal void ReturnStorage()
+    {
+        var entries = _entries;
+        _entries = [];
+        _count = 0;
+        if (entries.Length > 0)
+            System.Buffers.ArrayPool<DieEntry>.Shared.Return(entries);
     }
 
     public int Count => _count;

@@ -130,7 +130,16 @@ public sealed class DwarfUnit
     public UnitScanner Scan() => new(Info, Header, Abbreviations);
 
     /// <summary>Drops the DIE index so its memory can be reclaimed.</summary>
-    public void ReleaseDies() => Volatile.Write(ref _dies, null);
+    /// <param name="returnStorage">
+    /// give its entries back to the shared pool: only when nothing else can still hold the index
+    /// (the debug update, once a bucket is done)
+    /// </param>
+    public void ReleaseDies(bool returnStorage = false)
+    {
+        var dies = Interlocked.Exchange(ref _dies, null);
+        if (returnStorage)
+            dies?.ReturnStorage();
+    }
 
     public long SectionOffsetOf(int die) => Header.Offset + Dies[die].UnitOffset;
 

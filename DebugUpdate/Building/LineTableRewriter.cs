@@ -17,7 +17,8 @@ public static class LineTableRewriter
     /// <param name="rows">a list the rows are run into (cleared first), reused from unit to unit</param>
     public static ByteWriter Rewrite(DwarfUnit unit, CodeAddressMap map, List<LineRow> rows)
     {
-        var header = unit.ReadLineTableHeader() ?? throw new InvalidOperationException("unit has no line table");
+        // PERF: the header is copied as it is: its paths are checked, not decoded (gdb: 56 MB of strings).
+        var header = unit.ReadLineTableHeader(withPaths: false) ?? throw new InvalidOperationException("unit has no line table");
         var section = unit.Sections.Line;
         rows.Clear();
         LineTableReader.RunProgram(section, header, unit.Header.AddressSize, rows);
@@ -80,7 +81,11 @@ public static class LineTableRewriter
                 instructions.Clear();
                 map.InstructionsIn(Math.Max(from, fragment.InputStart), Math.Min(to, fragment.InputEnd), instructions);
                 // A dropped instruction at the fragment's very end has no bytes: it describes nothing.
-                instructions.RemoveAll(p => p.Output < fragment.OutputStart || p.Output >= fragment.OutputEnd);
+                int kept = 0;
+                for (int k = 0; k < instructions.Count; k++)
+                    if (instructions[k].Output >= fragment.OutputStart && instructions[k].Output < fragment.OutputEnd)
+                        instructions[kept++] = instructions[k];
+                instructions.RemoveRange(kept, instructions.Count - kept);
                 if (instructions.Count == 0)
                     continue;
                 System.Runtime.InteropServices.CollectionsMarshal.AsSpan(instructions).Sort(new ByOutputThenInput());

@@ -391,12 +391,13 @@ public sealed class DwarfUnit
     }
 
     /// <summary>The header of the unit's own line table (DW_AT_stmt_list), or null when it names none; its rows are run separately.</summary>
-    public LineProgramHeader? ReadLineTableHeader()
+    /// <param name="withPaths">decode its directory and file names (see <see cref="LineTableReader.ReadHeader"/>)</param>
+    public LineProgramHeader? ReadLineTableHeader(bool withPaths = true)
     {
         if (StmtList is not { } offset)
             return null;
         var strings = new LineStringSources(Sections.Str, Sections.LineStr, Header.Version >= 5 ? StringOffsets : null);
-        return LineTableReader.ReadHeader(Sections.Line, offset, strings);
+        return LineTableReader.ReadHeader(Sections.Line, offset, strings, withPaths);
     }
 
     public override string ToString() => $"unit 0x{Offset:x} ({Header.UnitType}, v{Header.Version}) {Name}";

@@ -11,7 +11,11 @@ public static class LineTableReader
         return new LineTable(header, RunProgram(section, header, defaultAddressSize));
     }
 
-    public static LineProgramHeader ReadHeader(SectionView section, ulong offset, LineStringSources strings)
+    /// <param name="withPaths">
+    /// decode the directory and file names (and keep the MD5s); without, the entries are still read
+    /// and checked, but their paths are empty: for a caller that copies the header's bytes
+    /// </param>
+    public static LineProgramHeader ReadHeader(SectionView section, ulong offset, LineStringSources strings, bool withPaths = true)
     {
         if (offset >= (ulong)section.Length)
             throw section.Error((long)Math.Min(offset, (ulong)section.Length), $"line table offset 0x{offset:x} is outside the section (size 0x{section.Length:x})");
@@ -51,8 +55,8 @@ public static class LineTableReader
         var files = new List<LineFileEntry>();
         if (version >= 5)
         {
-            ReadEntryTable(section, ref cursor, strings, offsetSize, directories, null);
-            ReadEntryTable(section, ref cursor, strings, offsetSize, null, files);
+            ReadEntryTable(section, ref cursor, strings, offsetSize, directories, null, withPaths);
+            ReadEntryTable(section, ref cursor, strings, offsetSize, null, files, withPaths);
         }
         else
         {
@@ -61,14 +65,14 @@ public static class LineTableReader
                 var directory = cursor.ReadCString();
                 if (directory.IsEmpty)
                     break;
-                directories.Add(Encoding.UTF8.GetString(directory));
+                directories.Add(withPaths ? Encoding.UTF8.GetString(directory) : "");
             }
             while (true)
             {
                 var name = cursor.ReadCString();
                 if (name.IsEmpty)
                     break;
-                files.Add(new LineFileEntry(Encoding.UTF8.GetString(name), cursor.ReadUleb(), cursor.ReadUleb(), cursor.ReadUleb(), null));
+                files.Add(new LineFileEntry(withPaths ? Encoding.UTF8.GetString(name) : "", cursor.ReadUleb(), cursor.ReadUleb(), cursor.ReadUleb(), null));
             }
         }
         if (cursor.Position > programOffset)
@@ -98,7 +102,7 @@ public static class LineTableReader
 
     // DWARF 5 directory and file tables: a format description (content type, form pairs) then entries.
     private static void ReadEntryTable(SectionView section, ref DwarfCursor cursor, LineStringSources strings, int offsetSize,
-        List<string>? directories, List<LineFileEntry>? files)
+        List<string>? directories, List<LineFileEntry>? files, bool withPaths)
     {
         int formatStart = cursor.Position;
         byte formatCount = cursor.ReadU8();
@@ -130,7 +134,9 @@ public static class LineTableReader
                 switch (content)
                 {
                     case DwLnct.Path:
-                        name = ResolveString(section, in value, strings, ref cursor);
+                        var path = ResolvePath(section, in value, strings, ref cursor);
+                        if (withPaths)
+                            name = Encoding.UTF8.GetString(path);
                         break;
                     case DwLnct.DirectoryIndex:
                         directoryIndex = value.Value;
@@ -144,7 +150,7 @@ public static class LineTableReader
                     case DwLnct.Md5:
                         if (value.Form != DwForm.Data16)
                             throw cursor.ErrorAt(value.ValueOffset, $"MD5 entry uses {DwarfNames.Name(value.Form)}, expected DW_FORM_data16");
-                        md5 = section.Span.Slice(value.BlockOffset, 16).ToArray();
+                        md5 = withPaths ? section.Span.Slice(value.BlockOffset, 16).ToArray() : null;
                         break;
                 }
             }
@@ -155,20 +161,20 @@ public static class LineTableReader
         }
     }
 
-    private static string ResolveString(SectionView section, in AttributeValue value, LineStringSources strings, ref DwarfCursor cursor)
+    private static ReadOnlySpan<byte> ResolvePath(SectionView section, in AttributeValue value, LineStringSources strings, ref DwarfCursor cursor)
     {
         switch (value.Kind)
         {
             case AttributeValueKind.InlineString:
-                return Encoding.UTF8.GetString(section.Span.Slice(value.BlockOffset, value.BlockLength));
+                return section.Span.Slice(value.BlockOffset, value.BlockLength);
             case AttributeValueKind.LineStringOffset:
-                return StringSection.Read(strings.LineStr, value.Value);
+                return StringSection.ReadBytes(strings.LineStr, value.Value);
             case AttributeValueKind.StringOffset:
-                return StringSection.Read(strings.Str, value.Value);
+                return StringSection.ReadBytes(strings.Str, value.Value);
             case AttributeValueKind.StringIndex:
                 if (strings.StrOffsets is not { } table)
                     throw cursor.ErrorAt(value.ValueOffset, "strx form in a line table without a string offsets table");
-                return StringSection.Read(strings.Str, table.Read(value.Value));
+                return StringSection.ReadBytes(strings.Str, table.Read(value.Value));
             default:
                 throw cursor.ErrorAt(value.ValueOffset, $"path uses non-string form {DwarfNames.Name(value.Form)}");
         }

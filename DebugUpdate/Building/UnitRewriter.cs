@@ -532,9 +532,7 @@ public sealed class UnitRewriter
         var info = _unit.Info;
         var bytes = info.Span;
         int start = (int)(_unit.Offset + entry.UnitOffset);
-        int attributesAt = start + 1;
-        while (bytes[attributesAt - 1] >= 0x80)
-            attributesAt++;
+        int attributesAt = AttributesStart(bytes, start);
         var map = _context.Map;
 
         // Pass 1: every special value, checked.
@@ -577,11 +575,7 @@ public sealed class UnitRewriter
                             var listEntries = _unit.ReadLocationList(in value, _inputLocationEntries, out var listBytes);
                             if (!IsUnchangedByLayout(in value, listEntries, listBytes, LocationSection()))
                                 return false;
-                            int bounded = 0;
-                            foreach (var listEntry in listEntries)
-                                if (listEntry.Kind == LocationListEntryKind.Bounded)
-                                    bounded++;
-                            lists.Add((valueAt, value.Name, listBytes, bounded));
+                            lists.Add((valueAt, value.Name, listBytes, BoundedEntries(listEntries)));
                             break;
                         case CopiedAttribute.RangeList:
                             var ranges = _unit.ReadRangeList(in value, out var rangeBytes);
@@ -627,21 +621,11 @@ public sealed class UnitRewriter
         _info.WriteBytes(bytes[start..end]);
         foreach (var (valueAt, rangeBytes) in _stayedRanges)
             _listOffsetFields.Add((false, outputStart + (valueAt - start), OffsetSize, _ranges.CopyRanges(RangeSection().Span[rangeBytes.Start..rangeBytes.End]).Offset));
-        var section = LocationSection();
         foreach (var (valueAt, name, listBytes, bounded) in lists)
         {
             bool withViews = name == DwAt.Location && views >= 0;
-            var outputViews = withViews ? _locationViews : null;
-            outputViews?.Clear();
-            if (withViews)
-            {
-                var viewCursor = section.CursorAt((long)_stayedViewsAt);
-                for (int i = 0; i < bounded; i++)
-                    outputViews!.Add((viewCursor.ReadUleb(), viewCursor.ReadUleb()));
-            }
-            var (offset, _, viewsOffset) = _locations.CopyLocations(section.Span[listBytes.Start..listBytes.End], outputViews);
+            var (offset, _, viewsOffset) = CopyUnchangedLocations(listBytes, bounded, withViews ? _stayedViewsAt : null);
             _locationLists++;
-            _copiedLocationLists++;
             _listOffsetFields.Add((true, outputStart + (valueAt - start), OffsetSize, offset));
             if (withViews)
                 _listOffsetFields.Add((true, outputStart + (views - start), OffsetSize, viewsOffset));
@@ -661,10 +645,7 @@ public sealed class UnitRewriter
         var info = _unit.Info;
         var bytes = info.Span;
         int start = (int)(_unit.Offset + entry.UnitOffset);
-        // The DIE index decoded this code already: only its length is needed.
-        int attributesAt = start + 1;
-        while (bytes[attributesAt - 1] >= 0x80)
-            attributesAt++;
+        int attributesAt = AttributesStart(bytes, start);
         int outputStart = _info.Position;
         int referencesBefore = _references.Count;
         int end;
@@ -705,6 +686,15 @@ public sealed class UnitRewriter
         }
         _info.WriteBytes(bytes[start..end]);
         return true;
+    }
+
+    /// <summary>Where a DIE's attributes start: past its abbreviation code (the DIE index decoded it already: only its length is needed).</summary>
+    private static int AttributesStart(ReadOnlySpan<byte> bytes, int dieStart)
+    {
+        int at = dieStart + 1;
+        while (bytes[at - 1] >= 0x80)
+            at++;
+        return at;
     }
 
     // The DIE index already checked that every value lies inside the unit.
@@ -924,6 +914,14 @@ public sealed class UnitRewriter
         entries.Clear();
         var input = _unit.ReadLocationList(in value, _inputLocationEntries, out var listBytes);
         _locationLists++;
+        // PERF: most lists of a large program describe code that stayed (gdb: 7 of 10): copied as they are.
+        if (IsUnchangedByLayout(in value, input, listBytes, section))
+        {
+            var (copyOffset, copyIndex, copyViews) = CopyUnchangedLocations(listBytes, BoundedEntries(input), viewsAt);
+            _lastViewsOffset = copyViews;
+            WriteListReference(value.Name, copyOffset, copyIndex, value.Kind == AttributeValueKind.LocationListIndex || _unit.LoclistsBase != null || SplitDwarf5, isLocation: true);
+            return;
+        }
         // gcc's view pairs: one (begin, end) per bounded entry, just before the list.
         DwarfCursor views = default;
         bool hasViews = viewsAt is { } inputViews && inputViews < (ulong)section.Length;
@@ -931,19 +929,6 @@ public sealed class UnitRewriter
             views = section.CursorAt((long)viewsAt!.Value);
         var outputViews = hasViews ? _locationViews : null;
         outputViews?.Clear();
-        // PERF: most lists of a large program describe code that stayed (gdb: 7 of 10): copied as they are.
-        if (IsUnchangedByLayout(in value, input, listBytes, section))
-        {
-            if (hasViews)
-                foreach (var entry in input)
-                    if (entry.Kind == LocationListEntryKind.Bounded)
-                        outputViews!.Add((views.ReadUleb(), views.ReadUleb()));
-            var (copyOffset, copyIndex, copyViews) = _locations.CopyLocations(section.Span[listBytes.Start..listBytes.End], outputViews);
-            _copiedLocationLists++;
-            _lastViewsOffset = copyViews;
-            WriteListReference(value.Name, copyOffset, copyIndex, value.Kind == AttributeValueKind.LocationListIndex || _unit.LoclistsBase != null || SplitDwarf5, isLocation: true);
-            return;
-        }
         foreach (var entry in input)
         {
             long expressionOffset = ExpressionOffset(section, entry.Expression);
@@ -1017,6 +1002,35 @@ public sealed class UnitRewriter
             describesCode |= !range.IsEmpty;
         }
         return describesCode;
+    }
+
+    /// <summary>
+    /// Copies a location list <see cref="IsUnchangedByLayout(in AttributeValue, List{LocationListEntry}, ListBytes, SectionView)"/>
+    /// accepted, with its view pairs (one per bounded entry) when <paramref name="viewsAt"/> names them.
+    /// </summary>
+    private (int Offset, int Index, int ViewsOffset) CopyUnchangedLocations(ListBytes bytes, int boundedEntries, ulong? viewsAt)
+    {
+        var section = LocationSection();
+        List<(ulong, ulong)>? views = null;
+        if (viewsAt is { } at && at < (ulong)section.Length)
+        {
+            views = _locationViews;
+            views.Clear();
+            var cursor = section.CursorAt((long)at);
+            for (int i = 0; i < boundedEntries; i++)
+                views.Add((cursor.ReadUleb(), cursor.ReadUleb()));
+        }
+        _copiedLocationLists++;
+        return _locations.CopyLocations(section.Span[bytes.Start..bytes.End], views);
+    }
+
+    private static int BoundedEntries(List<LocationListEntry> entries)
+    {
+        int bounded = 0;
+        foreach (var entry in entries)
+            if (entry.Kind == LocationListEntryKind.Bounded)
+                bounded++;
+        return bounded;
     }
 
     private SectionView RangeSection() => Dwarf5 ? _unit.Sections.Rnglists : _unit.Sections.Ranges;

@@ -144,9 +144,9 @@ public static class DebugUpdateStep
         double largestShare = statistics.Largest?.Share ?? 0;
         var work = statistics.Work;
         log.Info($"debug update: {statistics.UnitCount} units in {statistics.Buckets.Count} buckets on {options.ThreadCount} threads; " +
-            $"{work.CopiedDies} of {work.Dies} DIEs and {work.CopiedLocationLists} of {work.LocationLists} location lists copied as they were; " +
             $"largest bucket {statistics.Largest?.Units ?? 0} units, {largestShare:P1} of .debug_info " +
             $"(bounds the build's speedup at {(largestShare > 0 ? 1 / largestShare : 1):0.#}x); " +
+            $"{work.CopiedDies} of {work.Dies} DIEs and {work.CopiedLocationLists} of {work.LocationLists} location lists copied as they were; " +
             $"partition {statistics.Partition.TotalMilliseconds:0.0} ms, build {statistics.Build.TotalMilliseconds:0.0} ms, merge {statistics.Merge.TotalMilliseconds:0.0} ms ({statistics.StreamedMerge.TotalMilliseconds:0.0} ms of it during the build), .debug_frame {statistics.Frames.TotalMilliseconds:0.0} ms; " +
             $"measured speedup bound at 4/8/16/64 threads: {statistics.SpeedupBound(4):0.0}/{statistics.SpeedupBound(8):0.0}/{statistics.SpeedupBound(16):0.0}/{statistics.SpeedupBound(64):0.0}x" +
             (statistics.Slowest is { } slowest

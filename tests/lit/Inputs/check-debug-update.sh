@@ -16,7 +16,9 @@
 #     order moves lldb's breakpoints by lldb's design, whatever the debug information says).
 # With --determinism: the output is byte-identical for --debug-thread-count 1, 2, 4, 8, 16 and for
 # two runs. A split-DWARF program's rewritten .dwo files (the `wrote` lines of -v) are checked with
-# it: llvm-dwarfdump --verify on each, and byte-identical too. CI runs three layouts per program; --full runs every layout mode (reverse, ext-tsp,
+# it: llvm-dwarfdump --verify on each, and byte-identical too. CI runs reverse and one cluster-shuffle
+# layout per program, and with a profile also ext-tsp + split + cdsort and cdsort alone (--lite=0:
+# every function moves) and ext-tsp + split in lite mode; --full runs every layout mode (reverse, ext-tsp,
 # split + split-all-cold, cdsort, cluster-shuffle with 10 seeds); --layout OPTIONS runs only
 # that one (rewriter options, a --data among them). --with adds an option to every rewrite
 # (--write-dwp, say). Exit 1 on any finding.
@@ -77,7 +79,9 @@ if [ "$profile" != "-" ]; then
                                "--reorder-blocks=ext-tsp --split-functions --split-all-cold --data $profile"
                                "--reorder-functions=cdsort --data $profile")
   richest="--reorder-blocks=ext-tsp --split-functions --split-all-cold --reorder-functions=cdsort --data $profile --lite=0"
-  layouts+=("$richest" "--reorder-functions=cdsort --data $profile --lite=0")
+  # Lite mode (the default with a profile) leaves unprofiled functions in place: their DIEs and
+  # lists are copied as they were, beside those of the moved ones.
+  layouts+=("$richest" "--reorder-functions=cdsort --data $profile --lite=0" "--reorder-blocks=ext-tsp --split-functions --data $profile")
 fi
 [ -z "$only_layout" ] || { layouts=("$only_layout"); richest=$only_layout; }
 

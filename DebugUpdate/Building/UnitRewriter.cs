@@ -143,21 +143,28 @@ public sealed class UnitRewriter
 
         var offsets = new uint[dies.Count];
         var open = new Stack<int>();
-        for (int die = 0; die < dies.Count; die++)
+        // PERF: the loop runs once per DIE (millions on a large program): the entries, the
+        // abbreviations and the unit's bytes are looked up once here, not per DIE.
+        var entries = dies.Entries;
+        var abbreviations = _unit.Abbreviations;
+        var unitBytes = _unit.Info.Span;
+        bool copy = _options.CopyUnchangedDies;
+        for (int die = 0; die < entries.Length; die++)
         {
-            int parent = dies.Parent(die);
+            int parent = entries[die].ParentDelta == 0 ? -1 : die - entries[die].ParentDelta;
             while (open.Count > 0 && open.Peek() != parent)
             {
                 open.Pop();
                 _info.WriteU8(0);
             }
             offsets[die] = (uint)_info.Position;
+            var abbreviation = abbreviations[entries[die].AbbreviationIndex];
             // The root is always written again: its ranges are the unit's and the base of its lists.
-            if (die == 0 || !_options.CopyUnchangedDies || !TryCopy(die))
+            if (die == 0 || !copy || !TryCopy(in entries[die], abbreviation, unitBytes))
                 WriteDie(die);
             else
                 _copiedDies++;
-            if (dies.AbbreviationOf(die).HasChildren)
+            if (abbreviation.HasChildren)
                 open.Push(die);
         }
         while (open.Count > 0)
@@ -506,12 +513,11 @@ public sealed class UnitRewriter
             _addedStrings.Add((position + bodyAt, text));
     }
 
-    private bool TryCopy(int die)
+    private bool TryCopy(in DieEntry entry, Abbreviation abbreviation, ReadOnlySpan<byte> unitBytes)
     {
-        int abbreviation = _unit.Dies[die].AbbreviationIndex;
-        if (_copyPlans[abbreviation] is { } copied)
-            return TryCopyDie(die, copied);
-        return _copyPlans.WhenCodeStayed(abbreviation) is { } whenStayed && TryCopyDieWhoseCodeStayed(die, whenStayed);
+        if (_copyPlans[entry.AbbreviationIndex] is { } copied)
+            return TryCopyDie(in entry, abbreviation, copied, unitBytes);
+        return _copyPlans.WhenCodeStayed(entry.AbbreviationIndex) is { } whenStayed && TryCopyDieWhoseCodeStayed(in entry, abbreviation, whenStayed, unitBytes);
     }
 
     /// <summary>
@@ -521,16 +527,13 @@ public sealed class UnitRewriter
     /// False, with nothing written, otherwise. Checked first, then written: a list is copied only
     /// once the whole DIE is known to be.
     /// </summary>
-    private bool TryCopyDieWhoseCodeStayed(int die, (int Spec, CopiedAttribute What)[] plan)
+    private bool TryCopyDieWhoseCodeStayed(in DieEntry entry, Abbreviation abbreviation, (int Spec, CopiedAttribute What)[] plan, ReadOnlySpan<byte> bytes)
     {
         // Converting every low/high pair to ranges changes the shape; an index form of the lists too.
         if (_options.AlwaysConvertToRanges || _unit.LoclistsBase != null)
             return false;
-        ref readonly var entry = ref _unit.Dies[die];
-        var abbreviation = _unit.Abbreviations[entry.AbbreviationIndex];
         var specs = abbreviation.Attributes;
         var info = _unit.Info;
-        var bytes = info.Span;
         int start = (int)(_unit.Offset + entry.UnitOffset);
         int attributesAt = AttributesStart(bytes, start);
         var map = _context.Map;
@@ -638,12 +641,8 @@ public sealed class UnitRewriter
     /// code), with placeholders registered where its references are, patched like any other.
     /// False, with nothing written, when one of its expressions names an address or a DIE.
     /// </summary>
-    private bool TryCopyDie(int die, (int Spec, CopiedAttribute What)[] copied)
+    private bool TryCopyDie(in DieEntry entry, Abbreviation abbreviation, (int Spec, CopiedAttribute What)[] copied, ReadOnlySpan<byte> bytes)
     {
-        ref readonly var entry = ref _unit.Dies[die];
-        var abbreviation = _unit.Abbreviations[entry.AbbreviationIndex];
-        var info = _unit.Info;
-        var bytes = info.Span;
         int start = (int)(_unit.Offset + entry.UnitOffset);
         int attributesAt = AttributesStart(bytes, start);
         int outputStart = _info.Position;
@@ -658,6 +657,7 @@ public sealed class UnitRewriter
         }
         else
         {
+            var info = _unit.Info;
             var cursor = new DwarfCursor(bytes, info.Name, info.BaseOffset, info.File) { Position = attributesAt };
             var specs = abbreviation.Attributes;
             int next = 0;

@@ -318,6 +318,7 @@ public sealed class UnitRewriter
         List<AddressRange>? output = null;
         AttributeValue? low = null, high = null, ranges = null;
         ListBytes? copiedRanges = null; // a range list of code that stayed, copied as it was
+        List<AddressRange>? inputCode = null;
         ulong inputLow = 0;
         for (int i = 0; i < count; i++)
         {
@@ -345,6 +346,7 @@ public sealed class UnitRewriter
                 input.Add(_unit.LowHighRange(low!.Value, high!.Value));
             }
             output = _context.TranslateRanges(input, _codeOutput);
+            inputCode = input;
             bool entryMoved = !isRoot && input.Count > 0 && PutEntryFirst(output, input[0].Start);
             if (output.Count == 0)
                 mode = input.Count == 0 ? (hadRanges ? CodeMode.Ranges : CodeMode.None) : CodeMode.Gone;
@@ -446,12 +448,13 @@ public sealed class UnitRewriter
             }
             if (value.Kind is AttributeValueKind.Address or AttributeValueKind.AddressIndex)
             {
-                WritePoint(die, value, inputLow);
+                WritePoint(die, value, inputLow, value.Name == DwAt.EntryPc ? EntryScope(_unit.ResolveAddress(in value), inputCode, output) : null);
                 continue;
             }
             if (value.Name == DwAt.EntryPc && value.Kind is AttributeValueKind.Constant)
             {
-                WritePoint(die, value with { Kind = AttributeValueKind.Address, Value = inputLow + value.Value, Form = DwForm.Addr }, inputLow);
+                WritePoint(die, value with { Kind = AttributeValueKind.Address, Value = inputLow + value.Value, Form = DwForm.Addr }, inputLow,
+                    EntryScope(inputLow + value.Value, inputCode, output));
                 continue;
             }
             if (_unit.IsLocationList(in value))
@@ -790,7 +793,19 @@ public sealed class UnitRewriter
 
 
     /// <summary>An address attribute that names one point: a label, an entry, a call, a return address.</summary>
-    private void WritePoint(int die, in AttributeValue value, ulong inputLow)
+    /// <summary>The output ranges an entry_pc must stay inside: the DIE's, when its input entry was inside its input ranges.</summary>
+    private static List<AddressRange>? EntryScope(ulong inputEntry, List<AddressRange>? inputCode, List<AddressRange>? outputCode)
+    {
+        if (inputCode is null || outputCode is null)
+            return null;
+        foreach (var range in inputCode)
+            if (range.Contains(inputEntry))
+                return outputCode;
+        return null;
+    }
+
+    /// <param name="scope">for DW_AT_entry_pc, the DIE's output ranges: the entry is kept inside them (<see cref="ScopeEntry"/>)</param>
+    private void WritePoint(int die, in AttributeValue value, ulong inputLow, List<AddressRange>? scope = null)
     {
         ulong address = _unit.ResolveAddress(in value);
         // A call site's return address (GNU call sites keep it in DW_AT_low_pc) is the end of the call.
@@ -803,7 +818,7 @@ public sealed class UnitRewriter
                 $"0x{address:x} in {_unit}");
             return;
         }
-        WriteAddress(value, moved.Value);
+        WriteAddress(value, scope is { Count: > 0 } ? ScopeEntry.InsideScope(moved.Value, scope) : moved.Value);
     }
 
     /// <summary>An address in the class of the input form: DW_FORM_addr, or an index into the unit's new address table.</summary>

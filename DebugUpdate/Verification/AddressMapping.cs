@@ -87,13 +87,16 @@ internal sealed class AddressMapping(CodeAddressMap map)
     }
 
     /// <summary>Null when <paramref name="rewritten"/> is the translation of the code address <paramref name="original"/>.</summary>
-    public string? ComparePoint(ulong original, ulong rewritten, bool isEnd = false)
+    /// <param name="adjust">what the rewriter makes of the translated address (an entry kept inside its scope), or null</param>
+    public string? ComparePoint(ulong original, ulong rewritten, bool isEnd = false, Func<ulong, ulong>? adjust = null)
     {
         if (IsDead(original))
             return null;
         bool known = isEnd ? TryTranslateEnd(original, out var expected) : TryTranslate(original, out expected);
         if (!known)
             return $"0x{rewritten:x} in the output, but the original 0x{original:x} is not an instruction {(isEnd ? "end" : "start")} of moved code";
+        if (adjust is not null)
+            expected = adjust(expected);
         return expected == rewritten ? null : $"0x{rewritten:x} in the output, expected 0x{expected:x} (original 0x{original:x})";
     }
 

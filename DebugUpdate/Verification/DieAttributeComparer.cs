@@ -1,3 +1,4 @@
+using Rewriter.DebugUpdate.Addresses;
 using Rewriter.DebugUpdate.Reading;
 
 namespace Rewriter.DebugUpdate.Verification;
@@ -344,14 +345,13 @@ internal sealed class DieAttributeComparer
             _report.Add(DifferenceKind.Attribute, Path(), $"{DwarfNames.Name(name)} is {Hex(after)} in the output, {Hex(before)} in the original");
             return;
         }
-        if (_mapping.ComparePoint(before.Value, after.Value, isEnd) is { } problem)
+        static bool Inside(List<AddressRange> scope, ulong pc) => AddressMapping.Contains(RangeSets.Normalized(scope), pc);
+        // An entry inside its scope stays inside it, also where the layout dropped the entry instruction.
+        bool keptInScope = name == DwAt.EntryPc && rewrittenScope is { Count: > 0 } && originalScope is not null && Inside(originalScope, before.Value);
+        if (_mapping.ComparePoint(before.Value, after.Value, isEnd, keptInScope ? translated => ScopeEntry.InsideScope(translated, rewrittenScope!) : null) is { } problem)
             _report.Add(DifferenceKind.Ranges, Path(), $"{DwarfNames.Name(name)} is {problem}");
-        if (name == DwAt.EntryPc && rewrittenScope is not null && originalScope is not null)
-        {
-            static bool Inside(List<AddressRange> scope, ulong pc) => AddressMapping.Contains(RangeSets.Normalized(scope), pc);
-            if (!Inside(rewrittenScope, after.Value) && Inside(originalScope, before.Value))
-                _report.Add(DifferenceKind.Invalid, Path(), $"DW_AT_entry_pc 0x{after:x} is outside the DIE's ranges {AddressMapping.Format(rewrittenScope)}");
-        }
+        if (keptInScope && !Inside(rewrittenScope!, after.Value))
+            _report.Add(DifferenceKind.Invalid, Path(), $"DW_AT_entry_pc 0x{after:x} is outside the DIE's ranges {AddressMapping.Format(rewrittenScope!)}");
     }
 
     private void CheckCallSite(List<AddressRange>? originalFunction, List<AddressRange>? rewrittenFunction)

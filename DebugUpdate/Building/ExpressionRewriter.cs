@@ -161,11 +161,17 @@ public static class ExpressionRewriter
     private static readonly Comparer<(int Input, int Output)> ByInputStart = Comparer<(int Input, int Output)>.Create((a, b) => a.Input.CompareTo(b.Input));
 
     /// <summary>
-    /// True when <see cref="Rewrite"/> would write the expression back as it is: it names no code
-    /// address, no address-table entry and no DIE, and has no branch to re-aim. Malformed operations
+    /// True when <see cref="Rewrite"/> would write the expression back as it is: it names no address
+    /// in moved code, no address-table entry and no DIE, and has no branch to re-aim. Malformed operations
     /// raise the same error as there.
     /// </summary>
-    public static bool IsCopiedAsIs(ReadOnlySpan<byte> expression, SectionView source, long sourceOffset, UnitEncoding encoding)
+    /// <param name="map">
+    /// the layout's map: a DW_OP_addr outside moved code (data, or code that stayed) is written
+    /// again as it was, so it does not keep the expression from being copied; without a map, any
+    /// address does
+    /// </param>
+    public static bool IsCopiedAsIs(ReadOnlySpan<byte> expression, SectionView source, long sourceOffset, UnitEncoding encoding,
+        Addresses.CodeAddressMap? map = null)
     {
         var cursor = new DwarfCursor(expression, source.Name, source.BaseOffset + sourceOffset);
         while (!cursor.AtEnd)
@@ -174,6 +180,10 @@ public static class ExpressionRewriter
             byte op = cursor.ReadU8();
             switch (op)
             {
+                case Addr when map is not null:
+                    if (map.IsMoved(new Addresses.InputAddress(cursor.ReadAddress(encoding.AddressSize))))
+                        return false;
+                    break;
                 case Addr or Addrx or GnuAddrIndex or Constx or GnuConstIndex or Bra or Skip
                     or Call2 or Call4 or GnuParameterRef or CallRef or GnuVariableValue or ImplicitPointer or GnuImplicitPointer
                     or ConstType or GnuConstType or RegvalType or GnuRegvalType or DerefType or XderefType or GnuDerefType
@@ -183,7 +193,7 @@ public static class ExpressionRewriter
                 {
                     ulong length = cursor.ReadUleb();
                     int blockAt = cursor.Position;
-                    if (!IsCopiedAsIs(cursor.ReadBytes(length), source, sourceOffset + blockAt, encoding))
+                    if (!IsCopiedAsIs(cursor.ReadBytes(length), source, sourceOffset + blockAt, encoding, map))
                         return false;
                     break;
                 }

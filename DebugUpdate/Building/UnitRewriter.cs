@@ -562,7 +562,7 @@ public sealed class UnitRewriter
                     switch (what)
                     {
                         case CopiedAttribute.Expression:
-                            if (!ExpressionRewriter.IsCopiedAsIs(_unit.GetBlock(in value), info, value.BlockOffset, _unit.Encoding))
+                            if (!ExpressionRewriter.IsCopiedAsIs(_unit.GetBlock(in value), info, value.BlockOffset, _unit.Encoding, _context.Map))
                                 return false;
                             break;
                         case CopiedAttribute.CodeAddress:
@@ -674,7 +674,7 @@ public sealed class UnitRewriter
                     else
                     {
                         var value = AttributeDecoder.Read(ref cursor, in specs[s], _unit.Encoding);
-                        if (!ExpressionRewriter.IsCopiedAsIs(_unit.GetBlock(in value), info, value.BlockOffset, _unit.Encoding))
+                        if (!ExpressionRewriter.IsCopiedAsIs(_unit.GetBlock(in value), info, value.BlockOffset, _unit.Encoding, _context.Map))
                         {
                             _references.RemoveRange(referencesBefore, _references.Count - referencesBefore);
                             return false;
@@ -993,7 +993,7 @@ public sealed class UnitRewriter
             if (entry.Kind == LocationListEntryKind.Bounded && _context.Map.TouchesMovedCode(entry.Start, Math.Max(entry.End, entry.Start + 1)))
                 return false;
             if (!entry.Expression.IsEmpty
-                && !ExpressionRewriter.IsCopiedAsIs(entry.Expression.Span, section, ExpressionOffset(section, entry.Expression), _unit.Encoding))
+                && !ExpressionRewriter.IsCopiedAsIs(entry.Expression.Span, section, ExpressionOffset(section, entry.Expression), _unit.Encoding, _context.Map))
                 return false;
         }
         return true;

@@ -80,18 +80,32 @@ public sealed class CallGraph
     }
 
     /// <summary>
-    /// Every direct call and tail call of the function: its target, how often it ran (the
-    /// profiled call-site count, else its block's count) and its offset in the laid-out function.
+    /// Every call and tail call of the function: its target, how often it ran and its offset in
+    /// the laid-out function. A direct one counts the profiled call-site count, else its block's
+    /// count; an indirect one (through a register, memory or a function-pointer table) has no
+    /// target of its own, so each callee the profile saw it reach is a call site of its own, with
+    /// that callee's count — as llvm-bolt's call graph takes them — so that a caller and the
+    /// callbacks it runs (a sort and its comparison function) are placed together.
     /// </summary>
     private static IEnumerable<(ulong Target, ulong Count, ulong Offset)> CallSites(BinaryContext context, BinaryFunction function, FunctionBody body, FunctionLayout? layout)
     {
         var counts = context.CallSiteCounts;
+        var targets = context.ProfiledCallTargets;
         if (body.Blocks.Length == 0)
         {
             // Not disassembled into blocks: only call sites the profile names have a count.
             for (int i = 0; i < body.Instructions.Length; i++)
-                if (IsCall(body.References[i]) && counts.TryGetValue(body.Instructions[i].IP, out ulong count))
-                    yield return (body.References[i].Target, count, body.Instructions[i].IP - function.Address);
+            {
+                ulong ip = body.Instructions[i].IP;
+                if (IsCall(body.References[i]))
+                {
+                    if (counts.TryGetValue(ip, out ulong count))
+                        yield return (body.References[i].Target, count, ip - function.Address);
+                }
+                else if (targets.TryGetValue(ip, out var callees))
+                    foreach (var callee in callees)
+                        yield return (callee.Callee, callee.Count, ip - function.Address);
+            }
             yield break;
         }
 
@@ -115,9 +129,14 @@ public sealed class CallGraph
         {
             for (int i = block.FirstInstruction; i <= block.LastInstruction; i++)
             {
-                if (!IsCall(body.References[i]))
-                    continue;
                 ulong ip = body.Instructions[i].IP;
+                if (!IsCall(body.References[i]))
+                {
+                    if (targets.TryGetValue(ip, out var callees))
+                        foreach (var callee in callees)
+                            yield return (callee.Callee, callee.Count, blockOffset[block.Index] + (ip - block.Address));
+                    continue;
+                }
                 if (!counts.TryGetValue(ip, out ulong count))
                     count = body.Instructions[i].FlowControl == FlowControl.ConditionalBranch ? block.TailCallCount : block.ExecutionCount;
                 yield return (body.References[i].Target, count, blockOffset[block.Index] + (ip - block.Address));

@@ -85,6 +85,46 @@ public class ReorderFunctionsTests
         counted.Calls.ShouldContain(new WeightedEdge(0, 3, 7, 64));
     }
 
+    /// <summary>
+    /// 0 main calls 2 sort once; sort calls its comparison function 4 compare through a pointer
+    /// 50,000 times and 3 rare twice; 1 busy is the densest function of all.
+    /// </summary>
+    private static BinaryContext IndirectCallProgram()
+    {
+        ulong At(int id) => 0x10000 + (ulong)id * 0x1000;
+        ulong site = At(2) + 64; // the indirect call at the start of sort's block 1
+        var functions = new List<BinaryFunction>
+        {
+            Fixture.Function(0, "main", At(0), new TestCfg().Block(64, 1).Call(0, At(2))),
+            Fixture.Function(1, "busy", At(1), new TestCfg().Block(64, 200_000)),
+            Fixture.Function(2, "sort", At(2), new TestCfg().Block(64, 1).Block(600, 50_002).Edge(0, 1, 1, EdgeKind.FallThrough).IndirectCall(1)),
+            Fixture.Function(3, "rare", At(3), new TestCfg().Block(64, 2)),
+            Fixture.Function(4, "compare", At(4), new TestCfg().Block(100, 50_000)),
+        };
+        return Fixture.Context(functions, new Dictionary<ulong, ulong> { [site] = 50_002 },
+            new Dictionary<ulong, ProfiledCall[]> { [site] = [new(At(4), 50_000), new(At(3), 2)] });
+    }
+
+    [Fact]
+    public void Indirect_calls_are_arcs_to_every_callee_the_profile_saw()
+    {
+        var context = IndirectCallProgram();
+        var graph = CallGraph.Build(context, new BinaryLayout(context), context.Functions.Select(f => f.Id).ToList());
+
+        graph.Calls.ShouldBe([new WeightedEdge(0, 2, 1, 0), new WeightedEdge(2, 3, 2, 64), new WeightedEdge(2, 4, 50_000, 64)]);
+    }
+
+    [Theory]
+    [InlineData(FunctionReorderAlgorithm.HfSort)]
+    [InlineData(FunctionReorderAlgorithm.CdSort)]
+    public void A_function_is_placed_beside_the_callback_it_calls_most(FunctionReorderAlgorithm algorithm)
+    {
+        var order = Run(IndirectCallProgram(), new LayoutOptions { ReorderFunctions = algorithm });
+
+        // Ordered by density alone, sort (50,002 calls over 664 bytes, entered once) would go last.
+        Math.Abs(order.IndexOf("sort") - order.IndexOf("compare")).ShouldBe(1, string.Join(" ", order));
+    }
+
     [Fact]
     public void Cdsort_merges_the_heaviest_pair_and_is_deterministic()
     {

@@ -42,6 +42,9 @@ public static class CfgBuilder
         foreach (var site in callSites)
             if (site.LandingPad != 0 && !MarkLeader(body, leader, site.LandingPad, function, "a landing pad"))
                 return;
+        foreach (ulong entry in function.SecondaryEntries)
+            if (!MarkLeader(body, leader, entry, function, "an entry"))
+                return;
         if (!function.IsSimple)
             return;
 

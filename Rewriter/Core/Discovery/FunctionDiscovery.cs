@@ -37,7 +37,7 @@ public static class FunctionDiscovery
         AddPltEntries(elf, functions);
         functions.Sort((a, b) => a.Address.CompareTo(b.Address));
         var ordered = Renumber(functions);
-        LinkColdFragments(ordered);
+        LinkColdFragments(elf, ordered);
         if (symbolTable != null)
             RecordSecondaryEntries(elf, symbolTable, ordered);
 
@@ -228,7 +228,7 @@ public static class FunctionDiscovery
         return result;
     }
 
-    private static void LinkColdFragments(List<BinaryFunction> functions)
+    private static void LinkColdFragments(ElfFile elf, List<BinaryFunction> functions)
     {
         var byName = new Dictionary<string, BinaryFunction>(StringComparer.Ordinal);
         foreach (var function in functions.Where(f => f.Kind == FunctionKind.Regular))
@@ -242,10 +242,22 @@ public static class FunctionDiscovery
                 fragment.Parent = parent.Id;
                 parent.Fragments.Add(fragment.Id);
             }
-            // The two parts jump into each other; until fragments are laid out together, keep both whole.
+            // The parent jumps anywhere into the fragment, so the fragment is moved whole. Where the
+            // fragment jumps back into the parent become entries of the parent, which is then laid out
+            // like any other function. With exception tables in either part (landing pads in the
+            // other one) both stay whole.
             fragment.MarkNonSimple("compiler-split cold fragment (moved whole)");
-            if (parent != null)
+            if (parent == null)
+                continue;
+            var entries = fragment.Fde?.Lsda == null && parent.Fde?.Lsda == null ? ColdFragmentEntries.Find(elf, fragment, parent) : null;
+            if (entries == null)
+            {
                 parent.MarkNonSimple($"has a compiler-split cold fragment {fragment.Name} (moved whole)");
+                continue;
+            }
+            foreach (ulong entry in entries)
+                if (!parent.SecondaryEntries.Contains(entry))
+                    parent.SecondaryEntries.Add(entry);
         }
     }
 
@@ -268,10 +280,9 @@ public static class FunctionDiscovery
                 continue;
             var function = functions[index];
             if (!function.SecondaryEntries.Contains(symbol.Value))
-            {
                 function.SecondaryEntries.Add(symbol.Value);
-                function.MarkNonSimple($"secondary entry point {symbols.GetName(symbol)} at 0x{symbol.Value:x}");
-            }
+            // Callers may enter here (unlike a cold fragment's way back, which only the fragment takes).
+            function.MarkNonSimple($"secondary entry point {symbols.GetName(symbol)} at 0x{symbol.Value:x}");
         }
     }
 }

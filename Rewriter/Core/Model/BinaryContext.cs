@@ -21,6 +21,13 @@ public sealed class BinaryContext
     /// <summary>Profiled calls by call-site address (calls and conditional tail calls), once a profile is attached.</summary>
     public IReadOnlyDictionary<ulong, ulong> CallSiteCounts { get; set; } = new Dictionary<ulong, ulong>();
 
+    /// <summary>
+    /// The callees each profiled call site reached, by call-site address: the only record of where
+    /// an indirect call (`call *%rax`, a call through a function-pointer table) or an indirect
+    /// tail jump goes.
+    /// </summary>
+    public IReadOnlyDictionary<ulong, ProfiledCall[]> ProfiledCallTargets { get; set; } = new Dictionary<ulong, ProfiledCall[]>();
+
     private ulong[]? _starts;
 
     /// <summary>The function whose [Address, End) holds <paramref name="address"/>, or null.</summary>

@@ -87,7 +87,7 @@ public static class ProfileAttacher
                     to.HasProfile = true;
                     if (from?.Body != null)
                     {
-                        counts.AddCallSite(from, from.Address + record.From.Offset, record.Count);
+                        counts.AddCallSite(from.Address + record.From.Offset, to.Address, record.Count);
                         RecordConditionalTailCall(from, from.Address + record.From.Offset, record.Count);
                     }
                     matched++;
@@ -109,6 +109,7 @@ public static class ProfileAttacher
         if (unknown.Count > 0)
             log.Info($"profile: {unknown.Count} names not found in the program, e.g. {string.Join(", ", unknown.Take(5))}");
         context.CallSiteCounts = counts.CallSites;
+        context.ProfiledCallTargets = counts.CallTargets.ToDictionary(site => site.Key, site => site.Value.ToArray());
         return summary;
     }
 
@@ -251,15 +252,25 @@ public static class ProfileAttacher
         }
     }
 
-    /// <summary>Per-function scratch: sample counts per block and call counts per call site.</summary>
+    /// <summary>Per-function scratch: sample counts per block; call counts and callees per call site.</summary>
     private sealed class ProfileCounts(int functions)
     {
         private readonly ulong[]?[] _samples = new ulong[]?[functions];
         public Dictionary<ulong, ulong> CallSites { get; } = [];
+        public Dictionary<ulong, List<ProfiledCall>> CallTargets { get; } = [];
 
         public ulong[] Samples(int function, int blocks) => _samples[function] ??= new ulong[blocks];
 
-        public void AddCallSite(BinaryFunction from, ulong address, ulong count) =>
+        public void AddCallSite(ulong address, ulong callee, ulong count)
+        {
             CallSites[address] = CallSites.GetValueOrDefault(address) + count;
+            if (!CallTargets.TryGetValue(address, out var targets))
+                CallTargets[address] = targets = [];
+            int known = targets.FindIndex(t => t.Callee == callee);
+            if (known >= 0)
+                targets[known] = targets[known] with { Count = targets[known].Count + count };
+            else
+                targets.Add(new ProfiledCall(callee, count));
+        }
     }
 }

@@ -16,12 +16,14 @@ public static class Fixture
     private static readonly ElfSection Text = new(1, ".text", default);
 
     /// <summary>A context over the given functions (ids must be 0..n-1 in address order).</summary>
-    public static BinaryContext Context(IReadOnlyList<BinaryFunction> functions, IReadOnlyDictionary<ulong, ulong>? callSiteCounts = null) => new()
+    public static BinaryContext Context(IReadOnlyList<BinaryFunction> functions, IReadOnlyDictionary<ulong, ulong>? callSiteCounts = null,
+        IReadOnlyDictionary<ulong, ProfiledCall[]>? callTargets = null) => new()
     {
         Elf = EmptyElf.Value,
         Functions = functions,
         Relocations = RelocationIndex.Empty,
         CallSiteCounts = callSiteCounts ?? new Dictionary<ulong, ulong>(),
+        ProfiledCallTargets = callTargets ?? new Dictionary<ulong, ProfiledCall[]>(),
     };
 
     public static BinaryFunction Function(int id, string name, ulong address, ulong size, FunctionBody? body = null,
@@ -79,7 +81,7 @@ public sealed class TestCfg
 {
     private readonly List<ulong> _sizes = [];
     private readonly List<(int From, int To, ulong Count, EdgeKind Kind)> _edges = [];
-    private readonly List<(int Block, ulong Target)> _calls = [];
+    private readonly List<(int Block, ulong Target)> _calls = []; // target 0: an indirect call
     private readonly List<(int Thrower, int Pad)> _landingPads = [];
     private readonly Dictionary<int, (int Target, Code Code)> _branches = [];
 
@@ -112,6 +114,13 @@ public sealed class TestCfg
         return this;
     }
 
+    /// <summary>An indirect call (`call *%rax`, 5 bytes here like a direct one) at the start of <paramref name="block"/>, after its direct calls.</summary>
+    public TestCfg IndirectCall(int block)
+    {
+        _calls.Add((block, 0));
+        return this;
+    }
+
     /// <summary>
     /// A branch to <paramref name="target"/> as the last instruction of <paramref name="block"/>
     /// (its last bytes), encoded as <paramref name="code"/> (Jg_rel8_64, Jmp_rel32_64, …); add its edge too.
@@ -140,13 +149,13 @@ public sealed class TestCfg
         for (int b = 0; b < blocks.Length; b++)
         {
             int first = instructions.Count;
-            foreach (var (_, target) in _calls.Where(c => c.Block == b))
+            foreach (var (_, target) in _calls.Where(c => c.Block == b).OrderBy(c => c.Target == 0))
             {
-                var call = Instruction.CreateBranch(Code.Call_rel32_64, target);
+                var call = target != 0 ? Instruction.CreateBranch(Code.Call_rel32_64, target) : Instruction.Create(Code.Call_rm64, Register.RAX);
                 call.Length = 5; // before IP: Iced keeps NextIP and derives IP from the length
                 call.IP = at + (ulong)(instructions.Count - first) * 5;
                 instructions.Add(call);
-                references.Add(new InstructionReference(ReferenceKind.Call, target));
+                references.Add(target != 0 ? new InstructionReference(ReferenceKind.Call, target) : default);
             }
             if (_branches.TryGetValue(b, out var branch))
             {

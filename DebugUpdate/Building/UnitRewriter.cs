@@ -43,7 +43,7 @@ public sealed class UnitRewriter
     private readonly List<AddressRange> _codeInput = [], _codeOutput = []; // one DIE's code, input and output
     // The location lists of a DIE copied because its code stayed: where each value is, its name, its bytes, its bounded entries.
     private readonly List<(int ValueAt, DwAt Name, ListBytes Bytes, int Bounded)> _stayedLists = [];
-    private ulong _stayedViewsAt;
+    private readonly List<(int Spec, int ValueAt)> _stayedReferences = [];
     private readonly List<(int ValueAt, ListBytes Bytes)> _stayedRanges = [];
     private AttributeValue[] _values = new AttributeValue[16];
     private int[] _valueEnds = new int[16];
@@ -545,6 +545,8 @@ public sealed class UnitRewriter
         var lists = _stayedLists;
         lists.Clear();
         _stayedRanges.Clear();
+        _stayedReferences.Clear();
+        ulong viewsAt = 0;
         var cursor = new DwarfCursor(bytes, info.Name, info.BaseOffset, info.File) { Position = attributesAt };
         ulong low = 0, high = 0;
         bool hasHigh = false, highIsLength = false;
@@ -555,7 +557,9 @@ public sealed class UnitRewriter
             {
                 int valueAt = cursor.Position;
                 var what = plan[next++].What;
-                if (what != CopiedAttribute.Reference)
+                if (what == CopiedAttribute.Reference)
+                    _stayedReferences.Add((s, valueAt));
+                else
                 {
                     var value = AttributeDecoder.Read(ref cursor, in specs[s], _unit.Encoding);
                     cursor.Position = valueAt;
@@ -591,7 +595,7 @@ public sealed class UnitRewriter
                             break;
                         case CopiedAttribute.LocationViews:
                             views = lists.Count > 0 && value.Value < (ulong)LocationSection().Length ? valueAt : -2;
-                            _stayedViewsAt = value.Value;
+                            viewsAt = value.Value;
                             break;
                     }
                 }
@@ -613,24 +617,15 @@ public sealed class UnitRewriter
 
         // Pass 2: the bytes, their references, and the lists with their offsets fixed at merge.
         int outputStart = _info.Position;
-        cursor.Position = attributesAt;
-        for (int s = 0, next = 0; s < specs.Length; s++)
-        {
-            if (next < plan.Length && plan[next].Spec == s)
-            {
-                if (plan[next].What == CopiedAttribute.Reference)
-                    AddCopiedReference(bytes, specs[s], cursor.Position, start, outputStart);
-                next++;
-            }
-            AttributeDecoder.Skip(ref cursor, in specs[s], _unit.Encoding);
-        }
+        foreach (var (spec, valueAt) in _stayedReferences)
+            AddCopiedReference(bytes, specs[spec], valueAt, start, outputStart);
         _info.WriteBytes(bytes[start..end]);
         foreach (var (valueAt, rangeBytes) in _stayedRanges)
             _listOffsetFields.Add((false, outputStart + (valueAt - start), OffsetSize, _ranges.CopyRanges(RangeSection().Span[rangeBytes.Start..rangeBytes.End]).Offset));
         foreach (var (valueAt, name, listBytes, bounded) in lists)
         {
             bool withViews = name == DwAt.Location && views >= 0;
-            var (offset, _, viewsOffset) = CopyUnchangedLocations(listBytes, bounded, withViews ? _stayedViewsAt : null);
+            var (offset, _, viewsOffset) = CopyUnchangedLocations(listBytes, bounded, withViews ? viewsAt : null);
             _locationLists++;
             _listOffsetFields.Add((true, outputStart + (valueAt - start), OffsetSize, offset));
             if (withViews)
@@ -984,13 +979,11 @@ public sealed class UnitRewriter
     /// </summary>
     private bool IsUnchangedByLayout(in AttributeValue value, List<LocationListEntry> entries, ListBytes bytes, SectionView section)
     {
-        if (_unit.IsSplit || value.Kind != AttributeValueKind.SectionOffset || bytes.NamesAddressIndexes
-            || bytes.End <= bytes.Start || _baseAddress != _unit.BaseAddress)
+        if (!IsCopyableList(in value, bytes))
             return false;
         foreach (var entry in entries)
         {
-            // An empty entry still names its address (gcc: a location that holds at one view only).
-            if (entry.Kind == LocationListEntryKind.Bounded && _context.Map.TouchesMovedCode(entry.Start, Math.Max(entry.End, entry.Start + 1)))
+            if (entry.Kind == LocationListEntryKind.Bounded && NamesMovedCode(entry.Start, entry.End))
                 return false;
             if (!entry.Expression.IsEmpty
                 && !ExpressionRewriter.IsCopiedAsIs(entry.Expression.Span, section, ExpressionOffset(section, entry.Expression), _unit.Encoding, _context.Map))
@@ -1006,13 +999,13 @@ public sealed class UnitRewriter
     /// </summary>
     private bool IsUnchangedByLayout(in AttributeValue value, List<AddressRange> ranges, ListBytes bytes)
     {
-        if (_unit.IsSplit || _share is not null || value.Kind != AttributeValueKind.SectionOffset || bytes.NamesAddressIndexes
-            || bytes.End <= bytes.Start || _baseAddress != _unit.BaseAddress)
+        // A GNU DWARF 4 skeleton's range lists follow its split unit's in one contribution.
+        if (_share is not null || !IsCopyableList(in value, bytes))
             return false;
         bool describesCode = false;
         foreach (var range in ranges)
         {
-            if (range.End < range.Start || _context.Map.TouchesMovedCode(range.Start, Math.Max(range.End, range.Start + 1)))
+            if (range.End < range.Start || NamesMovedCode(range.Start, range.End))
                 return false;
             describesCode |= !range.IsEmpty;
         }
@@ -1047,6 +1040,18 @@ public sealed class UnitRewriter
                 bounded++;
         return bounded;
     }
+
+    /// <summary>
+    /// What a list's bytes need to mean the same in the output: named by offset in a unit that is
+    /// not split, entries relative to a base the unit keeps, no address named by its index in the
+    /// address table (which is rebuilt).
+    /// </summary>
+    private bool IsCopyableList(in AttributeValue value, ListBytes bytes) =>
+        !_unit.IsSplit && value.Kind == AttributeValueKind.SectionOffset && !bytes.NamesAddressIndexes
+        && bytes.End > bytes.Start && _baseAddress == _unit.BaseAddress;
+
+    /// <summary>True when moved code lies in [start, end); an empty range still names its address (gcc: a location that holds at one view only).</summary>
+    private bool NamesMovedCode(ulong start, ulong end) => _context.Map.TouchesMovedCode(start, Math.Max(end, start + 1));
 
     private SectionView RangeSection() => Dwarf5 ? _unit.Sections.Rnglists : _unit.Sections.Ranges;
 

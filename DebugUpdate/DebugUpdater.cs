@@ -81,7 +81,7 @@ public static class DebugUpdater
                 var unit = file.Units[u];
                 var context = new UnitRewriteContext(unit, map, warnings, scratch);
                 int owner = unit.StmtList is { } stmtList ? lineOwners[stmtList] : -1;
-                var line = owner == u ? LineTableRewriter.Rewrite(unit, map, scratch.LineRows) : null;
+                var line = owner == u ? LineTableRewriter.Rewrite(unit, map, scratch) : null;
                 SkeletonShare? share = null;
                 UnitOutput? splitOutput = null;
                 List<UnitNames>? foreignTypeUnits = null;

@@ -106,6 +106,13 @@ public sealed class CodeAddressMap : IRangeTranslator
         return index < _moved.Length && _moved[index].Start < end;
     }
 
+    /// <summary>
+    /// True when moved code is at <paramref name="address"/> or just before it: only then may the
+    /// address mean something else in the output, as a point (a scope start) or as an end (a
+    /// return address, a high_pc).
+    /// </summary>
+    public bool MovesNear(ulong address) => TouchesMovedCode(address == 0 ? 0 : address - 1, Math.Max(address + 1, address));
+
     /// <summary>True for a map of a rewrite that moved no code: every address translates to itself.</summary>
     public bool MovesNoCode => _inputs.Length == 0 && _moved.Length == 0;
 

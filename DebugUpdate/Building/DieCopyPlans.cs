@@ -9,15 +9,15 @@ public enum CopiedAttribute : byte
     Reference,
     /// <summary>A DWARF expression: the DIE is copied only when the expression names no address and no DIE.</summary>
     Expression,
-    /// <summary>A DW_FORM_addr code address: the DIE is copied only when no moved code is at or just before it.</summary>
+    /// <summary>A DW_FORM_addr or DW_FORM_addrx code address: the DIE is copied only when no moved code is at or just before it (and an index keeps its value).</summary>
     CodeAddress,
     /// <summary>A high_pc that is a length from low_pc: the DIE is copied only when no moved code is in that range.</summary>
     CodeLength,
-    /// <summary>A location list (DW_FORM_sec_offset): copied as it was when it means the same in the output.</summary>
+    /// <summary>A location list (DW_FORM_sec_offset or DW_FORM_loclistx): copied as it was when it means the same in the output.</summary>
     LocationList,
     /// <summary>gcc's DW_AT_GNU_locviews after a DW_AT_location list: the view pairs copied with that list.</summary>
     LocationViews,
-    /// <summary>A DW_AT_ranges list (DW_FORM_sec_offset): copied as it was when it means the same in the output.</summary>
+    /// <summary>A DW_AT_ranges list (DW_FORM_sec_offset or DW_FORM_rnglistx): copied as it was when it means the same in the output.</summary>
     RangeList,
 }
 
@@ -107,16 +107,22 @@ public sealed class DieCopyPlans
     }
 
     /// <summary>
-    /// As <see cref="Classify"/>, and besides: code addresses, low_pc/high_pc pairs and location
-    /// lists, which the rewriter writes again as they were when the code they name did not move.
+    /// As <see cref="Classify"/>, and besides: code addresses (by value or by index), low_pc/high_pc
+    /// pairs, location and range lists (by offset or by index), which the rewriter writes again as
+    /// they were when the code they name did not move.
     /// Not an entry_pc offset (written as an address).
     /// </summary>
     private static AttributeCopy ClassifyWhenCodeStayed(in AttributeSpec spec, int version)
     {
-        if (spec.Form == DwForm.Addr && spec.Name is not (DwAt.Ranges or DwAt.StartScope))
+        if (spec.Form is DwForm.Addr or DwForm.Addrx or DwForm.Addrx1 or DwForm.Addrx2 or DwForm.Addrx3 or DwForm.Addrx4
+            && spec.Name is not (DwAt.Ranges or DwAt.StartScope))
             return AttributeCopy.CodeAddress;
         if (spec.Name == DwAt.HighPc)
             return spec.Form is DwForm.Data1 or DwForm.Data2 or DwForm.Data4 or DwForm.Data8 or DwForm.Udata ? AttributeCopy.CodeLength : AttributeCopy.Rewrite;
+        if (spec.Form == DwForm.Rnglistx && spec.Name == DwAt.Ranges)
+            return AttributeCopy.RangeList;
+        if (spec.Form == DwForm.Loclistx && DwarfUnit.IsLocationAttribute(spec.Name))
+            return AttributeCopy.LocationList;
         if (spec.Form == DwForm.SecOffset && version >= 4)
         {
             if (spec.Name == DwAt.Ranges)

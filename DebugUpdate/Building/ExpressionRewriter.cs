@@ -48,17 +48,19 @@ public static class ExpressionRewriter
                 }
                 case Addrx or GnuAddrIndex:
                 {
-                    ulong address = context.Unit.AddressTable.Read(cursor.ReadUleb());
+                    ulong index = cursor.ReadUleb();
+                    ulong address = context.Unit.AddressTable.Read(index);
                     output.WriteU8(op);
-                    output.WriteUleb((ulong)context.Addresses.IndexOf(TranslateOperand(context, address)));
+                    output.WriteUleb((ulong)context.Addresses.IndexFor(index, TranslateOperand(context, address)));
                     break;
                 }
                 case Constx or GnuConstIndex:
                 {
                     // A constant (a TLS offset, say) kept in .debug_addr: renumbered, never translated.
-                    ulong value = context.Unit.AddressTable.Read(cursor.ReadUleb());
+                    ulong index = cursor.ReadUleb();
+                    ulong value = context.Unit.AddressTable.Read(index);
                     output.WriteU8(op);
-                    output.WriteUleb((ulong)context.Addresses.IndexOf(value));
+                    output.WriteUleb((ulong)context.Addresses.IndexFor(index, value));
                     break;
                 }
                 case Bra or Skip:
@@ -170,8 +172,12 @@ public static class ExpressionRewriter
     /// again as it was, so it does not keep the expression from being copied; without a map, any
     /// address does
     /// </param>
+    /// <param name="addresses">
+    /// the unit's new address table: an index it keeps (DW_OP_addrx, DW_OP_constx) names the same
+    /// value in the output; without it, any index keeps the expression from being copied
+    /// </param>
     public static bool IsCopiedAsIs(ReadOnlySpan<byte> expression, SectionView source, long sourceOffset, UnitEncoding encoding,
-        Addresses.CodeAddressMap? map = null)
+        Addresses.CodeAddressMap? map = null, AddressPool? addresses = null)
     {
         var cursor = new DwarfCursor(expression, source.Name, source.BaseOffset + sourceOffset);
         while (!cursor.AtEnd)
@@ -184,6 +190,10 @@ public static class ExpressionRewriter
                     if (map.IsMoved(new Addresses.InputAddress(cursor.ReadAddress(encoding.AddressSize))))
                         return false;
                     break;
+                case Addrx or GnuAddrIndex or Constx or GnuConstIndex when addresses is not null:
+                    if (!addresses.Keeps(cursor.ReadUleb()))
+                        return false;
+                    break;
                 case Addr or Addrx or GnuAddrIndex or Constx or GnuConstIndex or Bra or Skip
                     or Call2 or Call4 or GnuParameterRef or CallRef or GnuVariableValue or ImplicitPointer or GnuImplicitPointer
                     or ConstType or GnuConstType or RegvalType or GnuRegvalType or DerefType or XderefType or GnuDerefType
@@ -193,7 +203,7 @@ public static class ExpressionRewriter
                 {
                     ulong length = cursor.ReadUleb();
                     int blockAt = cursor.Position;
-                    if (!IsCopiedAsIs(cursor.ReadBytes(length), source, sourceOffset + blockAt, encoding, map))
+                    if (!IsCopiedAsIs(cursor.ReadBytes(length), source, sourceOffset + blockAt, encoding, map, addresses))
                         return false;
                     break;
                 }

@@ -14,18 +14,20 @@ namespace Rewriter.DebugUpdate.Building;
 /// </summary>
 public static class LineTableRewriter
 {
-    /// <param name="rows">a list the rows are run into (cleared first), reused from unit to unit</param>
-    public static ByteWriter Rewrite(DwarfUnit unit, CodeAddressMap map, List<LineRow> rows)
+    /// <param name="scratch">the worker's lists the rows and a fragment's instructions are put into, reused from unit to unit</param>
+    public static ByteWriter Rewrite(DwarfUnit unit, CodeAddressMap map, WorkerScratch scratch)
     {
+        var rows = scratch.LineRows;
         // PERF: the header is copied as it is: its paths are checked, not decoded (gdb: 56 MB of strings).
         var header = unit.ReadLineTableHeader(withPaths: false) ?? throw new InvalidOperationException("unit has no line table");
         var section = unit.Sections.Line;
         rows.Clear();
         LineTableReader.RunProgram(section, header, unit.Header.AddressSize, rows);
-        return Rewrite(section, header, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(rows), map);
+        return Rewrite(section, header, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(rows), map, scratch.LineInstructions);
     }
 
-    private static ByteWriter Rewrite(SectionView section, LineProgramHeader header, ReadOnlySpan<LineRow> rows, CodeAddressMap map)
+    private static ByteWriter Rewrite(SectionView section, LineProgramHeader header, ReadOnlySpan<LineRow> rows, CodeAddressMap map,
+        List<(ulong Input, ulong Output)> instructions)
     {
         var output = new ByteWriter((int)(header.End - header.Offset) + 64);
         var headerBytes = section.Span[(int)header.Offset..(int)header.ProgramOffset];
@@ -34,7 +36,6 @@ public static class LineTableRewriter
         var encoder = new LineProgramEncoder(output, header);
 
         int start = 0;
-        var instructions = new List<(ulong Input, ulong Output)>();
         for (int i = 0; i < rows.Length; i++)
         {
             if (!rows[i].IsEndSequence)

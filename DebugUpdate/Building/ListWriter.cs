@@ -28,12 +28,20 @@ public sealed class ListWriter(UnitRewriteContext context, ulong? splitListBase 
     /// <summary>DIE references inside the location expressions of <see cref="Body"/>.</summary>
     public List<DieReference> References { get; } = [];
 
-    public int ListCount => _listOffsets.Count;
+    /// <summary>How many lists were written.</summary>
+    public int ListCount { get; private set; }
 
-    /// <summary>Writes a range list; returns its offset in <see cref="Body"/> and its index in the offset table.</summary>
-    public (int Offset, int Index) WriteRanges(List<AddressRange> ranges, ulong baseAddress)
+    /// <summary>How many of them are named by index (DW_FORM_rnglistx/loclistx): the index the next such list gets.</summary>
+    public int IndexedCount => _listOffsets.Count;
+
+    /// <summary>
+    /// Writes a range list; returns its offset in <see cref="Body"/> and, when it is
+    /// <paramref name="indexed"/>, its index in the offset table (else -1: only lists named by
+    /// index are in the table, so those the input named by index keep their index).
+    /// </summary>
+    public (int Offset, int Index) WriteRanges(List<AddressRange> ranges, ulong baseAddress, bool indexed)
     {
-        int offset = Begin();
+        var (offset, index) = Begin(indexed);
         if (_dwarf5)
         {
             if (_split && ranges.Count > 0)
@@ -75,7 +83,7 @@ public sealed class ListWriter(UnitRewriteContext context, ulong? splitListBase 
             Body.WriteUnsigned(0, _addressSize);
             Body.WriteUnsigned(0, _addressSize);
         }
-        return (offset, _listOffsets.Count - 1);
+        return (offset, index);
     }
 
     /// <summary>
@@ -84,10 +92,10 @@ public sealed class ListWriter(UnitRewriteContext context, ulong? splitListBase 
     /// written just before the list; its offset is returned (-1 without views).
     /// </summary>
     public (int Offset, int Index, int ViewsOffset) WriteLocations(List<(LocationListEntryKind Kind, AddressRange Range, ReadOnlyMemory<byte> Expression, long ExpressionOffset)> entries,
-        SectionView source, ulong baseAddress, List<(ulong Begin, ulong End)>? views = null)
+        SectionView source, ulong baseAddress, bool indexed, List<(ulong Begin, ulong End)>? views = null)
     {
         int viewsOffset = WriteViews(views);
-        int offset = Begin();
+        var (offset, index) = Begin(indexed);
         var expression = _expression;
         var expressionReferences = _expressionReferences;
         ulong usedBase = 0;
@@ -155,7 +163,7 @@ public sealed class ListWriter(UnitRewriteContext context, ulong? splitListBase 
             Body.WriteUnsigned(0, _addressSize);
             Body.WriteUnsigned(0, _addressSize);
         }
-        return (offset, _listOffsets.Count - 1, viewsOffset);
+        return (offset, index, viewsOffset);
     }
 
     /// <summary>
@@ -163,20 +171,20 @@ public sealed class ListWriter(UnitRewriteContext context, ulong? splitListBase 
     /// address the unit keeps, absolute addresses that stay, expressions that name no address and
     /// no DIE. With <paramref name="views"/>, its view pairs are written just before it.
     /// </summary>
-    public (int Offset, int Index, int ViewsOffset) CopyLocations(ReadOnlySpan<byte> list, List<(ulong Begin, ulong End)>? views)
+    public (int Offset, int Index, int ViewsOffset) CopyLocations(ReadOnlySpan<byte> list, bool indexed, List<(ulong Begin, ulong End)>? views)
     {
         int viewsOffset = WriteViews(views);
-        int offset = Begin();
+        var (offset, index) = Begin(indexed);
         Body.WriteBytes(list);
-        return (offset, _listOffsets.Count - 1, viewsOffset);
+        return (offset, index, viewsOffset);
     }
 
     /// <summary>Copies a range list of code that stayed as it was (see <see cref="CopyLocations"/>).</summary>
-    public (int Offset, int Index) CopyRanges(ReadOnlySpan<byte> list)
+    public (int Offset, int Index) CopyRanges(ReadOnlySpan<byte> list, bool indexed)
     {
-        int offset = Begin();
+        var result = Begin(indexed);
         Body.WriteBytes(list);
-        return (offset, _listOffsets.Count - 1);
+        return result;
     }
 
     /// <summary>gcc's view pairs (DW_AT_GNU_locviews), one per bounded entry; their offset, or -1 without.</summary>
@@ -193,11 +201,14 @@ public sealed class ListWriter(UnitRewriteContext context, ulong? splitListBase 
         return viewsOffset;
     }
 
-    private int Begin()
+    private (int Offset, int Index) Begin(bool indexed)
     {
         int offset = Body.Position;
+        ListCount++;
+        if (!indexed)
+            return (offset, -1);
         _listOffsets.Add(offset);
-        return offset;
+        return (offset, _listOffsets.Count - 1);
     }
 
     // DWARF 2–4 entries are offsets from the unit's base address; one below it needs a base

@@ -14,10 +14,38 @@ public sealed class UnitRewriteContext
     public UnitRewriteContext(DwarfUnit unit, CodeAddressMap map, DebugUpdateWarnings warnings, WorkerScratch scratch, AddressPool? addresses = null)
     {
         Unit = unit;
-        Addresses = addresses ?? new AddressPool();
+        Addresses = addresses ?? SeededAddressPool(unit, map);
         Map = map;
         Warnings = warnings;
         Scratch = scratch;
+    }
+
+    /// <summary>
+    /// The new address table of a unit with a DWARF 5 table of its own: every input entry at its
+    /// index, translated (an address the layout did not touch keeps its value, so what names it by
+    /// index can be copied as it was); an entry of code that is gone holds 0. Other units start empty.
+    /// </summary>
+    private static AddressPool SeededAddressPool(DwarfUnit unit, CodeAddressMap map)
+    {
+        if (unit.IsSplit || unit.Header.Version < 5 || unit.AddrBase is not { } addrBase)
+            return new AddressPool();
+        var section = unit.Sections.Addr;
+        ulong headerSize = unit.Header.OffsetSize == 8 ? 16UL : 8UL;
+        if (addrBase < headerSize || addrBase > (ulong)section.Length)
+            return new AddressPool();
+        var (first, addressSize, end) = AddressTable.ReadHeader(section, (long)(addrBase - headerSize));
+        // A base that is not right after a header, or another address size: not a table this unit owns alone.
+        if (first != (long)addrBase || addressSize != unit.Header.AddressSize)
+            return new AddressPool();
+        var table = unit.AddressTable;
+        var seed = new (ulong? Output, bool Kept)[(end - first) / addressSize];
+        for (int i = 0; i < seed.Length; i++)
+        {
+            ulong input = table.Read((ulong)i);
+            seed[i] = !map.MovesNear(input) ? (input, true)
+                : (map.TryTranslate(new InputAddress(input), out var output) ? output.Value : null, false);
+        }
+        return new AddressPool(seed);
     }
 
     /// <summary>Points the worker's DIE lookup at this unit: called when its rebuild starts (a skeleton's context is made before its split unit is rebuilt).</summary>

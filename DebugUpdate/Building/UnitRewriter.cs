@@ -42,9 +42,10 @@ public sealed class UnitRewriter
     private readonly List<AddressRange> _pieces = [];
     private readonly List<AddressRange> _codeInput = [], _codeOutput = []; // one DIE's code, input and output
     // The location lists of a DIE copied because its code stayed: where each value is, its name, its bytes, its bounded entries.
-    private readonly List<(int ValueAt, DwAt Name, ListBytes Bytes, int Bounded)> _stayedLists = [];
+    private readonly List<(int ValueAt, DwAt Name, ListBytes Bytes, int Bounded, bool Indexed)> _stayedLists = [];
     private readonly List<(int Spec, int ValueAt)> _stayedReferences = [];
-    private readonly List<(int ValueAt, ListBytes Bytes)> _stayedRanges = [];
+    private readonly List<(int ValueAt, ListBytes Bytes, bool Indexed)> _stayedRanges = [];
+    private readonly Func<ulong, bool> _keepsAddressIndex; // made once: a method group would allocate per list
     private AttributeValue[] _values = new AttributeValue[16];
     private int[] _valueEnds = new int[16];
     private ulong _baseAddress;
@@ -84,6 +85,7 @@ public sealed class UnitRewriter
         _listOffsetFields = context.Scratch.ListOffsetFields;
         _listOffsetFields.Clear();
         _abbreviations = new OutputAbbreviations(_unit.Abbreviations);
+        _keepsAddressIndex = context.Addresses.Keeps;
         _copyPlans = DieCopyPlans.For(_unit.Abbreviations, _unit.Header.Version);
     }
 
@@ -401,7 +403,11 @@ public sealed class UnitRewriter
                     if (mode == CodeMode.Ranges && !wroteRanges)
                     {
                         if (copiedRanges is { } list)
-                            WriteListOffset(value.Name, _ranges.CopyRanges(RangeSection().Span[list.Start..list.End]).Offset, isLocation: false);
+                        {
+                            bool asIndex = value.Kind == AttributeValueKind.RangeListIndex;
+                            var (copyOffset, copyIndex) = _ranges.CopyRanges(RangeSection().Span[list.Start..list.End], indexed: Dwarf5 && asIndex);
+                            WriteListReference(value.Name, copyOffset, copyIndex, asIndex, isLocation: false);
+                        }
                         else
                             WriteRangeList(output!, value.Kind == AttributeValueKind.RangeListIndex);
                         wroteRanges = true;
@@ -532,8 +538,8 @@ public sealed class UnitRewriter
     /// </summary>
     private bool TryCopyDieWhoseCodeStayed(in DieEntry entry, Abbreviation abbreviation, (int Spec, CopiedAttribute What)[] plan, ReadOnlySpan<byte> bytes)
     {
-        // Converting every low/high pair to ranges changes the shape; an index form of the lists too.
-        if (_options.AlwaysConvertToRanges || _unit.LoclistsBase != null)
+        // Converting every low/high pair to ranges changes the shape.
+        if (_options.AlwaysConvertToRanges)
             return false;
         var specs = abbreviation.Attributes;
         var info = _unit.Info;
@@ -551,6 +557,8 @@ public sealed class UnitRewriter
         ulong low = 0, high = 0;
         bool hasHigh = false, highIsLength = false;
         int views = -1;
+        // Lists named by index keep their index only when they get the next one of their writer.
+        int indexedLocations = 0, indexedRanges = 0;
         for (int s = 0, next = 0; s < specs.Length; s++)
         {
             if (next < plan.Length && plan[next].Spec == s)
@@ -566,32 +574,50 @@ public sealed class UnitRewriter
                     switch (what)
                     {
                         case CopiedAttribute.Expression:
-                            if (!ExpressionRewriter.IsCopiedAsIs(_unit.GetBlock(in value), info, value.BlockOffset, _unit.Encoding, _context.Map))
+                            if (!ExpressionRewriter.IsCopiedAsIs(_unit.GetBlock(in value), info, value.BlockOffset, _unit.Encoding, _context.Map, _context.Addresses))
                                 return false;
                             break;
                         case CopiedAttribute.CodeAddress:
+                        {
                             // A point or an end (a return address, a high_pc): no moved code at it or just before it.
-                            if (map.TouchesMovedCode(value.Value == 0 ? 0 : value.Value - 1, Math.Max(value.Value + 1, value.Value)))
+                            // An index must keep its value in the new address table (which says just that).
+                            ulong address;
+                            if (value.Kind == AttributeValueKind.AddressIndex)
+                            {
+                                if (!_context.Addresses.Keeps(value.Value))
+                                    return false;
+                                address = _unit.AddressTable.Read(value.Value);
+                            }
+                            else if (map.MovesNear(address = value.Value))
                                 return false;
                             if (value.Name == DwAt.LowPc)
-                                low = value.Value;
+                                low = address;
                             else if (value.Name == DwAt.HighPc)
-                                (high, hasHigh) = (value.Value, true);
+                                (high, hasHigh) = (address, true);
                             break;
+                        }
                         case CopiedAttribute.CodeLength:
                             (high, hasHigh, highIsLength) = (value.Value, true, true);
                             break;
                         case CopiedAttribute.LocationList:
+                            // The attribute-by-attribute path names every list of a unit with a loclists base by index.
+                            bool locationIndex = value.Kind == AttributeValueKind.LocationListIndex;
+                            if (locationIndex != LocationListAsIndex(in value)
+                                || (locationIndex && value.Value != (ulong)(_locations.IndexedCount + indexedLocations++)))
+                                return false;
                             var listEntries = _unit.ReadLocationList(in value, _inputLocationEntries, out var listBytes);
                             if (!IsUnchangedByLayout(in value, listEntries, listBytes, LocationSection()))
                                 return false;
-                            lists.Add((valueAt, value.Name, listBytes, BoundedEntries(listEntries)));
+                            lists.Add((valueAt, value.Name, listBytes, BoundedEntries(listEntries), locationIndex));
                             break;
                         case CopiedAttribute.RangeList:
+                            bool rangeIndex = value.Kind == AttributeValueKind.RangeListIndex;
+                            if (rangeIndex && value.Value != (ulong)(_ranges.IndexedCount + indexedRanges++))
+                                return false;
                             var ranges = _unit.ReadRangeList(in value, out var rangeBytes);
                             if (!IsUnchangedByLayout(in value, ranges, rangeBytes))
                                 return false;
-                            _stayedRanges.Add((valueAt, rangeBytes));
+                            _stayedRanges.Add((valueAt, rangeBytes, rangeIndex));
                             break;
                         case CopiedAttribute.LocationViews:
                             views = lists.Count > 0 && value.Value < (ulong)LocationSection().Length ? valueAt : -2;
@@ -620,14 +646,20 @@ public sealed class UnitRewriter
         foreach (var (spec, valueAt) in _stayedReferences)
             AddCopiedReference(bytes, specs[spec], valueAt, start, outputStart);
         _info.WriteBytes(bytes[start..end]);
-        foreach (var (valueAt, rangeBytes) in _stayedRanges)
-            _listOffsetFields.Add((false, outputStart + (valueAt - start), OffsetSize, _ranges.CopyRanges(RangeSection().Span[rangeBytes.Start..rangeBytes.End]).Offset));
-        foreach (var (valueAt, name, listBytes, bounded) in lists)
+        // A list named by index got the index it had (checked above); one named by offset is fixed at merge.
+        foreach (var (valueAt, rangeBytes, indexed) in _stayedRanges)
+        {
+            int offset = _ranges.CopyRanges(RangeSection().Span[rangeBytes.Start..rangeBytes.End], indexed).Offset;
+            if (!indexed)
+                _listOffsetFields.Add((false, outputStart + (valueAt - start), OffsetSize, offset));
+        }
+        foreach (var (valueAt, name, listBytes, bounded, indexed) in lists)
         {
             bool withViews = name == DwAt.Location && views >= 0;
-            var (offset, _, viewsOffset) = CopyUnchangedLocations(listBytes, bounded, withViews ? viewsAt : null);
+            var (offset, _, viewsOffset) = CopyUnchangedLocations(listBytes, bounded, withViews ? viewsAt : null, indexed);
             _locationLists++;
-            _listOffsetFields.Add((true, outputStart + (valueAt - start), OffsetSize, offset));
+            if (!indexed)
+                _listOffsetFields.Add((true, outputStart + (valueAt - start), OffsetSize, offset));
             if (withViews)
                 _listOffsetFields.Add((true, outputStart + (views - start), OffsetSize, viewsOffset));
         }
@@ -669,7 +701,7 @@ public sealed class UnitRewriter
                     else
                     {
                         var value = AttributeDecoder.Read(ref cursor, in specs[s], _unit.Encoding);
-                        if (!ExpressionRewriter.IsCopiedAsIs(_unit.GetBlock(in value), info, value.BlockOffset, _unit.Encoding, _context.Map))
+                        if (!ExpressionRewriter.IsCopiedAsIs(_unit.GetBlock(in value), info, value.BlockOffset, _unit.Encoding, _context.Map, _context.Addresses))
                         {
                             _references.RemoveRange(referencesBefore, _references.Count - referencesBefore);
                             return false;
@@ -822,7 +854,7 @@ public sealed class UnitRewriter
         if (value.Kind == AttributeValueKind.AddressIndex)
         {
             _shape.Add(new OutputAttribute(value.Name, value.Form == DwForm.GnuAddrIndex ? DwForm.GnuAddrIndex : DwForm.Addrx));
-            _body.WriteUleb((ulong)_context.Addresses.IndexOf(address));
+            _body.WriteUleb((ulong)_context.Addresses.IndexFor(value.Value, address));
         }
         else
         {
@@ -856,10 +888,11 @@ public sealed class UnitRewriter
 
     private void WriteRangeList(List<AddressRange> ranges, bool asIndex = false, DwAt name = DwAt.Ranges)
     {
-        var (offset, index) = _ranges.WriteRanges(ranges, _baseAddress);
         // A list the input did not reference by index gets an offset in a main unit: binutils 2.40
         // (addr2line, objdump -dl) misreads DW_FORM_rnglistx, and loses inline frames where it is.
-        WriteListReference(name, offset, index, asIndex || SplitDwarf5, isLocation: false);
+        asIndex |= SplitDwarf5;
+        var (offset, index) = _ranges.WriteRanges(ranges, _baseAddress, indexed: Dwarf5 && asIndex);
+        WriteListReference(name, offset, index, asIndex, isLocation: false);
     }
 
     private void WriteListReference(DwAt name, int offset, int index, bool asIndex, bool isLocation)
@@ -924,12 +957,13 @@ public sealed class UnitRewriter
         entries.Clear();
         var input = _unit.ReadLocationList(in value, _inputLocationEntries, out var listBytes);
         _locationLists++;
+        bool asIndex = LocationListAsIndex(in value);
         // PERF: most lists of a large program describe code that stayed (gdb: 7 of 10): copied as they are.
         if (IsUnchangedByLayout(in value, input, listBytes, section))
         {
-            var (copyOffset, copyIndex, copyViews) = CopyUnchangedLocations(listBytes, BoundedEntries(input), viewsAt);
+            var (copyOffset, copyIndex, copyViews) = CopyUnchangedLocations(listBytes, BoundedEntries(input), viewsAt, asIndex);
             _lastViewsOffset = copyViews;
-            WriteListReference(value.Name, copyOffset, copyIndex, value.Kind == AttributeValueKind.LocationListIndex || _unit.LoclistsBase != null || SplitDwarf5, isLocation: true);
+            WriteListReference(value.Name, copyOffset, copyIndex, asIndex, isLocation: true);
             return;
         }
         // gcc's view pairs: one (begin, end) per bounded entry, just before the list.
@@ -966,10 +1000,14 @@ public sealed class UnitRewriter
                 // View pairs belong to the input's entries; the re-split list has none.
             }
         }
-        var (offset, index, viewsOffset) = _locations.WriteLocations(entries, section, _baseAddress, outputViews);
+        var (offset, index, viewsOffset) = _locations.WriteLocations(entries, section, _baseAddress, indexed: Dwarf5 && asIndex, outputViews);
         _lastViewsOffset = viewsOffset;
-        WriteListReference(value.Name, offset, index, value.Kind == AttributeValueKind.LocationListIndex || _unit.LoclistsBase != null || SplitDwarf5, isLocation: true);
+        WriteListReference(value.Name, offset, index, asIndex, isLocation: true);
     }
+
+    /// <summary>A location list is named by index when the input named it so, or its unit has a loclists base, or is a DWARF 5 split unit.</summary>
+    private bool LocationListAsIndex(in AttributeValue value) =>
+        value.Kind == AttributeValueKind.LocationListIndex || _unit.LoclistsBase != null || SplitDwarf5;
 
     /// <summary>
     /// True when a location list means the same in the output as it is: its entries are relative
@@ -979,14 +1017,14 @@ public sealed class UnitRewriter
     /// </summary>
     private bool IsUnchangedByLayout(in AttributeValue value, List<LocationListEntry> entries, ListBytes bytes, SectionView section)
     {
-        if (!IsCopyableList(in value, bytes))
+        if (!IsCopyableList(in value, bytes, isLocation: true))
             return false;
         foreach (var entry in entries)
         {
             if (entry.Kind == LocationListEntryKind.Bounded && NamesMovedCode(entry.Start, entry.End))
                 return false;
             if (!entry.Expression.IsEmpty
-                && !ExpressionRewriter.IsCopiedAsIs(entry.Expression.Span, section, ExpressionOffset(section, entry.Expression), _unit.Encoding, _context.Map))
+                && !ExpressionRewriter.IsCopiedAsIs(entry.Expression.Span, section, ExpressionOffset(section, entry.Expression), _unit.Encoding, _context.Map, _context.Addresses))
                 return false;
         }
         return true;
@@ -1000,7 +1038,7 @@ public sealed class UnitRewriter
     private bool IsUnchangedByLayout(in AttributeValue value, List<AddressRange> ranges, ListBytes bytes)
     {
         // A GNU DWARF 4 skeleton's range lists follow its split unit's in one contribution.
-        if (_share is not null || !IsCopyableList(in value, bytes))
+        if (_share is not null || !IsCopyableList(in value, bytes, isLocation: false))
             return false;
         bool describesCode = false;
         foreach (var range in ranges)
@@ -1016,7 +1054,7 @@ public sealed class UnitRewriter
     /// Copies a location list <see cref="IsUnchangedByLayout(in AttributeValue, List{LocationListEntry}, ListBytes, SectionView)"/>
     /// accepted, with its view pairs (one per bounded entry) when <paramref name="viewsAt"/> names them.
     /// </summary>
-    private (int Offset, int Index, int ViewsOffset) CopyUnchangedLocations(ListBytes bytes, int boundedEntries, ulong? viewsAt)
+    private (int Offset, int Index, int ViewsOffset) CopyUnchangedLocations(ListBytes bytes, int boundedEntries, ulong? viewsAt, bool asIndex)
     {
         var section = LocationSection();
         List<(ulong, ulong)>? views = null;
@@ -1029,7 +1067,7 @@ public sealed class UnitRewriter
                 views.Add((cursor.ReadUleb(), cursor.ReadUleb()));
         }
         _copiedLocationLists++;
-        return _locations.CopyLocations(section.Span[bytes.Start..bytes.End], views);
+        return _locations.CopyLocations(section.Span[bytes.Start..bytes.End], indexed: Dwarf5 && asIndex, views);
     }
 
     private static int BoundedEntries(List<LocationListEntry> entries)
@@ -1042,13 +1080,15 @@ public sealed class UnitRewriter
     }
 
     /// <summary>
-    /// What a list's bytes need to mean the same in the output: named by offset in a unit that is
-    /// not split, entries relative to a base the unit keeps, no address named by its index in the
-    /// address table (which is rebuilt).
+    /// What a list's bytes need to mean the same in the output: in a unit that is not split, entries
+    /// relative to a base the unit keeps (or to one of the list's own), every address it names by
+    /// index kept at that index in the new address table.
     /// </summary>
-    private bool IsCopyableList(in AttributeValue value, ListBytes bytes) =>
-        !_unit.IsSplit && value.Kind == AttributeValueKind.SectionOffset && !bytes.NamesAddressIndexes
-        && bytes.End > bytes.Start && _baseAddress == _unit.BaseAddress;
+    private bool IsCopyableList(in AttributeValue value, ListBytes bytes, bool isLocation) =>
+        !_unit.IsSplit && value.Kind is AttributeValueKind.SectionOffset or AttributeValueKind.LocationListIndex or AttributeValueKind.RangeListIndex
+        && bytes.End > bytes.Start && (!bytes.UsesUnitBase || _baseAddress == _unit.BaseAddress)
+        && (!bytes.NamesAddressIndexes
+            || ListAddressIndexes.All((isLocation ? LocationSection() : RangeSection()).Span[bytes.Start..bytes.End], isLocation, _unit.Header.AddressSize, _keepsAddressIndex));
 
     /// <summary>True when moved code lies in [start, end); an empty range still names its address (gcc: a location that holds at one view only).</summary>
     private bool NamesMovedCode(ulong start, ulong end) => _context.Map.TouchesMovedCode(start, Math.Max(end, start + 1));

@@ -12,6 +12,9 @@ public sealed class WorkerScratch
     /// <summary>The rows of the line table being rewritten.</summary>
     public List<LineRow> LineRows { get; } = [];
 
+    /// <summary>The (input, output) instructions of the moved fragment whose line rows are being written.</summary>
+    public List<(ulong Input, ulong Output)> LineInstructions { get; } = [];
+
     /// <summary>The DIE starts of the unit being rebuilt.</summary>
     public DieOffsetLookup DieLookup { get; } = new();
 

@@ -17,20 +17,23 @@ public static class LocationListReader
         var cursor = Start(section, offset);
         ulong maxAddress = addressSize == 8 ? ulong.MaxValue : (1UL << (addressSize * 8)) - 1;
         entries = Reset(entries);
+        bool ownBase = false, usesUnitBase = false;
         while (true)
         {
             ulong start = cursor.ReadAddress(addressSize);
             ulong end = cursor.ReadAddress(addressSize);
             if (start == 0 && end == 0)
             {
-                bytes = new ListBytes((int)offset, cursor.Position, NamesAddressIndexes: false);
+                bytes = new ListBytes((int)offset, cursor.Position, NamesAddressIndexes: false, usesUnitBase);
                 return entries;
             }
             if (start == maxAddress)
             {
                 baseAddress = end;
+                ownBase = true;
                 continue;
             }
+            usesUnitBase |= !ownBase;
             var expression = Expression(section, ref cursor, cursor.ReadU16());
             entries.Add(new LocationListEntry(LocationListEntryKind.Bounded, baseAddress + start, baseAddress + end, expression));
         }
@@ -45,7 +48,7 @@ public static class LocationListReader
     {
         var cursor = Start(section, offset);
         entries = Reset(entries);
-        bool namesIndexes = false;
+        bool namesIndexes = false, ownBase = false, usesUnitBase = false;
         while (true)
         {
             int at = cursor.Position;
@@ -54,14 +57,15 @@ public static class LocationListReader
             switch (kind)
             {
                 case DwLle.EndOfList:
-                    bytes = new ListBytes((int)offset, cursor.Position, namesIndexes);
+                    bytes = new ListBytes((int)offset, cursor.Position, namesIndexes, usesUnitBase);
                     return entries;
                 case DwLle.BaseAddressx:
                     baseAddress = addresses.Read(cursor.ReadUleb());
-                    namesIndexes = true;
+                    namesIndexes = ownBase = true;
                     continue;
                 case DwLle.BaseAddress:
                     baseAddress = cursor.ReadAddress(addressSize);
+                    ownBase = true;
                     continue;
                 case DwLle.GnuViewPair:
                     start = cursor.ReadUleb();
@@ -81,6 +85,7 @@ public static class LocationListReader
                 case DwLle.OffsetPair:
                     start = baseAddress + cursor.ReadUleb();
                     end = baseAddress + cursor.ReadUleb();
+                    usesUnitBase |= !ownBase;
                     break;
                 case DwLle.StartEnd:
                     start = cursor.ReadAddress(addressSize);
@@ -161,7 +166,8 @@ public static class LocationListReader
 }
 
 /// <summary>
-/// Where a list's bytes lie in its section, [Start, End) with its terminating entry, and whether
-/// one of its entries names an address by its index in the unit's address table.
+/// Where a list's bytes lie in its section, [Start, End) with its terminating entry; whether one
+/// of its entries names an address by its index in the unit's address table; and whether one is
+/// relative to the unit's base address (an offset pair before any base entry of the list's own).
 /// </summary>
-public readonly record struct ListBytes(int Start, int End, bool NamesAddressIndexes);
+public readonly record struct ListBytes(int Start, int End, bool NamesAddressIndexes, bool UsesUnitBase = true);

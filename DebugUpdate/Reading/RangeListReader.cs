@@ -15,20 +15,23 @@ public static class RangeListReader
         var cursor = section.CursorAt((long)offset);
         ulong maxAddress = addressSize == 8 ? ulong.MaxValue : (1UL << (addressSize * 8)) - 1;
         var ranges = new List<AddressRange>();
+        bool ownBase = false, usesUnitBase = false;
         while (true)
         {
             ulong start = cursor.ReadAddress(addressSize);
             ulong end = cursor.ReadAddress(addressSize);
             if (start == 0 && end == 0)
             {
-                bytes = new ListBytes((int)offset, cursor.Position, NamesAddressIndexes: false);
+                bytes = new ListBytes((int)offset, cursor.Position, NamesAddressIndexes: false, usesUnitBase);
                 return ranges;
             }
             if (start == maxAddress)
             {
                 baseAddress = end;
+                ownBase = true;
                 continue;
             }
+            usesUnitBase |= !ownBase;
             ranges.Add(new AddressRange(baseAddress + start, baseAddress + end));
         }
     }
@@ -45,7 +48,7 @@ public static class RangeListReader
             throw section.Error(0, $"range list offset 0x{offset:x} is outside the section (size 0x{section.Length:x})");
         var cursor = section.CursorAt((long)offset);
         var ranges = new List<AddressRange>();
-        bool namesIndexes = false;
+        bool namesIndexes = false, ownBase = false, usesUnitBase = false;
         while (true)
         {
             int at = cursor.Position;
@@ -53,11 +56,11 @@ public static class RangeListReader
             switch (kind)
             {
                 case DwRle.EndOfList:
-                    bytes = new ListBytes((int)offset, cursor.Position, namesIndexes);
+                    bytes = new ListBytes((int)offset, cursor.Position, namesIndexes, usesUnitBase);
                     return ranges;
                 case DwRle.BaseAddressx:
                     baseAddress = addresses.Read(cursor.ReadUleb());
-                    namesIndexes = true;
+                    namesIndexes = ownBase = true;
                     break;
                 case DwRle.StartxEndx:
                 {
@@ -79,10 +82,12 @@ public static class RangeListReader
                     ulong start = cursor.ReadUleb();
                     ulong end = cursor.ReadUleb();
                     ranges.Add(new AddressRange(baseAddress + start, baseAddress + end));
+                    usesUnitBase |= !ownBase;
                     break;
                 }
                 case DwRle.BaseAddress:
                     baseAddress = cursor.ReadAddress(addressSize);
+                    ownBase = true;
                     break;
                 case DwRle.StartEnd:
                 {

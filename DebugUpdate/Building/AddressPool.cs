@@ -1,54 +1,56 @@
+using System.Buffers.Binary;
+
 namespace Rewriter.DebugUpdate.Building;
 
 /// <summary>
 /// A unit's new .debug_addr table: each distinct value once, indexes in first-use order (so the
 /// table depends only on the unit, never on other units or threads). A table seeded from the
-/// unit's input table starts with one entry per input entry, at the same index: an address the
-/// layout did not touch keeps its index (<see cref="Keeps"/>), so DIEs and lists naming it by
-/// index can be copied as they were.
+/// unit's input table starts as a copy of it: every input index keeps its value
+/// (<see cref="Keeps"/>), so what names an address the layout did not touch by index (or uses
+/// one as the base of offsets into code that stayed) can be copied as it was. What names moved
+/// code is written again with the index of its new address, added after them.
 /// </summary>
 public sealed class AddressPool
 {
     private readonly Dictionary<ulong, int> _indexes = [];
     private readonly List<ulong> _values = [];
-    private readonly bool[] _kept = [];
+    private readonly int _seeded;
+    private bool _seedLookedUp;
 
     public AddressPool() { }
 
-    /// <param name="seed">
-    /// per input entry, its value in the output and whether that is the input value; an entry
-    /// without an output value (its code is gone) holds 0 and is never handed out
-    /// </param>
-    public AddressPool(IReadOnlyList<(ulong? Output, bool Kept)> seed)
+    /// <param name="inputTable">the entries of the unit's input table, <paramref name="addressSize"/> bytes each</param>
+    public AddressPool(ReadOnlySpan<byte> inputTable, int addressSize)
     {
-        _kept = new bool[seed.Count];
-        _values.Capacity = seed.Count;
-        for (int i = 0; i < seed.Count; i++)
-        {
-            var (output, kept) = seed[i];
-            _kept[i] = kept && output is not null;
-            _values.Add(output ?? 0);
-            if (output is { } value)
-                _indexes.TryAdd(value, i);
-        }
+        _seeded = inputTable.Length / addressSize;
+        _values.Capacity = _seeded;
+        for (int at = 0; at + addressSize <= inputTable.Length; at += addressSize)
+            _values.Add(addressSize == 8 ? BinaryPrimitives.ReadUInt64LittleEndian(inputTable[at..]) : BinaryPrimitives.ReadUInt32LittleEndian(inputTable[at..]));
     }
 
     public int Count => _values.Count;
     public IReadOnlyList<ulong> Values => _values;
 
-    /// <summary>True when input index <paramref name="index"/> holds the same address in this table.</summary>
-    public bool Keeps(ulong index) => index < (ulong)_kept.Length && _kept[index];
+    /// <summary>True when input index <paramref name="index"/> holds in this table the value it held in the input.</summary>
+    public bool Keeps(ulong index) => index < (ulong)_seeded;
 
     /// <summary>
     /// The index of <paramref name="value"/> for what named input index <paramref name="inputIndex"/>:
-    /// that index when it kept its value (so a table with the same value twice, as gcc writes them,
-    /// keeps what named the second), else the value's first index.
+    /// that index when it holds the value (so a table with a value twice, as gcc writes them, keeps
+    /// what named the second), else the value's first index.
     /// </summary>
     public int IndexFor(ulong inputIndex, ulong value) =>
         Keeps(inputIndex) && _values[(int)inputIndex] == value ? (int)inputIndex : IndexOf(value);
 
     public int IndexOf(ulong value)
     {
+        // PERF: the seeded values are looked up only in a unit that asks for an index by value.
+        if (!_seedLookedUp)
+        {
+            _seedLookedUp = true;
+            for (int i = 0; i < _seeded; i++)
+                _indexes.TryAdd(_values[i], i);
+        }
         if (!_indexes.TryGetValue(value, out int index))
         {
             index = _values.Count;

@@ -173,8 +173,9 @@ public static class ExpressionRewriter
     /// address does
     /// </param>
     /// <param name="addresses">
-    /// the unit's new address table: an index it keeps (DW_OP_addrx, DW_OP_constx) names the same
-    /// value in the output; without it, any index keeps the expression from being copied
+    /// the unit's new address table: an index it keeps names the same value in the output (with a
+    /// map, DW_OP_addrx of an address outside moved code is copied as DW_OP_addr is; DW_OP_constx
+    /// is never translated); without it, any index keeps the expression from being copied
     /// </param>
     public static bool IsCopiedAsIs(ReadOnlySpan<byte> expression, SectionView source, long sourceOffset, UnitEncoding encoding,
         Addresses.CodeAddressMap? map = null, AddressPool? addresses = null)
@@ -190,7 +191,14 @@ public static class ExpressionRewriter
                     if (map.IsMoved(new Addresses.InputAddress(cursor.ReadAddress(encoding.AddressSize))))
                         return false;
                     break;
-                case Addrx or GnuAddrIndex or Constx or GnuConstIndex when addresses is not null:
+                case Addrx or GnuAddrIndex when addresses is not null && map is not null:
+                {
+                    ulong index = cursor.ReadUleb();
+                    if (!addresses.Keeps(index) || map.IsMoved(new Addresses.InputAddress(addresses.Values[(int)index])))
+                        return false;
+                    break;
+                }
+                case Constx or GnuConstIndex when addresses is not null:
                     if (!addresses.Keeps(cursor.ReadUleb()))
                         return false;
                     break;

@@ -14,18 +14,17 @@ public sealed class UnitRewriteContext
     public UnitRewriteContext(DwarfUnit unit, CodeAddressMap map, DebugUpdateWarnings warnings, WorkerScratch scratch, AddressPool? addresses = null)
     {
         Unit = unit;
-        Addresses = addresses ?? SeededAddressPool(unit, map);
+        Addresses = addresses ?? SeededAddressPool(unit);
         Map = map;
         Warnings = warnings;
         Scratch = scratch;
     }
 
     /// <summary>
-    /// The new address table of a unit with a DWARF 5 table of its own: every input entry at its
-    /// index, translated (an address the layout did not touch keeps its value, so what names it by
-    /// index can be copied as it was); an entry of code that is gone holds 0. Other units start empty.
+    /// The new address table of a unit with a DWARF 5 table of its own: a copy of the input table
+    /// (<see cref="AddressPool"/>). Other units start with an empty one.
     /// </summary>
-    private static AddressPool SeededAddressPool(DwarfUnit unit, CodeAddressMap map)
+    private static AddressPool SeededAddressPool(DwarfUnit unit)
     {
         if (unit.IsSplit || unit.Header.Version < 5 || unit.AddrBase is not { } addrBase)
             return new AddressPool();
@@ -37,15 +36,7 @@ public sealed class UnitRewriteContext
         // A base that is not right after a header, or another address size: not a table this unit owns alone.
         if (first != (long)addrBase || addressSize != unit.Header.AddressSize)
             return new AddressPool();
-        var table = unit.AddressTable;
-        var seed = new (ulong? Output, bool Kept)[(end - first) / addressSize];
-        for (int i = 0; i < seed.Length; i++)
-        {
-            ulong input = table.Read((ulong)i);
-            seed[i] = !map.MovesNear(input) ? (input, true)
-                : (map.TryTranslate(new InputAddress(input), out var output) ? output.Value : null, false);
-        }
-        return new AddressPool(seed);
+        return new AddressPool(section.Span[(int)first..(int)end], addressSize);
     }
 
     /// <summary>Points the worker's DIE lookup at this unit: called when its rebuild starts (a skeleton's context is made before its split unit is rebuilt).</summary>

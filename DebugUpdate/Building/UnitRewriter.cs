@@ -124,9 +124,14 @@ public sealed class UnitRewriter
         }
         if (ranges is null && (low is null || high is null))
             return (0, null);
-        var output = context.TranslateRanges(unit.CodeRanges(low, high, ranges)!);
+        var input = unit.CodeRanges(low, high, ranges)!;
+        var output = context.TranslateRanges(input);
         ulong? lowest = output.Count > 0 ? output.Min(r => r.Start) : null;
-        return (RootKeepsLowHigh(ranges is not null, output, options) ? output[0].Start : 0, lowest);
+        if (RootKeepsLowHigh(ranges is not null, output, options))
+            return (output[0].Start, lowest);
+        // As WriteDie: a root whose code is gone has no base; one with ranges keeps its low_pc.
+        bool gone = output.Count == 0 && input.Count > 0;
+        return (!gone && low is { } lowPc ? unit.ResolveAddress(in lowPc) : 0, lowest);
     }
 
     private static bool RootKeepsLowHigh(bool hadRanges, List<AddressRange> output, DebugUpdateOptions options) =>
@@ -360,7 +365,12 @@ public sealed class UnitRewriter
         if (isRoot && !(_unit.IsSplit && _share is not null))
         {
             _unitRanges = output is null ? [] : [.. output];
-            _baseAddress = mode == CodeMode.LowHigh ? output![0].Start : 0;
+            _baseAddress = mode switch
+            {
+                CodeMode.LowHigh => output![0].Start,
+                CodeMode.Ranges when low is not null => inputLow,
+                _ => 0,
+            };
             if (_share is not null && _baseAddress != _share.BaseAddress)
                 throw new InvalidOperationException($"{_unit}: the base address its split unit's lists were written for (0x{_share.BaseAddress:x}) is not the skeleton's (0x{_baseAddress:x})");
         }
@@ -388,7 +398,10 @@ public sealed class UnitRewriter
                     if (mode == CodeMode.LowHigh)
                         WriteAddress(value, output![0].Start);
                     else if (isRoot && mode != CodeMode.Gone)
-                        WriteAddress(value, 0); // the base of the unit's lists
+                        // The unit's base address stays what it was (DWARF 4 and 5 let a unit with
+                        // ranges keep a low_pc as the base of its lists): lists of code that stayed,
+                        // offsets from it, are then copied as they were.
+                        WriteAddress(value, inputLow);
                     continue;
                 case DwAt.HighPc when mode != CodeMode.None:
                     if (mode == CodeMode.LowHigh)
@@ -580,15 +593,12 @@ public sealed class UnitRewriter
                         case CopiedAttribute.CodeAddress:
                         {
                             // A point or an end (a return address, a high_pc): no moved code at it or just before it.
-                            // An index must keep its value in the new address table (which says just that).
-                            ulong address;
-                            if (value.Kind == AttributeValueKind.AddressIndex)
-                            {
-                                if (!_context.Addresses.Keeps(value.Value))
-                                    return false;
-                                address = _unit.AddressTable.Read(value.Value);
-                            }
-                            else if (map.MovesNear(address = value.Value))
+                            // An index keeps its value: the new address table starts as a copy of the input one.
+                            bool byIndex = value.Kind == AttributeValueKind.AddressIndex;
+                            if (byIndex && !_context.Addresses.Keeps(value.Value))
+                                return false;
+                            ulong address = byIndex ? _context.Addresses.Values[(int)value.Value] : value.Value;
+                            if (map.MovesNear(address))
                                 return false;
                             if (value.Name == DwAt.LowPc)
                                 low = address;

@@ -36,6 +36,8 @@ public readonly struct AddressTable
         if (length > (ulong)cursor.Remaining)
             throw section.Error(offset, $"contribution length 0x{length:x} runs past the end of the section");
         long end = cursor.Position + (long)length;
+        if (length < 4)
+            throw section.Error(offset, $"contribution length 0x{length:x} is shorter than its header");
         ushort version = cursor.ReadU16();
         if (version != 5)
             throw section.Error(offset, $"unsupported {section.Name} version {version}");

@@ -12,8 +12,17 @@ namespace Rewriter.DebugUpdate.Building;
 /// .dwo location lists), GNU start_length ones in a DWARF 4 .debug_loc.dwo.
 /// </summary>
 /// <param name="splitListBase">for a DWARF 5 split unit, the base of its range lists: the lowest address of its code</param>
-public sealed class ListWriter(UnitRewriteContext context, ulong? splitListBase = null)
+/// <param name="inputIndexes">
+/// how many lists the input contribution's offset table indexes: a list the input named by index
+/// keeps that index (so a DIE naming it can be copied as it was); new ones are indexed after them
+/// </param>
+public sealed class ListWriter(UnitRewriteContext context, ulong? splitListBase = null, int inputIndexes = 0)
 {
+    /// <summary>The index of a list named by offset: it has none.</summary>
+    public const int ByOffset = -2;
+    /// <summary>The index of a list named by index that the input did not name so: the next after the input's.</summary>
+    public const int NewIndex = -1;
+
     private readonly bool _dwarf5 = context.Encoding.Version >= 5;
     private readonly bool _split = context.Unit.IsSplit;
     private readonly int _addressSize = context.Encoding.AddressSize;
@@ -31,17 +40,18 @@ public sealed class ListWriter(UnitRewriteContext context, ulong? splitListBase 
     /// <summary>How many lists were written.</summary>
     public int ListCount { get; private set; }
 
-    /// <summary>How many of them are named by index (DW_FORM_rnglistx/loclistx): the index the next such list gets.</summary>
-    public int IndexedCount => _listOffsets.Count;
+    /// <summary>True when a list the input named by <paramref name="inputIndex"/> keeps that index here.</summary>
+    public bool KeepsIndex(ulong inputIndex) => inputIndex < (ulong)inputIndexes;
 
     /// <summary>
-    /// Writes a range list; returns its offset in <see cref="Body"/> and, when it is
-    /// <paramref name="indexed"/>, its index in the offset table (else -1: only lists named by
-    /// index are in the table, so those the input named by index keep their index).
+    /// Writes a range list; returns its offset in <see cref="Body"/> and its index in the offset
+    /// table (-1 for a list named by offset: only lists named by index are in the table).
     /// </summary>
-    public (int Offset, int Index) WriteRanges(List<AddressRange> ranges, ulong baseAddress, bool indexed)
+    /// <param name="index"><see cref="ByOffset"/>, <see cref="NewIndex"/>, or the index the input named the list by</param>
+    public (int Offset, int Index) WriteRanges(List<AddressRange> ranges, ulong baseAddress, int index)
     {
-        var (offset, index) = Begin(indexed);
+        int offset;
+        (offset, index) = Begin(index);
         if (_dwarf5)
         {
             if (_split && ranges.Count > 0)
@@ -92,10 +102,11 @@ public sealed class ListWriter(UnitRewriteContext context, ulong? splitListBase 
     /// written just before the list; its offset is returned (-1 without views).
     /// </summary>
     public (int Offset, int Index, int ViewsOffset) WriteLocations(List<(LocationListEntryKind Kind, AddressRange Range, ReadOnlyMemory<byte> Expression, long ExpressionOffset)> entries,
-        SectionView source, ulong baseAddress, bool indexed, List<(ulong Begin, ulong End)>? views = null)
+        SectionView source, ulong baseAddress, int index, List<(ulong Begin, ulong End)>? views = null)
     {
         int viewsOffset = WriteViews(views);
-        var (offset, index) = Begin(indexed);
+        int offset;
+        (offset, index) = Begin(index);
         var expression = _expression;
         var expressionReferences = _expressionReferences;
         ulong usedBase = 0;
@@ -171,18 +182,19 @@ public sealed class ListWriter(UnitRewriteContext context, ulong? splitListBase 
     /// address the unit keeps, absolute addresses that stay, expressions that name no address and
     /// no DIE. With <paramref name="views"/>, its view pairs are written just before it.
     /// </summary>
-    public (int Offset, int Index, int ViewsOffset) CopyLocations(ReadOnlySpan<byte> list, bool indexed, List<(ulong Begin, ulong End)>? views)
+    public (int Offset, int Index, int ViewsOffset) CopyLocations(ReadOnlySpan<byte> list, int index, List<(ulong Begin, ulong End)>? views)
     {
         int viewsOffset = WriteViews(views);
-        var (offset, index) = Begin(indexed);
+        int offset;
+        (offset, index) = Begin(index);
         Body.WriteBytes(list);
         return (offset, index, viewsOffset);
     }
 
     /// <summary>Copies a range list of code that stayed as it was (see <see cref="CopyLocations"/>).</summary>
-    public (int Offset, int Index) CopyRanges(ReadOnlySpan<byte> list, bool indexed)
+    public (int Offset, int Index) CopyRanges(ReadOnlySpan<byte> list, int index)
     {
-        var result = Begin(indexed);
+        var result = Begin(index);
         Body.WriteBytes(list);
         return result;
     }
@@ -201,15 +213,25 @@ public sealed class ListWriter(UnitRewriteContext context, ulong? splitListBase 
         return viewsOffset;
     }
 
-    private (int Offset, int Index) Begin(bool indexed)
+    private (int Offset, int Index) Begin(int index)
     {
         int offset = Body.Position;
         ListCount++;
-        if (!indexed)
+        if (index == ByOffset || !_dwarf5)
             return (offset, -1);
+        // The input's indexes first (a slot no list fills names an empty one), new ones after them.
+        if (_listOffsets.Count < inputIndexes)
+            _listOffsets.AddRange(Enumerable.Repeat(Unfilled, inputIndexes - _listOffsets.Count));
+        if (index >= 0 && index < inputIndexes)
+        {
+            _listOffsets[index] = offset;
+            return (offset, index);
+        }
         _listOffsets.Add(offset);
         return (offset, _listOffsets.Count - 1);
     }
+
+    private const int Unfilled = -1;
 
     // DWARF 2–4 entries are offsets from the unit's base address; one below it needs a base
     // address selection entry first.
@@ -240,10 +262,18 @@ public sealed class ListWriter(UnitRewriteContext context, ulong? splitListBase 
         int count = withOffsetTable ? _listOffsets.Count : 0;
         contribution.WriteU32((uint)count);
         int tableSize = count * offsetSize;
+        // An index of the input no list took (its DIE lost its code) names an empty list after the body.
+        int emptyList = Body.Position;
+        bool needsEmptyList = false;
         foreach (var offset in withOffsetTable ? _listOffsets : [])
-            contribution.WriteUnsigned((ulong)(offset + tableSize), offsetSize);
+        {
+            needsEmptyList |= offset == Unfilled;
+            contribution.WriteUnsigned((ulong)((offset == Unfilled ? emptyList : offset) + tableSize), offsetSize);
+        }
         int bodyStart = contribution.Position;
         contribution.WriteBytes(Body.WrittenSpan);
+        if (needsEmptyList)
+            contribution.WriteU8(0); // DW_RLE_end_of_list, DW_LLE_end_of_list
         PatchInitialLength(contribution, lengthAt, offsetSize);
         return (contribution, bodyStart);
     }

@@ -42,9 +42,9 @@ public sealed class UnitRewriter
     private readonly List<AddressRange> _pieces = [];
     private readonly List<AddressRange> _codeInput = [], _codeOutput = []; // one DIE's code, input and output
     // The location lists of a DIE copied because its code stayed: where each value is, its name, its bytes, its bounded entries.
-    private readonly List<(int ValueAt, DwAt Name, ListBytes Bytes, int Bounded, bool Indexed)> _stayedLists = [];
+    private readonly List<(int ValueAt, DwAt Name, ListBytes Bytes, int Bounded, int Index)> _stayedLists = [];
     private readonly List<(int Spec, int ValueAt)> _stayedReferences = [];
-    private readonly List<(int ValueAt, ListBytes Bytes, bool Indexed)> _stayedRanges = [];
+    private readonly List<(int ValueAt, ListBytes Bytes, int Index)> _stayedRanges = [];
     private readonly Func<ulong, bool> _keepsAddressIndex; // made once: a method group would allocate per list
     private AttributeValue[] _values = new AttributeValue[16];
     private int[] _valueEnds = new int[16];
@@ -74,8 +74,9 @@ public sealed class UnitRewriter
         _info = ByteWriter.FromPool((int)Math.Min(_unit.Header.Size + _unit.Header.Size / 16 + 256, int.MaxValue / 2));
         // A GNU DWARF 4 split unit's range lists live in its skeleton's .debug_ranges contribution,
         // and a skeleton's own lists follow those of its split unit there.
-        _ranges = share is not null && (!_unit.IsSplit || !Dwarf5) ? share.Ranges : new ListWriter(context, share?.LowestAddress);
-        _locations = new ListWriter(context);
+        _ranges = share is not null && (!_unit.IsSplit || !Dwarf5) ? share.Ranges
+            : new ListWriter(context, share?.LowestAddress, InputListIndexes(RangeSection(), _unit.RnglistsBase));
+        _locations = new ListWriter(context, inputIndexes: InputListIndexes(LocationSection(), _unit.LoclistsBase));
         if (share is not null && _unit.IsSplit)
             _baseAddress = share.BaseAddress;
         // The split unit was rebuilt first: what it wrote there is before the skeleton's own lists.
@@ -90,6 +91,29 @@ public sealed class UnitRewriter
     }
 
     private bool Dwarf5 => _unit.Header.Version >= 5;
+
+    /// <summary>
+    /// How many lists the offset table of the unit's DWARF 5 list contribution indexes (at its
+    /// rnglists/loclists base; a split unit's is its section's first): 0 without one.
+    /// </summary>
+    private int InputListIndexes(SectionView section, ulong? listsBase)
+    {
+        int headerSize = ListTableHeader.HeaderSize(OffsetSize);
+        if (!Dwarf5 || (listsBase ?? (_unit.IsSplit ? (ulong)headerSize : 0)) is not (var tableBase and > 0)
+            || tableBase < (ulong)headerSize || tableBase > (ulong)section.Length)
+            return 0;
+        var header = ListTableHeader.Read(section, (long)tableBase - headerSize);
+        return header.OffsetTableStart == (long)tableBase ? (int)Math.Min(header.OffsetEntryCount, int.MaxValue) : 0;
+    }
+
+    /// <summary>
+    /// The index a list gets (<see cref="ListWriter"/>): none when it is named by offset; when
+    /// named by index, the one the input named it by, or a new one.
+    /// </summary>
+    private int ListIndex(in AttributeValue value, bool asIndex) =>
+        !Dwarf5 || !asIndex ? ListWriter.ByOffset
+        : value.Kind is AttributeValueKind.LocationListIndex or AttributeValueKind.RangeListIndex ? (int)Math.Min(value.Value, int.MaxValue)
+        : ListWriter.NewIndex;
     // A DWARF 5 split unit names its lists by index only (the .dwo's tables have no relocations).
     private bool SplitDwarf5 => Dwarf5 && _unit.IsSplit;
     private int OffsetSize => _unit.Header.OffsetSize;
@@ -408,7 +432,7 @@ public sealed class UnitRewriter
                         WriteHighPc(value, output![0]);
                     else if (mode == CodeMode.Ranges && !hadRanges && !wroteRanges)
                     {
-                        WriteRangeList(output!);
+                        WriteRangeList(output!, ListWriter.ByOffset);
                         wroteRanges = true;
                     }
                     continue;
@@ -418,11 +442,11 @@ public sealed class UnitRewriter
                         if (copiedRanges is { } list)
                         {
                             bool asIndex = value.Kind == AttributeValueKind.RangeListIndex;
-                            var (copyOffset, copyIndex) = _ranges.CopyRanges(RangeSection().Span[list.Start..list.End], indexed: Dwarf5 && asIndex);
+                            var (copyOffset, copyIndex) = _ranges.CopyRanges(RangeSection().Span[list.Start..list.End], ListIndex(value, asIndex));
                             WriteListReference(value.Name, copyOffset, copyIndex, asIndex, isLocation: false);
                         }
                         else
-                            WriteRangeList(output!, value.Kind == AttributeValueKind.RangeListIndex);
+                            WriteRangeList(output!, value.Kind == AttributeValueKind.RangeListIndex ? (int)Math.Min(value.Value, int.MaxValue) : ListWriter.ByOffset);
                         wroteRanges = true;
                     }
                     continue;
@@ -462,7 +486,8 @@ public sealed class UnitRewriter
                     WriteSectionOffset(value, spec, OutputSection.Loclists, _unit.Index, (ulong)ListTableHeader.HeaderSize(OffsetSize));
                     continue;
                 case DwAt.StartScope when value.Kind is AttributeValueKind.SectionOffset or AttributeValueKind.RangeListIndex:
-                    WriteRangeList(_context.TranslateRanges(_unit.ReadRangeList(in value)), value.Kind == AttributeValueKind.RangeListIndex, DwAt.StartScope);
+                    WriteRangeList(_context.TranslateRanges(_unit.ReadRangeList(in value)),
+                        value.Kind == AttributeValueKind.RangeListIndex ? (int)Math.Min(value.Value, int.MaxValue) : ListWriter.ByOffset, DwAt.StartScope);
                     continue;
             }
             if (value.Kind is AttributeValueKind.Address or AttributeValueKind.AddressIndex)
@@ -570,8 +595,6 @@ public sealed class UnitRewriter
         ulong low = 0, high = 0;
         bool hasHigh = false, highIsLength = false;
         int views = -1;
-        // Lists named by index keep their index only when they get the next one of their writer.
-        int indexedLocations = 0, indexedRanges = 0;
         for (int s = 0, next = 0; s < specs.Length; s++)
         {
             if (next < plan.Length && plan[next].Spec == s)
@@ -612,22 +635,21 @@ public sealed class UnitRewriter
                         case CopiedAttribute.LocationList:
                             // The attribute-by-attribute path names every list of a unit with a loclists base by index.
                             bool locationIndex = value.Kind == AttributeValueKind.LocationListIndex;
-                            if (locationIndex != LocationListAsIndex(in value)
-                                || (locationIndex && value.Value != (ulong)(_locations.IndexedCount + indexedLocations++)))
+                            if (locationIndex != LocationListAsIndex(in value) || (locationIndex && !_locations.KeepsIndex(value.Value)))
                                 return false;
                             var listEntries = _unit.ReadLocationList(in value, _inputLocationEntries, out var listBytes);
                             if (!IsUnchangedByLayout(in value, listEntries, listBytes, LocationSection()))
                                 return false;
-                            lists.Add((valueAt, value.Name, listBytes, BoundedEntries(listEntries), locationIndex));
+                            lists.Add((valueAt, value.Name, listBytes, BoundedEntries(listEntries), locationIndex ? (int)value.Value : ListWriter.ByOffset));
                             break;
                         case CopiedAttribute.RangeList:
                             bool rangeIndex = value.Kind == AttributeValueKind.RangeListIndex;
-                            if (rangeIndex && value.Value != (ulong)(_ranges.IndexedCount + indexedRanges++))
+                            if (rangeIndex && !_ranges.KeepsIndex(value.Value))
                                 return false;
                             var ranges = _unit.ReadRangeList(in value, out var rangeBytes);
                             if (!IsUnchangedByLayout(in value, ranges, rangeBytes))
                                 return false;
-                            _stayedRanges.Add((valueAt, rangeBytes, rangeIndex));
+                            _stayedRanges.Add((valueAt, rangeBytes, rangeIndex ? (int)value.Value : ListWriter.ByOffset));
                             break;
                         case CopiedAttribute.LocationViews:
                             views = lists.Count > 0 && value.Value < (ulong)LocationSection().Length ? valueAt : -2;
@@ -657,18 +679,18 @@ public sealed class UnitRewriter
             AddCopiedReference(bytes, specs[spec], valueAt, start, outputStart);
         _info.WriteBytes(bytes[start..end]);
         // A list named by index got the index it had (checked above); one named by offset is fixed at merge.
-        foreach (var (valueAt, rangeBytes, indexed) in _stayedRanges)
+        foreach (var (valueAt, rangeBytes, index) in _stayedRanges)
         {
-            int offset = _ranges.CopyRanges(RangeSection().Span[rangeBytes.Start..rangeBytes.End], indexed).Offset;
-            if (!indexed)
+            int offset = _ranges.CopyRanges(RangeSection().Span[rangeBytes.Start..rangeBytes.End], index).Offset;
+            if (index == ListWriter.ByOffset)
                 _listOffsetFields.Add((false, outputStart + (valueAt - start), OffsetSize, offset));
         }
-        foreach (var (valueAt, name, listBytes, bounded, indexed) in lists)
+        foreach (var (valueAt, name, listBytes, bounded, index) in lists)
         {
             bool withViews = name == DwAt.Location && views >= 0;
-            var (offset, _, viewsOffset) = CopyUnchangedLocations(listBytes, bounded, withViews ? viewsAt : null, indexed);
+            var (offset, _, viewsOffset) = CopyUnchangedLocations(listBytes, bounded, withViews ? viewsAt : null, index);
             _locationLists++;
-            if (!indexed)
+            if (index == ListWriter.ByOffset)
                 _listOffsetFields.Add((true, outputStart + (valueAt - start), OffsetSize, offset));
             if (withViews)
                 _listOffsetFields.Add((true, outputStart + (views - start), OffsetSize, viewsOffset));
@@ -896,12 +918,16 @@ public sealed class UnitRewriter
             _body.WriteUnsigned(length, form switch { DwForm.Data1 => 1, DwForm.Data2 => 2, DwForm.Data4 => 4, _ => 8 });
     }
 
-    private void WriteRangeList(List<AddressRange> ranges, bool asIndex = false, DwAt name = DwAt.Ranges)
+    /// <param name="index">the input's index of the list; <see cref="ListWriter.ByOffset"/> when the input named it by offset, <see cref="ListWriter.NewIndex"/> for a new list</param>
+    private void WriteRangeList(List<AddressRange> ranges, int index, DwAt name = DwAt.Ranges)
     {
         // A list the input did not reference by index gets an offset in a main unit: binutils 2.40
         // (addr2line, objdump -dl) misreads DW_FORM_rnglistx, and loses inline frames where it is.
-        asIndex |= SplitDwarf5;
-        var (offset, index) = _ranges.WriteRanges(ranges, _baseAddress, indexed: Dwarf5 && asIndex);
+        if (SplitDwarf5 && index == ListWriter.ByOffset)
+            index = ListWriter.NewIndex;
+        bool asIndex = Dwarf5 && index != ListWriter.ByOffset;
+        int offset;
+        (offset, index) = _ranges.WriteRanges(ranges, _baseAddress, asIndex ? index : ListWriter.ByOffset);
         WriteListReference(name, offset, index, asIndex, isLocation: false);
     }
 
@@ -971,7 +997,7 @@ public sealed class UnitRewriter
         // PERF: most lists of a large program describe code that stayed (gdb: 7 of 10): copied as they are.
         if (IsUnchangedByLayout(in value, input, listBytes, section))
         {
-            var (copyOffset, copyIndex, copyViews) = CopyUnchangedLocations(listBytes, BoundedEntries(input), viewsAt, asIndex);
+            var (copyOffset, copyIndex, copyViews) = CopyUnchangedLocations(listBytes, BoundedEntries(input), viewsAt, ListIndex(value, asIndex));
             _lastViewsOffset = copyViews;
             WriteListReference(value.Name, copyOffset, copyIndex, asIndex, isLocation: true);
             return;
@@ -1010,7 +1036,7 @@ public sealed class UnitRewriter
                 // View pairs belong to the input's entries; the re-split list has none.
             }
         }
-        var (offset, index, viewsOffset) = _locations.WriteLocations(entries, section, _baseAddress, indexed: Dwarf5 && asIndex, outputViews);
+        var (offset, index, viewsOffset) = _locations.WriteLocations(entries, section, _baseAddress, ListIndex(value, asIndex), outputViews);
         _lastViewsOffset = viewsOffset;
         WriteListReference(value.Name, offset, index, asIndex, isLocation: true);
     }
@@ -1064,7 +1090,7 @@ public sealed class UnitRewriter
     /// Copies a location list <see cref="IsUnchangedByLayout(in AttributeValue, List{LocationListEntry}, ListBytes, SectionView)"/>
     /// accepted, with its view pairs (one per bounded entry) when <paramref name="viewsAt"/> names them.
     /// </summary>
-    private (int Offset, int Index, int ViewsOffset) CopyUnchangedLocations(ListBytes bytes, int boundedEntries, ulong? viewsAt, bool asIndex)
+    private (int Offset, int Index, int ViewsOffset) CopyUnchangedLocations(ListBytes bytes, int boundedEntries, ulong? viewsAt, int index)
     {
         var section = LocationSection();
         List<(ulong, ulong)>? views = null;
@@ -1077,7 +1103,7 @@ public sealed class UnitRewriter
                 views.Add((cursor.ReadUleb(), cursor.ReadUleb()));
         }
         _copiedLocationLists++;
-        return _locations.CopyLocations(section.Span[bytes.Start..bytes.End], indexed: Dwarf5 && asIndex, views);
+        return _locations.CopyLocations(section.Span[bytes.Start..bytes.End], index, views);
     }
 
     private static int BoundedEntries(List<LocationListEntry> entries)

@@ -366,7 +366,7 @@ public sealed class UnitRewriter
             List<AddressRange> input;
             if (hadRanges)
             {
-                input = _unit.ReadRangeList(ranges!.Value, out var rangeBytes);
+                input = _unit.ReadRangeList(ranges!.Value, out var rangeBytes, _codeInput);
                 if (!isRoot && IsUnchangedByLayout(ranges.Value, input, rangeBytes))
                     copiedRanges = rangeBytes;
             }
@@ -646,7 +646,7 @@ public sealed class UnitRewriter
                             bool rangeIndex = value.Kind == AttributeValueKind.RangeListIndex;
                             if (rangeIndex && !_ranges.KeepsIndex(value.Value))
                                 return false;
-                            var ranges = _unit.ReadRangeList(in value, out var rangeBytes);
+                            var ranges = _unit.ReadRangeList(in value, out var rangeBytes, _codeInput);
                             if (!IsUnchangedByLayout(in value, ranges, rangeBytes))
                                 return false;
                             _stayedRanges.Add((valueAt, rangeBytes, rangeIndex ? (int)value.Value : ListWriter.ByOffset));

@@ -316,21 +316,22 @@ public sealed class DwarfUnit
     public List<AddressRange> ReadRangeList(in AttributeValue value) => ReadRangeList(in value, out _);
 
     /// <param name="bytes">where the list's bytes lie in its section (.debug_rnglists or .debug_ranges)</param>
-    public List<AddressRange> ReadRangeList(in AttributeValue value, out ListBytes bytes)
+    /// <param name="into">a list to fill (cleared first) instead of a new one</param>
+    public List<AddressRange> ReadRangeList(in AttributeValue value, out ListBytes bytes, List<AddressRange>? into = null)
     {
         ulong baseAddress = BaseAddress;
         if (value.Kind == AttributeValueKind.RangeListIndex)
         {
             ulong tableBase = RnglistsBase ?? (ulong)ListTableHeader.HeaderSize(Header.OffsetSize);
             ulong offset = ListTableHeader.ResolveIndex(Sections.Rnglists, tableBase, value.Value, Header.OffsetSize);
-            return RangeListReader.ReadRnglist(Sections.Rnglists, offset, Header.AddressSize, baseAddress, AddressTable, out bytes);
+            return RangeListReader.ReadRnglist(Sections.Rnglists, offset, Header.AddressSize, baseAddress, AddressTable, out bytes, into);
         }
         if (value.Kind is not (AttributeValueKind.SectionOffset or AttributeValueKind.Constant))
             throw Info.Error(value.ValueOffset, $"DW_AT_ranges uses unexpected form {DwarfNames.Name(value.Form)}");
         if (Header.Version >= 5)
-            return RangeListReader.ReadRnglist(Sections.Rnglists, value.Value, Header.AddressSize, baseAddress, AddressTable, out bytes);
+            return RangeListReader.ReadRnglist(Sections.Rnglists, value.Value, Header.AddressSize, baseAddress, AddressTable, out bytes, into);
         ulong rangesOffset = value.Value + (IsSplit ? Skeleton?.GnuRangesBase ?? 0 : 0);
-        return RangeListReader.ReadDebugRanges(Sections.Ranges, rangesOffset, Header.AddressSize, baseAddress, out bytes);
+        return RangeListReader.ReadDebugRanges(Sections.Ranges, rangesOffset, Header.AddressSize, baseAddress, out bytes, into);
     }
 
     /// <summary>True when a location-class attribute's value is a location list rather than an expression.</summary>

@@ -8,13 +8,15 @@ public static class RangeListReader
         ReadDebugRanges(section, offset, addressSize, baseAddress, out _);
 
     /// <param name="bytes">where the list's bytes lie in the section</param>
-    public static List<AddressRange> ReadDebugRanges(SectionView section, ulong offset, int addressSize, ulong baseAddress, out ListBytes bytes)
+    /// <param name="into">a list to fill (cleared first) instead of a new one</param>
+    public static List<AddressRange> ReadDebugRanges(SectionView section, ulong offset, int addressSize, ulong baseAddress, out ListBytes bytes,
+        List<AddressRange>? into = null)
     {
         if (offset > (ulong)section.Length)
             throw section.Error(0, $"range list offset 0x{offset:x} is outside the section (size 0x{section.Length:x})");
         var cursor = section.CursorAt((long)offset);
         ulong maxAddress = addressSize == 8 ? ulong.MaxValue : (1UL << (addressSize * 8)) - 1;
-        var ranges = new List<AddressRange>();
+        var ranges = Reset(into);
         bool ownBase = false, usesUnitBase = false;
         while (true)
         {
@@ -41,13 +43,14 @@ public static class RangeListReader
         ReadRnglist(section, offset, addressSize, baseAddress, addresses, out _);
 
     /// <param name="bytes">where the list's bytes lie in the section, and whether an entry names an address by index</param>
+    /// <param name="into">a list to fill (cleared first) instead of a new one</param>
     public static List<AddressRange> ReadRnglist(SectionView section, ulong offset, int addressSize, ulong baseAddress, in AddressTable addresses,
-        out ListBytes bytes)
+        out ListBytes bytes, List<AddressRange>? into = null)
     {
         if (offset > (ulong)section.Length)
             throw section.Error(0, $"range list offset 0x{offset:x} is outside the section (size 0x{section.Length:x})");
         var cursor = section.CursorAt((long)offset);
-        var ranges = new List<AddressRange>();
+        var ranges = Reset(into);
         bool namesIndexes = false, ownBase = false, usesUnitBase = false;
         while (true)
         {
@@ -105,5 +108,14 @@ public static class RangeListReader
                     throw cursor.ErrorAt(at, $"unknown range list entry kind 0x{(byte)kind:x}");
             }
         }
+    }
+
+    // PERF: a reader of many lists passes its own list (a new one per list costs an allocation and its growth).
+    private static List<AddressRange> Reset(List<AddressRange>? into)
+    {
+        if (into is null)
+            return [];
+        into.Clear();
+        return into;
     }
 }

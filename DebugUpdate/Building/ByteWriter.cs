@@ -58,8 +58,23 @@ public sealed class ByteWriter
     private Span<byte> Room(int count)
     {
         if (Position + count > _bytes.Length)
-            Array.Resize(ref _bytes, Math.Max(_bytes.Length * 2, Position + count));
+            Regrow(Math.Max(_bytes.Length * 2, Position + count));
         return _bytes.AsSpan(Position);
+    }
+
+    // A pooled writer regrows from the pool and gives the old array back, so an estimate too low
+    // costs a copy but leaves no garbage behind.
+    private void Regrow(int size)
+    {
+        if (_pooled is null)
+        {
+            Array.Resize(ref _bytes, size);
+            return;
+        }
+        var grown = ArrayPool<byte>.Shared.Rent(size);
+        _bytes.AsSpan(0, Position).CopyTo(grown);
+        ArrayPool<byte>.Shared.Return(_pooled);
+        _bytes = _pooled = grown;
     }
 
     public void WriteU8(byte value) => Grow(1)[0] = value;

@@ -16,7 +16,8 @@ namespace Rewriter.DebugUpdate.Building;
 /// how many lists the input contribution's offset table indexes: a list the input named by index
 /// keeps that index (so a DIE naming it can be copied as it was); new ones are indexed after them
 /// </param>
-public sealed class ListWriter(UnitRewriteContext context, ulong? splitListBase = null, int inputIndexes = 0)
+/// <param name="sizeHint">about how many bytes the lists take (the body's first storage, from the shared pool)</param>
+public sealed class ListWriter(UnitRewriteContext context, ulong? splitListBase = null, int inputIndexes = 0, int sizeHint = 256)
 {
     /// <summary>The index of a list named by offset: it has none.</summary>
     public const int ByOffset = -2;
@@ -32,7 +33,7 @@ public sealed class ListWriter(UnitRewriteContext context, ulong? splitListBase 
     private readonly List<AddressRange> _bounded = [];
 
     /// <summary>List bytes: the whole contribution (DWARF 4) or the body after the offset table (DWARF 5).</summary>
-    public ByteWriter Body { get; } = new(256);
+    public ByteWriter Body { get; } = ByteWriter.FromPool(sizeHint);
 
     /// <summary>DIE references inside the location expressions of <see cref="Body"/>.</summary>
     public List<DieReference> References { get; } = [];
@@ -254,7 +255,7 @@ public sealed class ListWriter(UnitRewriteContext context, ulong? splitListBase 
     public (ByteWriter Contribution, int BodyStart) FinishDwarf5(bool withOffsetTable)
     {
         int offsetSize = context.Encoding.OffsetSize;
-        var contribution = new ByteWriter(Body.Position + 32);
+        var contribution = ByteWriter.FromPool(Body.Position + 32 + _listOffsets.Count * offsetSize);
         int lengthAt = WriteInitialLength(contribution, offsetSize);
         contribution.WriteU16(5);
         contribution.WriteU8((byte)_addressSize);
@@ -274,6 +275,8 @@ public sealed class ListWriter(UnitRewriteContext context, ulong? splitListBase 
         contribution.WriteBytes(Body.WrittenSpan);
         if (needsEmptyList)
             contribution.WriteU8(0); // DW_RLE_end_of_list, DW_LLE_end_of_list
+        // The body is in the contribution now: its storage serves the next unit.
+        Body.ReturnToPool();
         PatchInitialLength(contribution, lengthAt, offsetSize);
         return (contribution, bodyStart);
     }

@@ -75,8 +75,8 @@ public sealed class UnitRewriter
         // A GNU DWARF 4 split unit's range lists live in its skeleton's .debug_ranges contribution,
         // and a skeleton's own lists follow those of its split unit there.
         _ranges = share is not null && (!_unit.IsSplit || !Dwarf5) ? share.Ranges
-            : new ListWriter(context, share?.LowestAddress, InputListIndexes(RangeSection(), _unit.RnglistsBase));
-        _locations = new ListWriter(context, inputIndexes: InputListIndexes(LocationSection(), _unit.LoclistsBase));
+            : new ListWriter(context, share?.LowestAddress, InputListIndexes(RangeSection(), _unit.RnglistsBase), ListSizeHint(RangeSection()));
+        _locations = new ListWriter(context, inputIndexes: InputListIndexes(LocationSection(), _unit.LoclistsBase), sizeHint: ListSizeHint(LocationSection()));
         if (share is not null && _unit.IsSplit)
             _baseAddress = share.BaseAddress;
         // The split unit was rebuilt first: what it wrote there is before the skeleton's own lists.
@@ -105,6 +105,10 @@ public sealed class UnitRewriter
         var header = ListTableHeader.Read(section, (long)tableBase - headerSize);
         return header.OffsetTableStart == (long)tableBase ? (int)Math.Min(header.OffsetEntryCount, int.MaxValue) : 0;
     }
+
+    /// <summary>About the size of the unit's lists in <paramref name="section"/>: its share of it, as the unit's share of its .debug_info.</summary>
+    private int ListSizeHint(SectionView section) =>
+        (int)Math.Min(256 + (double)section.Length * _unit.Header.Size / Math.Max(1, _unit.Info.Length), int.MaxValue / 4);
 
     /// <summary>
     /// The index a list gets (<see cref="ListWriter"/>): none when it is named by offset; when

@@ -222,9 +222,13 @@ public sealed class DebugMerger
             if (unit.Buffer(section) is { } buffer)
                 Emit(section, buffer.Written);
         _pending[unit.UnitIndex] = null;
-        // The spool has the unit's bytes now: its .debug_info buffer, the largest, serves another unit.
+        // The spool has the unit's bytes now: its buffers (from the shared pool) serve other units.
         if (_spool is not null)
+        {
             unit.Info.ReturnToPool();
+            foreach (var section in ListSections)
+                unit.Buffer(section)?.ReturnToPool();
+        }
         _written++;
     }
 

@@ -27,6 +27,7 @@ public sealed class CodeAddressMap : IRangeTranslator
     private readonly ulong[] _outputs;         // their output addresses
     private readonly ulong[] _coverageEnds;    // end of each instruction's output coverage (= start when dropped)
     private readonly ulong[] _exactEnds;       // end of each instruction's own output bytes
+    private readonly int[] _runEnds;           // per instruction, the index just past its run of instructions laid out one after another
     private readonly AddressRange[] _moved;    // input ranges of the moved functions, normalized
     private readonly Fragment[] _byInput;      // the fragments by input function start
     private readonly Lazy<(ulong[] Outputs, int[] Instructions)> _byOutput; // instructions with bytes, by output address (for the verifier)
@@ -41,6 +42,7 @@ public sealed class CodeAddressMap : IRangeTranslator
     private CodeAddressMap()
     {
         _inputs = _outputs = _coverageEnds = _exactEnds = [];
+        _runEnds = [];
         _moved = [];
         _byInput = [];
         Fragments = _byInput;
@@ -78,6 +80,7 @@ public sealed class CodeAddressMap : IRangeTranslator
         _byInput = sortedFragments.OrderBy(f => f.InputStart).ThenBy(f => f.OutputStart).ToArray();
         _coverageEnds = CoverageEnds(_inputs, _outputs, ends, sortedFragments);
         _exactEnds = ends ?? _coverageEnds;
+        _runEnds = RunEnds(_outputs, _coverageEnds);
         _inputSearch = new PagedLowerBound(_inputs);
         _movedSearch = new PagedLowerBound(Array.ConvertAll(_moved, range => range.End));
         _byOutput = new Lazy<(ulong[], int[])>(() =>
@@ -176,12 +179,40 @@ public sealed class CodeAddressMap : IRangeTranslator
             int i = _inputSearch.LowerBound(start);
             if (i > 0 && _inputs[i - 1] >= moved.Start && start < InputEnd(i - 1, moved))
                 AppendPart(outputRanges, i - 1, moved, start, end);
-            for (; i < _inputs.Length && _inputs[i] < end; i++)
-                AppendPart(outputRanges, i, moved, _inputs[i], end);
+            // PERF: instructions laid out one after another in the output (a block, mostly) are one range.
+            int stop = _inputSearch.LowerBound(end);
+            while (i < stop)
+            {
+                int last = Math.Min(_runEnds[i], stop) - 1;
+                // The run's last instruction may end past the range: only its part inside counts.
+                bool lastIsCut = last == stop - 1 && InputEnd(last, moved) > end;
+                if (lastIsCut ? last > i : _coverageEnds[i] > _outputs[i])
+                    Append(outputRanges, _outputs[i], _coverageEnds[lastIsCut ? last - 1 : last]);
+                if (lastIsCut)
+                    AppendPart(outputRanges, last, moved, _inputs[last], end);
+                i = last + 1;
+            }
             position = end;
         }
         if (position < inputRange.End)
             Append(outputRanges, position, inputRange.End);
+    }
+
+    /// <summary>
+    /// For each instruction, the index just past the run it begins or lies in: the instructions
+    /// after it, in input order, each starting in the output where the one before ends (a dropped
+    /// instruction is a run of its own).
+    /// </summary>
+    private static int[] RunEnds(ulong[] outputs, ulong[] coverageEnds)
+    {
+        var runEnds = new int[outputs.Length];
+        for (int k = outputs.Length - 1; k >= 0; k--)
+        {
+            bool continues = k + 1 < outputs.Length && coverageEnds[k] > outputs[k] && coverageEnds[k + 1] > outputs[k + 1]
+                && outputs[k + 1] == coverageEnds[k];
+            runEnds[k] = continues ? runEnds[k + 1] : k + 1;
+        }
+        return runEnds;
     }
 
     /// <summary>Where moved instruction <paramref name="i"/>'s input bytes end: the next instruction's start, or its function's end.</summary>

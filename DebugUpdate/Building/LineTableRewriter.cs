@@ -89,7 +89,7 @@ public static class LineTableRewriter
                 instructions.RemoveRange(kept, instructions.Count - kept);
                 if (instructions.Count == 0)
                     continue;
-                System.Runtime.InteropServices.CollectionsMarshal.AsSpan(instructions).Sort(new ByOutputThenInput());
+                SortByOutputThenInput(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(instructions));
                 EmitFragment(encoder, sequence, instructions, fragment.OutputEnd);
             }
         }
@@ -185,10 +185,33 @@ public static class LineTableRewriter
         return Covering(sequence, address);
     }
 
-    private readonly struct ByOutputThenInput : IComparer<(ulong Input, ulong Output)>
+    /// <summary>
+    /// Orders a fragment's instructions by output address, those at one address (dropped ones
+    /// before the one with bytes) by input address.
+    /// </summary>
+    private static void SortByOutputThenInput(Span<(ulong Input, ulong Output)> instructions)
     {
-        public int Compare((ulong Input, ulong Output) a, (ulong Input, ulong Output) b) =>
-            a.Output != b.Output ? a.Output.CompareTo(b.Output) : a.Input.CompareTo(b.Input);
+        // PERF: sorted by their output addresses as keys (a comparer would be an interface call per comparison).
+        var keys = System.Buffers.ArrayPool<ulong>.Shared.Rent(instructions.Length);
+        try
+        {
+            var keySpan = keys.AsSpan(0, instructions.Length);
+            for (int i = 0; i < instructions.Length; i++)
+                keySpan[i] = instructions[i].Output;
+            keySpan.Sort(instructions);
+            // The key sort is not stable: instructions at one output address go by input address.
+            for (int start = 0, end; start < instructions.Length; start = end)
+            {
+                for (end = start + 1; end < instructions.Length && keySpan[end] == keySpan[start]; end++) { }
+                for (int i = start + 1; i < end; i++)
+                    for (int j = i; j > start && instructions[j - 1].Input > instructions[j].Input; j--)
+                        (instructions[j - 1], instructions[j]) = (instructions[j], instructions[j - 1]);
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<ulong>.Shared.Return(keys);
+        }
     }
 
     private static ReadOnlySpan<LineRow> RowsBeforeEnd(ReadOnlySpan<LineRow> sequence) => sequence.IsEmpty ? sequence : sequence[..^1];

@@ -19,9 +19,18 @@ public readonly record struct AddressRange(ulong Start, ulong End)
     /// PERF: called for every DIE with code and every location-list entry, and most sets have one or
     /// two ranges: no LINQ, no second list.
     /// </summary>
+    // PERF: translated ranges come mostly in order already; a sort would compare through an interface.
+    private static bool IsSortedByStart(List<AddressRange> ranges)
+    {
+        for (int i = 1; i < ranges.Count; i++)
+            if (ranges[i].Start < ranges[i - 1].Start)
+                return false;
+        return true;
+    }
+
     public static List<AddressRange> NormalizeInPlace(List<AddressRange> ranges)
     {
-        if (ranges.Count > 1)
+        if (ranges.Count > 1 && !IsSortedByStart(ranges))
             ranges.Sort(ByStart);
         int kept = 0;
         for (int i = 0; i < ranges.Count; i++)

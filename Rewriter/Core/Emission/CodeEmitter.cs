@@ -172,8 +172,8 @@ public static class CodeEmitter
         {
             if (slot < 0)
             {
-                // A copy keeps the offsets inside it, so the alignment the compiler gave its loops
-                // holds as far as its own start's.
+                // A copy keeps every offset inside it: on the 16-byte boundary compilers start
+                // functions on, the loops they aligned inside stay aligned.
                 cursor = NewSegmentLayout.AlignUp(cursor, WholeFunctionMover.Alignment);
                 copyStart[~slot] = cursor;
                 cursor += copySizes[~slot];

@@ -46,6 +46,8 @@ public sealed record LayoutOptions
     public int AlignFunctions { get; init; } = 64;
     /// <summary>`--align-functions-max-bytes`: skip the alignment when it would cost more padding than this (BOLT: 32).</summary>
     public int AlignFunctionsMaxBytes { get; init; } = 32;
+    /// <summary>`--use-compact-aligner`: the padding is at most the fragment's own size too, and none when the alignment costs more (BOLT: on).</summary>
+    public bool CompactAlignment { get; init; } = true;
     /// <summary>`--print-after=PASS`: dump the layout after the named pass.</summary>
     public string? PrintAfter { get; init; }
     /// <summary>Threads for passes that decide each function on its own (block order); results never depend on it.</summary>

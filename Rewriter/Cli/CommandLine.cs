@@ -48,6 +48,7 @@ public static class CommandLine
         var functionOrder = app.Option("--function-order <FILE>", "with --reorder-functions=user: one function name per line", CommandOptionType.SingleValue);
         var alignFunctions = app.Option("--align-functions <N>", "alignment of each function in the new .text, a power of two (default 64)", CommandOptionType.SingleValue);
         var alignMaxBytes = app.Option("--align-functions-max-bytes <N>", "skip the alignment when it needs more padding than this (default 32)", CommandOptionType.SingleValue);
+        var compactAligner = app.Option("--use-compact-aligner[:<BOOL>]", "pad a function to --align-functions only when that costs at most its own size too, else start it right after the previous one (default 1, as llvm-bolt); 0: any padding up to --align-functions-max-bytes, else a 16-byte boundary", CommandOptionType.SingleOrNoValue);
         var lite = app.Option("--lite[:<BOOL>]", "with a profile and a layout option: analyse and move only the functions the profile names (default 1, as llvm-bolt); --lite=0 processes every function", CommandOptionType.SingleOrNoValue);
         var printAfter = app.Option("--print-after <PASS>", "print the layout after a pass: reorder-blocks, split-functions, reorder-functions, validate-layout", CommandOptionType.SingleValue);
 
@@ -89,6 +90,8 @@ public static class CommandLine
                 FunctionOrderFile = functionOrder.Value(),
                 AlignFunctions = alignFunctions.HasValue() ? PowerOfTwo(alignFunctions, alignFunctions.Value()!) : 64,
                 AlignFunctionsMaxBytes = alignMaxBytes.HasValue() ? Count(alignMaxBytes, alignMaxBytes.Value()!, 0) : 32,
+                CompactAlignment = !compactAligner.HasValue() || compactAligner.Value() is not { } compactValue
+                    || LlvmStyleArguments.ParseBoolean(compactValue, "--use-compact-aligner"),
                 PrintAfter = printAfter.HasValue() ? PassName(printAfter.Value()!) : null,
                 ThreadCount = threads,
             };

@@ -32,5 +32,5 @@ public sealed record RewriteOptions(
     /// <summary>Analysis (functions, CFG, profile) runs only when something uses it.</summary>
     public bool NeedsAnalysis => MovesCode || ProfilePath != null || PrintCfg || DynoStats || PrintNonSimple || Verbose;
 
-    public EmissionOptions Emission => new((ulong)Layout.AlignFunctions, (ulong)Layout.AlignFunctionsMaxBytes, ThreadCount);
+    public EmissionOptions Emission => new((ulong)Layout.AlignFunctions, (ulong)Layout.AlignFunctionsMaxBytes, ThreadCount, Layout.CompactAlignment);
 }

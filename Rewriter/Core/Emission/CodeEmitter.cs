@@ -50,17 +50,29 @@ public static class CodeEmitter
     public static bool Moves(BinaryFunction function, BinaryLayout layout) =>
         function.IsSimple && function.Section.Name == ".text" && layout[function.Id] != null;
 
-    /// <param name="wholeStarts">Where non-simple functions copied whole went (<see cref="WholeFunctionMover"/>), so references to them follow.</param>
+    /// <param name="whole">Non-simple functions to be copied whole (<see cref="WholeFunctionMover"/>): each takes its
+    /// place in the function order like the others, with its input size; <paramref name="wholeStarts"/> receives where.</param>
     public static EmittedCode Emit(BinaryContext context, BinaryLayout layout, ulong textAddress, EmissionOptions options, Log log,
-        IReadOnlyDictionary<FunctionId, ulong>? wholeStarts = null)
+        IReadOnlyCollection<BinaryFunction>? whole = null, Dictionary<FunctionId, ulong>? wholeStarts = null)
     {
-        var moved = layout.FunctionOrder.Select(id => context.Functions[id.Value]).Where(f => Moves(f, layout)).ToArray();
+        var copied = (whole ?? []).Select(f => f.Id).ToHashSet();
+        var ordered = layout.FunctionOrder.Select(id => context.Functions[id.Value]).Where(f => Moves(f, layout) || copied.Contains(f.Id)).ToArray();
+        var moved = ordered.Where(f => !copied.Contains(f.Id)).ToArray();
+        var copies = ordered.Where(f => copied.Contains(f.Id)).ToArray();
         int count = moved.Length;
         // Position of each function in `moved`, by function id; -1 for code that stays.
         var position = new int[context.Functions.Count];
         Array.Fill(position, -1);
         for (int i = 0; i < count; i++)
             position[moved[i].Id.Value] = i;
+        // Position of each copied function in `copies`, by function id; -1 for the rest.
+        var copyPosition = new int[context.Functions.Count];
+        Array.Fill(copyPosition, -1);
+        for (int k = 0; k < copies.Length; k++)
+            copyPosition[copies[k].Id.Value] = k;
+        // The hot order: i >= 0 is moved[i], ~k a whole copy of copies[k].
+        var slots = ordered.Select(f => position[f.Id.Value] >= 0 ? position[f.Id.Value] : ~copyPosition[f.Id.Value]).ToArray();
+        var copySizes = copies.Select(f => f.Size).ToArray();
         context.FunctionContaining(textAddress); // builds the lookup table before threads share it
 
         // Round 0 places each fragment by the input size of its blocks, with each cold fragment far
@@ -68,7 +80,7 @@ public static class CodeEmitter
         // upper bound. Jumps that leave a function always keep rel32 (see AimFarAway), so from
         // round 1 on a fragment can only come out as long or shorter; a shorter one is padded back,
         // nothing after it moves, and the layout settles in two rounds unless a fragment grows.
-        var (start, coldStart, coldAddress) = Place(count, options, textAddress,
+        var (start, coldStart, coldAddress, copyStart) = Place(count, slots, copySizes, options, textAddress,
             i => EstimatedSize(moved[i], layout[moved[i].Id]!, cold: false), i => EstimatedSize(moved[i], layout[moved[i].Id]!, cold: true));
         var encoded = new Encoded[count];
         var nearBranchesOnly = new bool[count];
@@ -83,6 +95,7 @@ public static class CodeEmitter
             var currentMap = map;
             var currentStart = start;
             var currentColdStart = coldStart;
+            var currentCopyStart = copyStart;
             bool upperBound = round == 0;
             // Functions whose inner addresses some other function was encoded against this round.
             var enteredInside = new bool[count];
@@ -91,8 +104,8 @@ public static class CodeEmitter
                 if (self.Contains(address))
                     return address; // a label of the function being encoded: the encoder resolves it
                 var target = context.FunctionContaining(address);
-                if (target != null && wholeStarts != null && wholeStarts.TryGetValue(target.Id, out ulong copy))
-                    return copy + (address - target.Address);
+                if (target != null && copyPosition[target.Id.Value] >= 0)
+                    return currentCopyStart[copyPosition[target.Id.Value]] + (address - target.Address);
                 if (target == null || position[target.Id.Value] < 0)
                     return address;
                 int index = position[target.Id.Value];
@@ -119,41 +132,56 @@ public static class CodeEmitter
             });
             encoded = current;
 
-            var (nextStart, nextColdStart, nextColdAddress) = Place(count, options, textAddress,
+            var (nextStart, nextColdStart, nextColdAddress, nextCopyStart) = Place(count, slots, copySizes, options, textAddress,
                 i => (ulong)encoded[i].HotBytes.Length, i => encoded[i].Cold != null ? (ulong)encoded[i].ColdBytes.Length : 0);
             // Settled when every address this round encoded against is final: no fragment moved,
             // and no function whose inside was referenced changed shape since the map it came from.
-            stable = !upperBound && start.AsSpan().SequenceEqual(nextStart) && coldStart.AsSpan().SequenceEqual(nextColdStart);
+            stable = !upperBound && start.AsSpan().SequenceEqual(nextStart) && coldStart.AsSpan().SequenceEqual(nextColdStart)
+                && copyStart.AsSpan().SequenceEqual(nextCopyStart);
             for (int i = 0; i < count && stable; i++)
                 stable = !enteredInside[i] || current[i].SameShapeAs(previous[i]);
             start = nextStart;
             coldStart = nextColdStart;
             coldAddress = nextColdAddress;
+            copyStart = nextCopyStart;
             var (placed, placedStart, placedColdStart) = (encoded, start, coldStart);
             map = new Lazy<AddressMap>(() => BuildMap(placed, placedStart, placedColdStart), LazyThreadSafetyMode.ExecutionAndPublication);
         }
         if (!stable)
             throw new InvalidOperationException($"code layout did not settle after {MaxRounds} rounds");
         log.Info($"emission settled after {round} rounds");
+        for (int k = 0; k < copies.Length; k++)
+            wholeStarts?.Add(copies[k].Id, copyStart[k]);
 
         return Assemble(moved, encoded, start, coldStart, textAddress, coldAddress, map.Value, log);
     }
 
     /// <summary>
-    /// Addresses from fragment sizes: hot parts in function order from <paramref name="textAddress"/>,
-    /// then the cold parts (those of non-zero size) from the first 16-byte boundary after them.
+    /// Addresses from fragment sizes: hot parts and whole copies in function order (<paramref name="slots"/>)
+    /// from <paramref name="textAddress"/>, then the cold parts (those of non-zero size) from the
+    /// first 16-byte boundary after them.
     /// </summary>
-    private static (ulong[] Start, ulong[] ColdStart, ulong ColdAddress) Place(int count, EmissionOptions options, ulong textAddress,
-        Func<int, ulong> hotSize, Func<int, ulong> coldSize)
+    private static (ulong[] Start, ulong[] ColdStart, ulong ColdAddress, ulong[] CopyStart) Place(int count, int[] slots, ulong[] copySizes,
+        EmissionOptions options, ulong textAddress, Func<int, ulong> hotSize, Func<int, ulong> coldSize)
     {
         var start = new ulong[count];
         var coldStart = new ulong[count]; // 0: no cold part
+        var copyStart = new ulong[copySizes.Length];
         ulong cursor = textAddress;
-        for (int i = 0; i < count; i++)
+        foreach (int slot in slots)
         {
-            cursor = AlignFunction(cursor, options);
-            start[i] = cursor;
-            cursor += hotSize(i);
+            if (slot < 0)
+            {
+                // A copy keeps every offset inside it: on the 16-byte boundary compilers start
+                // functions on, the loops they aligned inside stay aligned.
+                cursor = NewSegmentLayout.AlignUp(cursor, WholeFunctionMover.Alignment);
+                copyStart[~slot] = cursor;
+                cursor += copySizes[~slot];
+                continue;
+            }
+            cursor = AlignFunction(cursor, hotSize(slot), options);
+            start[slot] = cursor;
+            cursor += hotSize(slot);
         }
         ulong coldAddress = NewSegmentLayout.AlignUp(cursor, MinimumAlignment);
         cursor = coldAddress;
@@ -162,11 +190,11 @@ public static class CodeEmitter
             ulong size = coldSize(i);
             if (size == 0)
                 continue;
-            cursor = NewSegmentLayout.AlignUp(cursor, MinimumAlignment);
+            cursor = options.CompactAlignment ? AlignFunction(cursor, size, options) : NewSegmentLayout.AlignUp(cursor, MinimumAlignment);
             coldStart[i] = cursor;
             cursor += size;
         }
-        return (start, coldStart, coldAddress);
+        return (start, coldStart, coldAddress, copyStart);
     }
 
     /// <summary>The input bytes of a fragment's blocks: a guess of its encoded size before the first encoding.</summary>
@@ -375,10 +403,18 @@ public static class CodeEmitter
         return list;
     }
 
-    /// <summary>Functions start on the requested boundary (64) when that costs at most the allowed padding (32), else on 16.</summary>
-    private static ulong AlignFunction(ulong address, EmissionOptions options)
+    /// <summary>
+    /// A fragment of <paramref name="size"/> bytes starts on the requested boundary (64) when that
+    /// costs at most the allowed padding (32; compact: and at most its size), else right after the
+    /// previous one (compact) or on 16. Padding is code bytes that still fill cache lines: in
+    /// cache simulations of SQLite and a synthetic program the compact rule, llvm-bolt's default,
+    /// takes 1–4% off the misses of a fully associative cache.
+    /// </summary>
+    private static ulong AlignFunction(ulong address, ulong size, EmissionOptions options)
     {
         ulong aligned = NewSegmentLayout.AlignUp(address, Math.Max(1, options.AlignFunctions));
-        return aligned - address <= options.AlignFunctionsMaxBytes ? aligned : NewSegmentLayout.AlignUp(address, MinimumAlignment);
+        if (!options.CompactAlignment)
+            return aligned - address <= options.AlignFunctionsMaxBytes ? aligned : NewSegmentLayout.AlignUp(address, MinimumAlignment);
+        return aligned - address <= Math.Min(options.AlignFunctionsMaxBytes, size) ? aligned : address;
     }
 }

@@ -30,12 +30,11 @@ public static class CodeRewrite
         var renamed = new Dictionary<int, string>();
         if (context.HasRelocations)
         {
-            // Non-simple functions are copied whole to the start of the new .text, so their
-            // places are known before the rest is encoded against them.
+            // Non-simple functions are copied whole, each at its place in the function order:
+            // emission places them among the others, then they are copied against the result.
             var whole = WholeFunctionMover.Choose(context, layout, log);
             var wholeStarts = new Dictionary<FunctionId, ulong>();
-            ulong hotAddress = NewSegmentLayout.AlignUp(WholeFunctionMover.Place(whole, textAddress, wholeStarts), 64);
-            code = Step("encode code", () => CodeEmitter.Emit(context, layout, whole.Count > 0 ? hotAddress : textAddress, options, log, wholeStarts));
+            code = Step("encode code", () => CodeEmitter.Emit(context, layout, textAddress, options, log, whole, wholeStarts));
             if (whole.Count > 0)
             {
                 var encoded = code;

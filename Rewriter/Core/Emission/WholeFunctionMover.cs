@@ -11,14 +11,16 @@ namespace Rewriter.Emission;
 
 /// <summary>
 /// Relocation mode moves non-simple functions too, as llvm-bolt does: their code is copied byte
-/// for byte to the start of the new .text (so every offset inside stays the same), and only the
+/// for byte into the new .text at their place in the function order (<see cref="CodeEmitter"/>
+/// places them; every offset inside stays the same), and only the
 /// fields naming code or data outside the function are rewritten. The original copy stays
 /// intact behind its entry stub, with its FDE, so a jump whose target the analysis could not see
 /// (the reason the function is non-simple) still lands on valid code that can unwind.
 /// </summary>
 public static class WholeFunctionMover
 {
-    private const ulong Alignment = 16;
+    /// <summary>A copy's start is aligned as the compilers align functions.</summary>
+    public const ulong Alignment = 16;
 
     /// <summary>A non-simple function that can be copied: decoded, in .text, with an FDE (if any) that is exactly its range and position-independent CFI.</summary>
     public static bool CanMove(BinaryContext context, BinaryFunction function, out string? why)
@@ -62,19 +64,7 @@ public static class WholeFunctionMover
         return whole;
     }
 
-    /// <summary>Output addresses for the copies, in order from <paramref name="address"/>; returns the first free address after them.</summary>
-    public static ulong Place(IEnumerable<BinaryFunction> functions, ulong address, Dictionary<FunctionId, ulong> starts)
-    {
-        foreach (var function in functions)
-        {
-            address = NewSegmentLayout.AlignUp(address, Alignment);
-            starts[function.Id] = address;
-            address += function.Size;
-        }
-        return address;
-    }
-
-    /// <summary>The emitted code with the whole copies in front of it, in the map, and among the moved functions.</summary>
+    /// <summary>The emitted code with the whole copies at their places (<paramref name="starts"/>), in the map, and among the moved functions.</summary>
     public static EmittedCode AddCopies(BinaryContext context, EmittedCode code, List<BinaryFunction> whole,
         Dictionary<FunctionId, ulong> starts, ulong textAddress)
     {
@@ -83,7 +73,10 @@ public static class WholeFunctionMover
                 ? start + (address - target.Address)
                 : code.Relocate(address);
 
-        var text = CodeBytes.Padded(code.TextAddress - textAddress + (ulong)code.Text.Length);
+        ulong end = code.TextAddress + (ulong)code.Text.Length;
+        foreach (var function in whole)
+            end = Math.Max(end, starts[function.Id] + function.Size);
+        var text = CodeBytes.Padded(end - textAddress);
         code.Text.CopyTo(text, (int)(code.TextAddress - textAddress));
         var functions = new Dictionary<FunctionId, EmittedFunction>(code.Functions);
         var fragments = new List<FragmentPlacement>(code.Map.Fragments);
@@ -186,5 +179,4 @@ public static class WholeFunctionMover
         return near.Code != instruction.Code;
     }
 
-    private static ulong NewSegmentAlign(ulong value, ulong alignment) => (value + alignment - 1) / alignment * alignment;
 }

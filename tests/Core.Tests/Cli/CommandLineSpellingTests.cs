@@ -17,6 +17,8 @@ public class CommandLineSpellingTests
     [InlineData("-reorder-blocks", "reverse", "-split-functions=1", "-thread-count", "1")]
     [InlineData("--reorder-blocks", "reverse", "--split-functions=true", "--thread-count", "1", "-v", "1")]
     [InlineData("-reorder-blocks=reverse", "-split-functions=TRUE", "-thread-count=1", "-v=2", "-lite=0", "-dyno-stats=0")]
+    [InlineData("-reorder-blocks=reverse", "-split-functions", "-thread-count=1", "-use-compact-aligner")]
+    [InlineData("--reorder-blocks=reverse", "--split-functions", "--thread-count=1", "--use-compact-aligner=true")]
     public void Llvm_spellings_give_the_same_output(params string[] options)
     {
         string reference = TestPrograms.TempPath("spelled-reference");

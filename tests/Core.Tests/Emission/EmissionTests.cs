@@ -87,6 +87,42 @@ public class EmissionTests
     public void Reversed_blocks_behave_like_the_original(string compiler, string flags) =>
         RewriteReversedAndCompare("switch", SwitchProgram, compiler, flags);
 
+    /// <summary>
+    /// Compact alignment (llvm-bolt's default): a function is padded to 64 only when the padding is
+    /// at most 32 bytes and at most its own size, else it starts right where the previous one
+    /// ends; without it, the fallback is a 16-byte boundary. Both outputs behave like the input.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Function_starts_follow_the_alignment_rule(bool compact)
+    {
+        string input = TestPrograms.Build("switch", SwitchProgram, "gcc", "-O2 -Wl,--emit-relocs");
+        string output = TestPrograms.TempPath(compact ? "compact" : "aligned");
+        using (var elf = ElfFile.Open(input))
+        {
+            var context = BinaryAnalysis.Run(elf, 2, Log.Silent);
+            var layout = new BinaryLayout(context);
+            foreach (var function in layout.Functions)
+                function.BlockOrder = [0, .. Enumerable.Range(1, function.BlockOrder.Length - 1).Reverse()];
+            var rewrite = CodeRewrite.Build(context, layout, new EmissionOptions(CompactAlignment: compact), keepDebugSections: false, Log.Silent);
+            var placed = rewrite.Code.Functions.Values.OrderBy(f => f.HotStart).ToList();
+            placed.Count.ShouldBeGreaterThan(3);
+            for (int i = 1; i < placed.Count; i++)
+            {
+                ulong start = placed[i].HotStart, gap = start - (placed[i - 1].HotStart + placed[i - 1].HotSize);
+                if (compact)
+                    (start % 64 == 0 ? gap <= Math.Min(32, placed[i].HotSize) : gap == 0).ShouldBeTrue($"start 0x{start:x}, gap {gap}, size {placed[i].HotSize}");
+                else
+                    (start % 16 == 0 && (start % 64 == 0 ? gap <= 32 : gap < 16)).ShouldBeTrue($"start 0x{start:x}, gap {gap}");
+            }
+            using var file = File.Create(output);
+            new ElfWriter(elf, rewrite.Request).Write(file);
+        }
+        File.SetUnixFileMode(output, File.GetUnixFileMode(input));
+        TestPrograms.Run(output, "5000", check: false).ShouldBe(TestPrograms.Run(input, "5000", check: false));
+    }
+
     private static void RewriteReversedAndCompare(string name, string source, string compiler, string flags)
     {
         string input = TestPrograms.Build(name, source, compiler, flags);

@@ -1,14 +1,18 @@
 #!/usr/bin/env python3
 """Which functions two non-relocation rewrites changed in place, compared function by function.
 
-    inplace_diff.py INPUT OURS BOLT
+    inplace_diff.py INPUT OURS BOLT [FDATA]
 
 A function counts as rewritten in place by a tool when the bytes of its symbol's range in the
 tool's output differ from the input's. A rewritten function is further "re-encoded only" when
 its instructions, nops left out and branch sizes ignored, are the input's in the same order and
 it has no cold fragment (`NAME.cold.N`): the layout did not change, only the encoding (llvm-bolt
 re-emits every function it processes, dropping alignment nops and lengthening branches that
-leave the function). Prints the counts for both tools and the functions only one of them rewrote.
+leave the function). Prints the counts for both tools and the functions only one of them rewrote;
+with the profile (FDATA), each of those with how often it was entered and how many branch records
+lie inside it: a function entered but without records inside is one whose profile lost its
+fall-throughs (llvm-bolt-22's instrumentation after a conditional tail call), so a tool that
+takes the records literally sends the code that ran to the cold fragment.
 """
 import re
 import subprocess
@@ -66,8 +70,25 @@ def listings(path):
     return result
 
 
+def profile_evidence(path):
+    """Function name -> [times entered, branch records inside it], from an .fdata (branch lines;
+    local names `name/N` or `name/file/N` count as `name`)."""
+    evidence = {}
+    for line in open(path):
+        parts = line.split()
+        if len(parts) != 8 or parts[0] == '0' or parts[3] == '0':
+            continue
+        source, target = parts[1].split('/')[0], parts[4].split('/')[0]
+        if source == target and parts[5] != '0':
+            evidence.setdefault(target, [0, 0])[1] += 1
+        elif parts[5] == '0':
+            evidence.setdefault(target, [0, 0])[0] += int(parts[7])
+    return evidence
+
+
 def main():
     input_path, ours_path, bolt_path = sys.argv[1:4]
+    evidence = profile_evidence(sys.argv[4]) if len(sys.argv) > 4 else None
     input_bytes = open(input_path, 'rb').read()
     input_text = text_section(input_path)
     symbols = functions(input_path)
@@ -82,7 +103,9 @@ def main():
               f'{len(encoding)} re-encoded only (same instructions and order)')
     for tool, other in (('rewriter', 'llvm-bolt-22'), ('llvm-bolt-22', 'rewriter')):
         only = sorted(result[tool] - result[other])
-        marked = [n + (' (re-encoded only)' if n in result[tool + ' encoding'] else '') for n in only]
+        marked = [n + (' (re-encoded only)' if n in result[tool + ' encoding'] else '')
+                  + (' (entered {}, {} branch records inside)'.format(*evidence.get(n, [0, 0])) if evidence is not None else '')
+                  for n in only]
         print(f'  only {tool}: {len(only)}' + (': ' + ', '.join(marked) if marked else ''))
 
 

@@ -12,6 +12,7 @@ Exit status 0 when the transcripts are equal (and the original's shows at least 
 1 when they differ (a unified diff is printed), 2 on a usage or tool error.
 """
 import argparse
+import contextlib
 import difflib
 import os
 import re
@@ -20,7 +21,7 @@ import subprocess
 import sys
 import tempfile
 
-HARNESS_VERSION = 7  # part of the cache key of the original's sessions: bump when the masking changes
+HARNESS_VERSION = 8  # part of the cache key of the original's sessions: bump when the masking changes
 HEX = re.compile(r"0x[0-9a-fA-F]+")
 PID = re.compile(r"(process|pid =?) ?[0-9]+", re.I)
 # Which inlined copy of a function a breakpoint location is numbered by depends on addresses.
@@ -113,6 +114,22 @@ def lldb_session(lldb, program, functions, args):
     finally:
         os.unlink(names)
     return mask(result.stdout + result.stderr, program)
+
+
+@contextlib.contextmanager
+def program_place(original):
+    """A directory of its own for the programs compared against ORIGINAL: the same path on every
+    run (a temporary one would put another path on the stack), held under a lock."""
+    import fcntl, hashlib
+    key = hashlib.sha256(os.path.abspath(original).encode()).hexdigest()[:12]
+    place = os.path.join(tempfile.gettempdir(), f"debug-compare-{os.getuid()}-{key}")
+    with open(place + ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        os.makedirs(place, exist_ok=True)
+        try:
+            yield place
+        finally:
+            shutil.rmtree(place, ignore_errors=True)
 
 
 def original_sessions(debugger, options, copy, run):
@@ -222,20 +239,22 @@ def main():
             return 2
         run = (lambda p: gdb_session(gdb, p, functions, options.program_args)) if debugger == "gdb" \
             else (lambda p: lldb_session(lldb, p, functions, options.program_args))
-        # Both run as "<dir>/a/prog" and "<dir>/b/prog": the same argv[0] and environment size,
-        # so even uninitialised stack contents print the same.
-        with tempfile.TemporaryDirectory() as work:
-            copies = []
-            for side, path in (("a", options.original), ("b", options.rewritten)):
-                os.makedirs(os.path.join(work, side))
-                copy = os.path.join(work, side, "prog")
+        # Both run as the same "<dir>/prog", in turn: the same argv[0] and environment, so even
+        # uninitialised stack contents (which hold pieces of that path) print the same. The
+        # directory is named after the original, so the cached sessions of the original ran there too.
+        with program_place(options.original) as place:
+            copy = os.path.join(place, "prog")
+            def install(path):
                 shutil.copy2(path, copy)
                 for suffix in (".dwp",):
+                    if os.path.exists(copy + suffix):
+                        os.unlink(copy + suffix)
                     if os.path.exists(path + suffix):
                         shutil.copy2(path + suffix, copy + suffix)
-                copies.append(copy)
-            before, again = original_sessions(debugger, options, copies[0], run)
-            after = run(copies[1])
+            install(options.original)
+            before, again = original_sessions(debugger, options, copy, run)
+            install(options.rewritten)
+            after = run(copy)
         # Uninitialised locals first, so a line the original's two runs disagree on is masked the
         # same way in all three.
         for name in options.uninitialised:

@@ -55,6 +55,18 @@ public sealed class CodeAddressMap : IRangeTranslator
     /// <param name="exactEnds">the end of each instruction's own bytes, or null to use its coverage</param>
     /// <param name="fragments">every output fragment of every moved function</param>
     public CodeAddressMap(ulong[] inputs, ulong[] outputs, ulong[]? exactEnds, IEnumerable<Fragment> fragments)
+        : this(inputs, outputs, exactEnds, fragments, adopt: false)
+    {
+    }
+
+    /// <summary>
+    /// As the constructor, keeping the arrays given (sorting them in place when they are not in
+    /// input order) instead of copying them: the caller gives them up and must not touch them again.
+    /// </summary>
+    public static CodeAddressMap Adopt(ulong[] inputs, ulong[] outputs, ulong[]? exactEnds, IEnumerable<Fragment> fragments) =>
+        new(inputs, outputs, exactEnds, fragments, adopt: true);
+
+    private CodeAddressMap(ulong[] inputs, ulong[] outputs, ulong[]? exactEnds, IEnumerable<Fragment> fragments, bool adopt)
     {
         if (inputs.Length != outputs.Length || (exactEnds != null && exactEnds.Length != inputs.Length))
             throw new ArgumentException("every input instruction needs one output address (and end)");
@@ -63,13 +75,13 @@ public sealed class CodeAddressMap : IRangeTranslator
         ulong[]? ends;
         if (IsAscending(inputs))
         {
-            _inputs = (ulong[])inputs.Clone();
-            _outputs = (ulong[])outputs.Clone();
-            ends = (ulong[]?)exactEnds?.Clone();
+            _inputs = adopt ? inputs : (ulong[])inputs.Clone();
+            _outputs = adopt ? outputs : (ulong[])outputs.Clone();
+            ends = adopt ? exactEnds : (ulong[]?)exactEnds?.Clone();
         }
         else
         {
-            _inputs = (ulong[])inputs.Clone();
+            _inputs = adopt ? inputs : (ulong[])inputs.Clone();
             var order = KeySort.SortCarryingIndexes(_inputs);
             _outputs = KeySort.Permute(outputs, order);
             ends = exactEnds != null ? KeySort.Permute(exactEnds, order) : null;

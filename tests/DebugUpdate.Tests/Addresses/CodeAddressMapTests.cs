@@ -27,6 +27,20 @@ public sealed class CodeAddressMapTests
     }
 
     [Fact]
+    public void An_adopted_map_out_of_input_order_translates_as_a_copied_one()
+    {
+        ulong[] inputs = [0x100c, 0x1000, 0x1006, 0x1004], outputs = [0xa000, 0x9000, 0x9004, 0x9004], ends = [0xa004, 0x9004, 0x9008, 0x9004];
+        var adopted = CodeAddressMap.Adopt(inputs, outputs, ends,
+            [new Fragment(0x1000, 0x1010, 0x9000, 0xa), new Fragment(0x1000, 0x1010, 0xa000, 0x4, IsCold: true)]);
+        var copied = Map();
+        foreach (ulong input in new ulong[] { 0x1000, 0x1004, 0x1006, 0x100c, 0x2000 })
+            Translate(adopted, input).ShouldBe(Translate(copied, input));
+        Translate(adopted, 0x1000, 0x1010).ShouldBe(Translate(copied, 0x1000, 0x1010));
+        adopted.TryTranslateEnd(new InputAddress(0x100c), out var end).ShouldBeTrue();
+        end.Value.ShouldBe(0x9008UL);
+    }
+
+    [Fact]
     public void Instruction_starts_translate_and_other_code_stays()
     {
         var map = Map();

@@ -26,9 +26,11 @@ public sealed record MergedDebug(Dictionary<string, IReadOnlyList<ReadOnlyMemory
 /// units are merged the same way into its .dwo sections (its line tables, strings and string
 /// offsets hold no addresses and stay as they are).
 /// Units may be handed over in any order, while others are still being rebuilt: a unit is placed
-/// once every unit before it is, and written out (patched, to the spool when there is one, and
-/// let go) once every unit it refers to is placed. So the output streams out in order and the
-/// bytes are the same whatever the order units arrive in. One caller at a time.
+/// once every unit before it is, and written out (patched, and with a spool handed back by
+/// <see cref="TakeUnspooled"/> for <see cref="Spool"/>) once every unit it refers to is placed. So
+/// the output streams out in order and the bytes are the same whatever the order units arrive in.
+/// One caller at a time, but for <see cref="Spool"/>: copying the bytes to the spool is most of the
+/// merge's time, and it runs outside the caller's lock, on any thread.
 /// </summary>
 public sealed class DebugMerger
 {
@@ -57,7 +59,10 @@ public sealed class DebugMerger
     private readonly MergedUnit?[] _merged;
     /// <summary>The highest unit whose place each unit's fixups and references need.</summary>
     private readonly int[] _lastTarget;
-    private readonly List<ReadOnlyMemory<byte>>[] _chunks;
+    /// <summary>chunks[unit]: the unit's written-out contributions, in the order they were placed (spooled ones once <see cref="Spool"/> copied them).</summary>
+    private readonly (OutputSection Section, ReadOnlyMemory<byte> Bytes)[]?[] _chunks;
+    /// <summary>Units written out whose bytes wait for the spool.</summary>
+    private List<UnitOutput> _unspooled = [];
     private readonly ulong[] _sizes;
     /// <summary>bases[section][unit]: where the unit's contribution starts; ulong.MaxValue when it has none.</summary>
     private readonly ulong[][] _bases;
@@ -82,14 +87,11 @@ public sealed class DebugMerger
         _lastTarget = new int[count];
         _ownsAbbreviations = new bool[count];
         int sectionCount = SectionNames.Length;
-        _chunks = new List<ReadOnlyMemory<byte>>[sectionCount];
+        _chunks = new (OutputSection, ReadOnlyMemory<byte>)[]?[count];
         _sizes = new ulong[sectionCount];
         _bases = new ulong[sectionCount][];
         for (int s = 0; s < sectionCount; s++)
-        {
-            _chunks[s] = [];
             Array.Fill(_bases[s] = new ulong[count], ulong.MaxValue);
-        }
     }
 
     /// <summary>Merges a split file's units, all rebuilt (they add no strings).</summary>
@@ -130,15 +132,20 @@ public sealed class DebugMerger
     {
         if (_written < _pending.Length)
             throw new InvalidOperationException($"unit {_written} of {_pending.Length} was not merged: {(_placed == _written ? "it was never handed over" : "a unit it refers to was never handed over")}");
+        Spool(TakeUnspooled());
         var units = _merged.Select(m => m!).ToArray();
+        var sections = Enumerable.Range(0, SectionNames.Length).Select(_ => new List<ReadOnlyMemory<byte>>()).ToArray();
+        foreach (var chunks in _chunks)
+            foreach (var (section, bytes) in chunks!)
+                sections[(int)section].Add(bytes);
         var result = new Dictionary<string, IReadOnlyList<ReadOnlyMemory<byte>>>(StringComparer.Ordinal);
         foreach (var (section, mainName) in SectionNames)
         {
             if (_file.IsSplit && !SplitFileSections.Contains(section))
                 continue;
             string name = _file.IsSplit ? DebugSectionNames.Dwo(mainName) : mainName;
-            if (_chunks[(int)section].Count > 0 || _file.Sections.Contains(name))
-                result[name] = _chunks[(int)section];
+            if (sections[(int)section].Count > 0 || _file.Sections.Contains(name))
+                result[name] = sections[(int)section];
         }
         if (keepAranges)
             result[DebugSectionNames.Aranges] = [ArangesWriter.Write(units, _bases[(int)OutputSection.Info], _file)];
@@ -215,25 +222,47 @@ public sealed class DebugMerger
             Patch(unit.Info, position, _strings.OffsetOf(Encoding.UTF8.GetBytes(value)), _file.Units[unit.UnitIndex].Header.OffsetSize);
         }
 
-        Emit(unit.InTypesSection ? OutputSection.Types : OutputSection.Info, unit.Info.Written);
+        var chunks = new List<(OutputSection, ReadOnlyMemory<byte>)>(2 + ListSections.Length)
+        {
+            (unit.InTypesSection ? OutputSection.Types : OutputSection.Info, unit.Info.Written),
+        };
         if (_ownsAbbreviations[unit.UnitIndex])
-            Emit(OutputSection.Abbrev, unit.Abbrev);
+            chunks.Add((OutputSection.Abbrev, unit.Abbrev));
         foreach (var section in ListSections)
             if (unit.Buffer(section) is { } buffer)
-                Emit(section, buffer.Written);
+                chunks.Add((section, buffer.Written));
+        _chunks[unit.UnitIndex] = [.. chunks];
         _pending[unit.UnitIndex] = null;
-        // The spool has the unit's bytes now: its buffers (from the shared pool) serve other units.
         if (_spool is not null)
+            _unspooled.Add(unit);
+        _written++;
+    }
+
+    /// <summary>The units written out since the last call whose bytes are still to go to the spool (none without one).</summary>
+    public IReadOnlyList<UnitOutput> TakeUnspooled()
+    {
+        var units = _unspooled;
+        _unspooled = [];
+        return units;
+    }
+
+    /// <summary>
+    /// Copies written-out units' bytes (from <see cref="TakeUnspooled"/>) to the spool, then gives
+    /// their buffers (from the shared pool) back to serve other units. Any thread, outside the
+    /// caller's lock: each unit's chunks are its own.
+    /// </summary>
+    public void Spool(IReadOnlyList<UnitOutput> units)
+    {
+        foreach (var unit in units)
         {
+            var chunks = _chunks[unit.UnitIndex]!;
+            for (int c = 0; c < chunks.Length; c++)
+                chunks[c].Bytes = _spool!.Append(chunks[c].Bytes.Span);
             unit.Info.ReturnToPool();
             foreach (var section in ListSections)
                 unit.Buffer(section)?.ReturnToPool();
         }
-        _written++;
     }
-
-    private void Emit(OutputSection section, ReadOnlyMemory<byte> bytes) =>
-        _chunks[(int)section].Add(_spool is null ? bytes : _spool.Append(bytes.Span));
 
     /// <summary>Memory compared by which array slice it is, not by its bytes.</summary>
     private sealed class MemoryIdentity : IEqualityComparer<ReadOnlyMemory<byte>>

@@ -6,7 +6,8 @@ namespace Rewriter.Common.Spooling;
 /// An append-only scratch file that holds finished output out of memory until the output file is
 /// written from it (the debug update's units stream here in order, so its peak memory does not
 /// grow with the program). The file is unlinked as soon as it is opened: nothing is left behind,
-/// however the process ends. Appends come from one thread at a time; reads may come from any.
+/// however the process ends. Appends and reads may come from any thread: each append reserves its
+/// own place (so the file holds appends in the order they reserved, not the output's order).
 /// </summary>
 public sealed class SpoolFile : IDisposable
 {
@@ -34,7 +35,7 @@ public sealed class SpoolFile : IDisposable
         }
     }
 
-    /// <summary>Bytes spooled so far.</summary>
+    /// <summary>Bytes spooled so far (with appends still under way: reserved).</summary>
     public long Length => Interlocked.Read(ref _length);
 
     /// <summary>Writes <paramref name="bytes"/> at the end and returns them as memory that reads them back on demand.</summary>
@@ -42,9 +43,8 @@ public sealed class SpoolFile : IDisposable
     {
         if (bytes.IsEmpty)
             return ReadOnlyMemory<byte>.Empty;
-        long offset = _length;
+        long offset = Interlocked.Add(ref _length, bytes.Length) - bytes.Length;
         RandomAccess.Write(_handle, bytes, offset);
-        Interlocked.Exchange(ref _length, offset + bytes.Length);
         return new SpooledBytes(this, offset, bytes.Length).Chunk;
     }
 

@@ -55,7 +55,7 @@ public sealed class CodeAddressMap : IRangeTranslator
     /// <param name="exactEnds">the end of each instruction's own bytes, or null to use its coverage</param>
     /// <param name="fragments">every output fragment of every moved function</param>
     public CodeAddressMap(ulong[] inputs, ulong[] outputs, ulong[]? exactEnds, IEnumerable<Fragment> fragments)
-        : this(inputs, outputs, exactEnds, fragments, adopt: false)
+        : this(new Columns((ulong[])inputs.Clone(), (ulong[])outputs.Clone(), (ulong[]?)exactEnds?.Clone()), fragments)
     {
     }
 
@@ -64,24 +64,23 @@ public sealed class CodeAddressMap : IRangeTranslator
     /// input order) instead of copying them: the caller gives them up and must not touch them again.
     /// </summary>
     public static CodeAddressMap Adopt(ulong[] inputs, ulong[] outputs, ulong[]? exactEnds, IEnumerable<Fragment> fragments) =>
-        new(inputs, outputs, exactEnds, fragments, adopt: true);
+        new(new Columns(inputs, outputs, exactEnds), fragments);
 
-    private CodeAddressMap(ulong[] inputs, ulong[] outputs, ulong[]? exactEnds, IEnumerable<Fragment> fragments, bool adopt)
+    /// <summary>The per-instruction arrays a map keeps as its own.</summary>
+    private readonly record struct Columns(ulong[] Inputs, ulong[] Outputs, ulong[]? ExactEnds);
+
+    private CodeAddressMap(Columns adopted, IEnumerable<Fragment> fragments)
     {
+        var (inputs, outputs, exactEnds) = adopted;
         if (inputs.Length != outputs.Length || (exactEnds != null && exactEnds.Length != inputs.Length))
             throw new ArgumentException("every input instruction needs one output address (and end)");
         // PERF: a program whose every function moved has millions of instructions here; emission's
         // map is already in input order.
-        ulong[]? ends;
-        if (IsAscending(inputs))
+        _inputs = inputs;
+        _outputs = outputs;
+        ulong[]? ends = exactEnds;
+        if (!IsAscending(inputs))
         {
-            _inputs = adopt ? inputs : (ulong[])inputs.Clone();
-            _outputs = adopt ? outputs : (ulong[])outputs.Clone();
-            ends = adopt ? exactEnds : (ulong[]?)exactEnds?.Clone();
-        }
-        else
-        {
-            _inputs = adopt ? inputs : (ulong[])inputs.Clone();
             var order = KeySort.SortCarryingIndexes(_inputs);
             _outputs = KeySort.Permute(outputs, order);
             ends = exactEnds != null ? KeySort.Permute(exactEnds, order) : null;

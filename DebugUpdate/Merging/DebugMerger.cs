@@ -60,7 +60,7 @@ public sealed class DebugMerger
     /// <summary>The highest unit whose place each unit's fixups and references need.</summary>
     private readonly int[] _lastTarget;
     /// <summary>chunks[unit]: the unit's written-out contributions, in the order they were placed (spooled ones once <see cref="Spool"/> copied them).</summary>
-    private readonly (OutputSection Section, ReadOnlyMemory<byte> Bytes)[]?[] _chunks;
+    private readonly List<(OutputSection Section, ReadOnlyMemory<byte> Bytes)>?[] _chunks;
     /// <summary>Units written out whose bytes wait for the spool.</summary>
     private List<UnitOutput> _unspooled = [];
     private readonly ulong[] _sizes;
@@ -87,7 +87,7 @@ public sealed class DebugMerger
         _lastTarget = new int[count];
         _ownsAbbreviations = new bool[count];
         int sectionCount = SectionNames.Length;
-        _chunks = new (OutputSection, ReadOnlyMemory<byte>)[]?[count];
+        _chunks = new List<(OutputSection, ReadOnlyMemory<byte>)>?[count];
         _sizes = new ulong[sectionCount];
         _bases = new ulong[sectionCount][];
         for (int s = 0; s < sectionCount; s++)
@@ -231,7 +231,7 @@ public sealed class DebugMerger
         foreach (var section in ListSections)
             if (unit.Buffer(section) is { } buffer)
                 chunks.Add((section, buffer.Written));
-        _chunks[unit.UnitIndex] = [.. chunks];
+        _chunks[unit.UnitIndex] = chunks;
         _pending[unit.UnitIndex] = null;
         if (_spool is not null)
             _unspooled.Add(unit);
@@ -256,8 +256,8 @@ public sealed class DebugMerger
         foreach (var unit in units)
         {
             var chunks = _chunks[unit.UnitIndex]!;
-            for (int c = 0; c < chunks.Length; c++)
-                chunks[c].Bytes = _spool!.Append(chunks[c].Bytes.Span);
+            for (int c = 0; c < chunks.Count; c++)
+                chunks[c] = (chunks[c].Section, _spool!.Append(chunks[c].Bytes.Span));
             unit.Info.ReturnToPool();
             foreach (var section in ListSections)
                 unit.Buffer(section)?.ReturnToPool();

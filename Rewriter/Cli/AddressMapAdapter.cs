@@ -13,6 +13,6 @@ public static class AddressMapAdapter
     // PERF: one copy of each column (a program whose every function moved has millions of
     // instructions), handed over to the debug update's map rather than copied again there.
     public static CodeAddressMap From(AddressMap map) =>
-        CodeAddressMap.Adopt(map.InputStarts.ToArray(), map.OutputStarts.ToArray(), map.OwnBytesEnds.ToArray(),
+        CodeAddressMap.Adopt(map.InputStarts.ToArray(), map.OutputStarts.ToArray(), map.OutputEnds.ToArray(),
             map.Fragments.Select(f => new CodeAddressMap.Fragment(f.InputStart, f.InputEnd, f.OutputStart, f.OutputSize, f.IsCold)));
 }

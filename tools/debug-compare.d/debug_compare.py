@@ -14,6 +14,8 @@ Exit status 0 when the transcripts are equal (and the original's shows at least 
 import argparse
 import contextlib
 import difflib
+import fcntl
+import hashlib
 import os
 import re
 import shutil
@@ -120,7 +122,6 @@ def lldb_session(lldb, program, functions, args):
 def program_place(original):
     """A directory of its own for the programs compared against ORIGINAL: the same path on every
     run (a temporary one would put another path on the stack), held under a lock."""
-    import fcntl, hashlib
     key = hashlib.sha256(os.path.abspath(original).encode()).hexdigest()[:12]
     place = os.path.join(tempfile.gettempdir(), f"debug-compare-{os.getuid()}-{key}")
     with open(place + ".lock", "w") as lock:
@@ -135,7 +136,6 @@ def program_place(original):
 def original_sessions(debugger, options, copy, run):
     """Two sessions of the original, kept beside it (ORIGINAL.debug-sessions/) for the next
     comparison against the same original, functions and arguments."""
-    import hashlib
     key = hashlib.sha256(repr((HARNESS_VERSION, debugger, os.path.getsize(options.original), os.path.getmtime(options.original),
                                options.function, options.max_functions, options.program_args)).encode()).hexdigest()[:16]
     cache = os.path.abspath(options.original) + ".debug-sessions"

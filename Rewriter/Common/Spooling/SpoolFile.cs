@@ -4,8 +4,8 @@ namespace Rewriter.Common.Spooling;
 
 /// <summary>
 /// An append-only scratch file that holds finished output out of memory until the output file is
-/// written from it (the debug update's units stream here in order, so its peak memory does not
-/// grow with the program). The file is unlinked as soon as it is opened: nothing is left behind,
+/// written from it (the debug update's units stream here as they are merged, so its peak memory
+/// does not grow with the program). The file is unlinked as soon as it is opened: nothing is left behind,
 /// however the process ends. Appends and reads may come from any thread: each append reserves its
 /// own place (so the file holds appends in the order they reserved, not the output's order).
 /// </summary>

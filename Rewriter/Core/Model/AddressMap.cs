@@ -68,17 +68,14 @@ public sealed class AddressMap
             yield return (_inputs[i], _outputs[i]);
     }
 
-    /// <summary>The end of each mapped instruction's own output bytes, in the order of <see cref="Pairs"/>.</summary>
-    public IEnumerable<ulong> OutputEnds() => _outputEnds;
-
-    /// <summary>Every mapped instruction's input start, in input order; <see cref="OutputStarts"/> and <see cref="OwnBytesEnds"/> run parallel to it.</summary>
+    /// <summary>Every mapped instruction's input start, in input order (that of <see cref="Pairs"/>); <see cref="OutputStarts"/> and <see cref="OutputEnds"/> run parallel to it.</summary>
     public ReadOnlySpan<ulong> InputStarts => _inputs;
 
     /// <summary>Each mapped instruction's output start, parallel to <see cref="InputStarts"/>.</summary>
     public ReadOnlySpan<ulong> OutputStarts => _outputs;
 
     /// <summary>The end of each mapped instruction's own output bytes, parallel to <see cref="InputStarts"/>.</summary>
-    public ReadOnlySpan<ulong> OwnBytesEnds => _outputEnds;
+    public ReadOnlySpan<ulong> OutputEnds => _outputEnds;
 
     /// <summary>(input start, output start, output end) for every mapped instruction, by input address.</summary>
     public IEnumerable<(ulong Input, ulong Output, ulong OutputEnd)> Instructions()

@@ -50,7 +50,7 @@ public class AddressMapNoteTests
         var read = AddressMap.FromNote(map.ToNote()).ShouldNotBeNull();
         read.Instructions().ToList().ShouldBe(map.Instructions().ToList());
         read.Pairs().ToList().ShouldBe(map.Pairs().ToList());
-        read.OutputEnds().ToList().ShouldBe(map.OutputEnds().ToList());
+        read.OutputEnds.ToArray().ShouldBe(map.OutputEnds.ToArray());
         read.Fragments.ShouldBe(map.Fragments);
         read.TryTranslate(0x1004, out ulong output, out ulong end).ShouldBeTrue();
         (output, end).ShouldBe((0x5004UL, 0x5006UL));

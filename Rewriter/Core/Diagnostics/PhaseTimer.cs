@@ -4,12 +4,13 @@ namespace Rewriter.Diagnostics;
 
 /// <summary>
 /// Times the phases of a rewrite for `--time-rewrite`: wall time, the time the garbage collector
-/// paused the program and how many collections of each generation it ran, managed bytes allocated
-/// and the process's peak resident memory after each phase.
+/// paused the program and how many collections of each generation it ran, the time the JIT
+/// compiled methods the precompiled image lacks (generic code instantiated over our types, say),
+/// managed bytes allocated and the process's peak resident memory after each phase.
 /// </summary>
 public sealed class PhaseTimer
 {
-    private readonly List<(string Name, TimeSpan Elapsed, TimeSpan GcPause, Collections Collections, long Allocated, long PeakResident)> _phases = [];
+    private readonly List<(string Name, TimeSpan Elapsed, TimeSpan GcPause, Collections Collections, Jit Jit, long Allocated, long PeakResident)> _phases = [];
 
     /// <summary>Garbage collections by generation (a generation-2 one also counts as 1 and 0 in the runtime's counts: shown as it counts them).</summary>
     private readonly record struct Collections(int Gen0, int Gen1, int Gen2)
@@ -18,6 +19,14 @@ public sealed class PhaseTimer
         public static Collections operator -(Collections a, Collections b) => new(a.Gen0 - b.Gen0, a.Gen1 - b.Gen1, a.Gen2 - b.Gen2);
         public override string ToString() => $"{Gen0}/{Gen1}/{Gen2}";
     }
+
+    /// <summary>Methods the JIT compiled, on every thread, and the time it took.</summary>
+    private readonly record struct Jit(TimeSpan Time, long Methods)
+    {
+        public static Jit Now => new(System.Runtime.JitInfo.GetCompilationTime(), System.Runtime.JitInfo.GetCompiledMethodCount());
+        public static Jit operator -(Jit a, Jit b) => new(a.Time - b.Time, a.Methods - b.Methods);
+        public override string ToString() => $"{Time.TotalMilliseconds:F1}/{Methods}";
+    }
     private readonly Stopwatch _total = Stopwatch.StartNew();
 
     public T Measure<T>(string name, Func<T> phase)
@@ -25,16 +34,17 @@ public sealed class PhaseTimer
         long allocatedBefore = GC.GetTotalAllocatedBytes(precise: false);
         var pausedBefore = GC.GetTotalPauseDuration();
         var collectionsBefore = Collections.Now;
+        var jitBefore = Jit.Now;
         var watch = Stopwatch.StartNew();
         T result = phase();
         watch.Stop();
-        _phases.Add((name, watch.Elapsed, GC.GetTotalPauseDuration() - pausedBefore, Collections.Now - collectionsBefore,
+        _phases.Add((name, watch.Elapsed, GC.GetTotalPauseDuration() - pausedBefore, Collections.Now - collectionsBefore, Jit.Now - jitBefore,
             GC.GetTotalAllocatedBytes(precise: false) - allocatedBefore, PeakResidentBytes()));
         return result;
     }
 
     /// <summary>Adds a phase timed elsewhere (a layout pass, say), shown indented under the phase that ran it.</summary>
-    public void Record(string name, TimeSpan elapsed) => _phases.Add(("  " + name, elapsed, TimeSpan.Zero, default, 0, PeakResidentBytes()));
+    public void Record(string name, TimeSpan elapsed) => _phases.Add(("  " + name, elapsed, TimeSpan.Zero, default, default, 0, PeakResidentBytes()));
 
     /// <summary>Times a step of a larger phase; it is shown indented under that phase, like <see cref="Record"/>.</summary>
     public T MeasureNested<T>(string name, Func<T> step) => Measure("  " + name, step);
@@ -43,10 +53,10 @@ public sealed class PhaseTimer
 
     public void WriteTable(TextWriter output)
     {
-        output.WriteLine("RW-INFO: phase                      time (ms)   GC pause (ms)   GCs (gen 0/1/2)   allocated (MiB)   peak RSS (MiB)");
-        foreach (var (name, elapsed, paused, collections, allocated, peak) in _phases)
-            output.WriteLine($"RW-INFO: {name,-24} {elapsed.TotalMilliseconds,11:F1} {paused.TotalMilliseconds,15:F1} {collections,17} {allocated / 1048576.0,17:F1} {peak / 1048576.0,16:F1}");
-        output.WriteLine($"RW-INFO: {"total",-24} {_total.Elapsed.TotalMilliseconds,11:F1} {GC.GetTotalPauseDuration().TotalMilliseconds,15:F1} {Collections.Now,17} {GC.GetTotalAllocatedBytes() / 1048576.0,17:F1} {PeakResidentBytes() / 1048576.0,16:F1}");
+        output.WriteLine("RW-INFO: phase                      time (ms)   GC pause (ms)   GCs (gen 0/1/2)   JIT (ms/methods)   allocated (MiB)   peak RSS (MiB)");
+        foreach (var (name, elapsed, paused, collections, jit, allocated, peak) in _phases)
+            output.WriteLine($"RW-INFO: {name,-24} {elapsed.TotalMilliseconds,11:F1} {paused.TotalMilliseconds,15:F1} {collections,17} {jit,18} {allocated / 1048576.0,17:F1} {peak / 1048576.0,16:F1}");
+        output.WriteLine($"RW-INFO: {"total",-24} {_total.Elapsed.TotalMilliseconds,11:F1} {GC.GetTotalPauseDuration().TotalMilliseconds,15:F1} {Collections.Now,17} {Jit.Now,18} {GC.GetTotalAllocatedBytes() / 1048576.0,17:F1} {PeakResidentBytes() / 1048576.0,16:F1}");
     }
 
     /// <summary>VmHWM from /proc/self/status: the high-water mark of resident memory.</summary>

@@ -40,7 +40,7 @@ public static class DebugUpdater
     {
         var clock = Stopwatch.StartNew();
         split ??= SplitDwarfInput.None;
-        var file = DwarfFile.Open(input, split.Files);
+        var file = DwarfFile.Open(input, split.Files, options.ThreadCount);
         foreach (var unit in file.Units)
         {
             if (unit.Header.UnitType == DwUnitType.Skeleton && unit.SplitUnit is null)

@@ -216,8 +216,11 @@ public sealed class UnitRewriter
             _info.Patch(typeOffsetAt, offsets[typeDie], OffsetSize);
         }
 
-        // PERF: one growth for every list field's fixup (a gcc unit has a location list per variable).
-        _fixups.EnsureCapacity(_fixups.Count + _listOffsetFields.Count + _rangesBaseFields.Count);
+        // PERF: one growth, to the exact size, for every list field's fixup (a gcc unit has a location
+        // list per variable); EnsureCapacity would at least double it.
+        int fixupCount = _fixups.Count + _listOffsetFields.Count + _rangesBaseFields.Count;
+        if (_fixups.Capacity < fixupCount)
+            _fixups.Capacity = fixupCount;
         var (ranges, rnglists) = FinishLists(_ranges, OutputSection.Ranges, OutputSection.Rnglists, _unit.RnglistsBase != null);
         foreach (int position in _rangesBaseFields)
         {

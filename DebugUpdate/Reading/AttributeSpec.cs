@@ -4,6 +4,9 @@ namespace Rewriter.DebugUpdate.Reading;
 /// One (attribute, form) pair of an abbreviation, with what decoding needs precomputed for the
 /// unit encoding: the value size (-1 when variable) and, for plain 1–8 byte integers, the kind.
 /// </summary>
+// PERF: laid out by the runtime, 24 bytes, not 32 in declaration order: every abbreviation of every
+// unit is held through the update (gdb: 0.8 million specs, parsed before the first bucket starts).
+[System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Auto)]
 public readonly record struct AttributeSpec(DwAt Name, DwForm Form, long ImplicitConst, int FixedSize)
 {
     /// <summary>The value kind when the form is a plain little-endian integer of FixedSize (1–8) bytes; null otherwise.</summary>

@@ -20,10 +20,11 @@ public static class DebugVerifier
 {
     public static VerificationReport Compare(DebugInput original, DebugInput rewritten, CodeAddressMap map, int threadCount = 0)
     {
-        var originalFile = DwarfFile.Open(original.Main, original.SplitFiles);
+        int threads = threadCount > 0 ? threadCount : Environment.ProcessorCount;
+        var originalFile = DwarfFile.Open(original.Main, original.SplitFiles, threads);
         var rewrittenFile = map.MovesNoCode && IdenticalDebugInputs.Same(original, rewritten)
             ? originalFile
-            : DwarfFile.Open(rewritten.Main, rewritten.SplitFiles);
+            : DwarfFile.Open(rewritten.Main, rewritten.SplitFiles, threads);
         return Compare(originalFile, rewrittenFile, map, threadCount);
     }
 

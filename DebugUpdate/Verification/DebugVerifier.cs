@@ -18,9 +18,12 @@ namespace Rewriter.DebugUpdate.Verification;
 /// </summary>
 public static class DebugVerifier
 {
+    /// <summary>A thread count of 0 means one per core.</summary>
+    private static int Threads(int threadCount) => threadCount > 0 ? threadCount : Environment.ProcessorCount;
+
     public static VerificationReport Compare(DebugInput original, DebugInput rewritten, CodeAddressMap map, int threadCount = 0)
     {
-        int threads = threadCount > 0 ? threadCount : Environment.ProcessorCount;
+        int threads = Threads(threadCount);
         var originalFile = DwarfFile.Open(original.Main, original.SplitFiles, threads);
         var rewrittenFile = map.MovesNoCode && IdenticalDebugInputs.Same(original, rewritten)
             ? originalFile
@@ -42,7 +45,7 @@ public static class DebugVerifier
         var reports = new VerificationReport[pairs.Count];
         var failures = new Exception?[pairs.Count];
 
-        var options = new ParallelOptions { MaxDegreeOfParallelism = threadCount > 0 ? threadCount : Environment.ProcessorCount };
+        var options = new ParallelOptions { MaxDegreeOfParallelism = Threads(threadCount) };
         Parallel.For(0, pairs.Count, options,
             () => (Dies: new DieTreeComparer(mapping), Lines: new LineTableComparer(mapping)),
             (i, loop, comparers) =>

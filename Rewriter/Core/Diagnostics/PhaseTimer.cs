@@ -10,7 +10,7 @@ namespace Rewriter.Diagnostics;
 /// </summary>
 public sealed class PhaseTimer
 {
-    private readonly List<(string Name, TimeSpan Elapsed, TimeSpan GcPause, Collections Collections, Jit Jit, long Allocated, long PeakResident)> _phases = [];
+    private readonly List<(string Name, TimeSpan Elapsed, Counters Counters, long PeakResident)> _phases = [];
 
     /// <summary>Garbage collections by generation (a generation-2 one also counts as 1 and 0 in the runtime's counts: shown as it counts them).</summary>
     private readonly record struct Collections(int Gen0, int Gen1, int Gen2)
@@ -27,24 +27,29 @@ public sealed class PhaseTimer
         public static Jit operator -(Jit a, Jit b) => new(a.Time - b.Time, a.Methods - b.Methods);
         public override string ToString() => $"{Time.TotalMilliseconds:F1}/{Methods}";
     }
+
+    /// <summary>The runtime's running totals: a phase's share is the difference of two snapshots.</summary>
+    private readonly record struct Counters(TimeSpan GcPause, Collections Collections, Jit Jit, long Allocated)
+    {
+        public static Counters Now => new(GC.GetTotalPauseDuration(), Collections.Now, Jit.Now, GC.GetTotalAllocatedBytes(precise: false));
+        public static Counters operator -(Counters a, Counters b) =>
+            new(a.GcPause - b.GcPause, a.Collections - b.Collections, a.Jit - b.Jit, a.Allocated - b.Allocated);
+    }
+
     private readonly Stopwatch _total = Stopwatch.StartNew();
 
     public T Measure<T>(string name, Func<T> phase)
     {
-        long allocatedBefore = GC.GetTotalAllocatedBytes(precise: false);
-        var pausedBefore = GC.GetTotalPauseDuration();
-        var collectionsBefore = Collections.Now;
-        var jitBefore = Jit.Now;
+        var before = Counters.Now;
         var watch = Stopwatch.StartNew();
         T result = phase();
         watch.Stop();
-        _phases.Add((name, watch.Elapsed, GC.GetTotalPauseDuration() - pausedBefore, Collections.Now - collectionsBefore, Jit.Now - jitBefore,
-            GC.GetTotalAllocatedBytes(precise: false) - allocatedBefore, PeakResidentBytes()));
+        _phases.Add((name, watch.Elapsed, Counters.Now - before, PeakResidentBytes()));
         return result;
     }
 
-    /// <summary>Adds a phase timed elsewhere (a layout pass, say), shown indented under the phase that ran it.</summary>
-    public void Record(string name, TimeSpan elapsed) => _phases.Add(("  " + name, elapsed, TimeSpan.Zero, default, default, 0, PeakResidentBytes()));
+    /// <summary>Adds a phase timed elsewhere (a layout pass, say), shown indented under the phase that ran it (its counters are not known: zero).</summary>
+    public void Record(string name, TimeSpan elapsed) => _phases.Add(("  " + name, elapsed, default, PeakResidentBytes()));
 
     /// <summary>Times a step of a larger phase; it is shown indented under that phase, like <see cref="Record"/>.</summary>
     public T MeasureNested<T>(string name, Func<T> step) => Measure("  " + name, step);
@@ -54,10 +59,13 @@ public sealed class PhaseTimer
     public void WriteTable(TextWriter output)
     {
         output.WriteLine("RW-INFO: phase                      time (ms)   GC pause (ms)   GCs (gen 0/1/2)   JIT (ms/methods)   allocated (MiB)   peak RSS (MiB)");
-        foreach (var (name, elapsed, paused, collections, jit, allocated, peak) in _phases)
-            output.WriteLine($"RW-INFO: {name,-24} {elapsed.TotalMilliseconds,11:F1} {paused.TotalMilliseconds,15:F1} {collections,17} {jit,18} {allocated / 1048576.0,17:F1} {peak / 1048576.0,16:F1}");
-        output.WriteLine($"RW-INFO: {"total",-24} {_total.Elapsed.TotalMilliseconds,11:F1} {GC.GetTotalPauseDuration().TotalMilliseconds,15:F1} {Collections.Now,17} {Jit.Now,18} {GC.GetTotalAllocatedBytes() / 1048576.0,17:F1} {PeakResidentBytes() / 1048576.0,16:F1}");
+        foreach (var (name, elapsed, counters, peak) in _phases)
+            WriteRow(output, name, elapsed, counters, peak);
+        WriteRow(output, "total", _total.Elapsed, Counters.Now, PeakResidentBytes());
     }
+
+    private static void WriteRow(TextWriter output, string name, TimeSpan elapsed, Counters counters, long peak) =>
+        output.WriteLine($"RW-INFO: {name,-24} {elapsed.TotalMilliseconds,11:F1} {counters.GcPause.TotalMilliseconds,15:F1} {counters.Collections,17} {counters.Jit,18} {counters.Allocated / 1048576.0,17:F1} {peak / 1048576.0,16:F1}");
 
     /// <summary>VmHWM from /proc/self/status: the high-water mark of resident memory.</summary>
     public static long PeakResidentBytes()

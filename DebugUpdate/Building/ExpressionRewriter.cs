@@ -256,7 +256,7 @@ public static class ExpressionRewriter
 
     private static void InfoReference(UnitRewriteContext context, ulong infoOffset, int at, ByteWriter output, List<DieReference> references)
     {
-        var (unit, die) = context.ResolveInfoOffset(infoOffset, at);
+        var (unit, die) = context.ResolveExpressionInfoOffset(infoOffset, at);
         var encoding = DieReference.InfoOffset(context.Encoding.RefAddrSize);
         references.Add(new DieReference(output.Reserve(encoding == ReferenceEncoding.Info8 ? 8 : 4), encoding, unit, die));
     }

@@ -27,4 +27,23 @@ public sealed class WorkerScratch
     /// <summary>The expression rewriter's operation starts and branch operands (each call takes off what it added).</summary>
     public List<(int Input, int Output)> ExpressionStarts { get; } = [];
     public List<(int OperandAt, int InputTarget)> ExpressionBranches { get; } = [];
+
+    private DwarfUnit? _foreignUnit;
+    private DieIndex? _foreignDies;
+
+    /// <summary>
+    /// A DIE index of another unit, private to this worker (the last one asked for is kept): the
+    /// unit's own index belongs to the thread rebuilding its bucket, which gives its storage back
+    /// when the bucket is done, while this worker may still be searching it.
+    /// </summary>
+    public DieIndex ForeignDies(DwarfUnit unit)
+    {
+        if (_foreignUnit != unit)
+        {
+            _foreignDies?.ReturnStorage();
+            _foreignDies = DieIndexBuilder.Build(unit.Info, unit.Header, unit.Abbreviations);
+            _foreignUnit = unit;
+        }
+        return _foreignDies!;
+    }
 }

@@ -240,7 +240,7 @@ public static class ExpressionRewriter
         ByteWriter output, List<DieReference> references)
     {
         int die = context.ResolveUnitOffset(unitOffset, at);
-        references.Add(new DieReference(output.Reserve(encoding == ReferenceEncoding.Unit2 ? 2 : 4), encoding, context.Unit.Index, die));
+        references.Add(DieReference.ToDie(output.Reserve(encoding == ReferenceEncoding.Unit2 ? 2 : 4), encoding, context.Unit.Index, die));
     }
 
     private static void TypeReference(UnitRewriteContext context, ulong unitOffset, int at, ByteWriter output, List<DieReference> references)
@@ -251,14 +251,14 @@ public static class ExpressionRewriter
             return;
         }
         int die = context.ResolveUnitOffset(unitOffset, at);
-        references.Add(new DieReference(output.Reserve(4), ReferenceEncoding.UnitUleb4, context.Unit.Index, die));
+        references.Add(DieReference.ToDie(output.Reserve(4), ReferenceEncoding.UnitUleb4, context.Unit.Index, die));
     }
 
     private static void InfoReference(UnitRewriteContext context, ulong infoOffset, int at, ByteWriter output, List<DieReference> references)
     {
-        var (unit, die) = context.ResolveExpressionInfoOffset(infoOffset, at);
-        var encoding = DieReference.InfoOffset(context.Encoding.RefAddrSize);
-        references.Add(new DieReference(output.Reserve(encoding == ReferenceEncoding.Info8 ? 8 : 4), encoding, unit, die));
+        var (unit, unitOffset) = context.ResolveExpressionInfoOffset(infoOffset, at);
+        int size = context.Encoding.RefAddrSize;
+        references.Add(DieReference.ToInfoOffset(output.Reserve(size), size, unit, unitOffset));
     }
 
     /// <summary>Skips the operands of an operation that names no address and no DIE.</summary>

@@ -105,26 +105,26 @@ public sealed class UnitRewriteContext
     }
 
     /// <summary>
-    /// The unit and DIE a DW_FORM_ref_addr attribute names: the partition put that unit in this
+    /// The unit, and the DIE's offset in it, a DW_FORM_ref_addr attribute names: the partition put that unit in this
     /// unit's bucket, so its DIE index is this thread's to read.
     /// </summary>
-    public (int Unit, int Die) ResolveInfoOffset(ulong infoOffset, long at) => ResolveInfoOffset(infoOffset, at, inBucket: true);
+    public (int Unit, uint UnitOffset) ResolveInfoOffset(ulong infoOffset, long at) => ResolveInfoOffset(infoOffset, at, inBucket: true);
 
     /// <summary>
-    /// The unit and DIE an expression operand (DW_OP_call_ref, DW_OP_implicit_pointer, …) names by
+    /// The unit, and the DIE's offset in it, an expression operand (DW_OP_call_ref, DW_OP_implicit_pointer, …) names by
     /// .debug_info offset. The partition reads no expressions, so the unit may be in another bucket,
     /// whose thread may release its DIE index meanwhile: another unit's DIE is looked up in a
     /// private index.
     /// </summary>
-    public (int Unit, int Die) ResolveExpressionInfoOffset(ulong infoOffset, long at) => ResolveInfoOffset(infoOffset, at, inBucket: false);
+    public (int Unit, uint UnitOffset) ResolveExpressionInfoOffset(ulong infoOffset, long at) => ResolveInfoOffset(infoOffset, at, inBucket: false);
 
-    private (int Unit, int Die) ResolveInfoOffset(ulong infoOffset, long at, bool inBucket)
+    private (int Unit, uint UnitOffset) ResolveInfoOffset(ulong infoOffset, long at, bool inBucket)
     {
         var target = Unit.File.FindUnitContaining((long)Math.Min(infoOffset, long.MaxValue), Unit.IsTypeSectionUnit);
         var dies = target is null ? null : inBucket || target == Unit ? target.Dies : Scratch.ForeignDies(target);
-        int die = dies is null ? -1 : dies.FindByUnitOffset(infoOffset - (ulong)target!.Offset);
-        if (target is null || die < 0)
+        ulong unitOffset = target is null ? 0 : infoOffset - (ulong)target.Offset;
+        if (dies is null || dies.FindByUnitOffset(unitOffset) < 0)
             throw Unit.Info.Error(at, $"reference 0x{infoOffset:x} does not point at a DIE");
-        return (target.Index, die);
+        return (target!.Index, (uint)unitOffset);
     }
 }

@@ -250,6 +250,7 @@ public sealed class UnitRewriter
             AddedStrings = _addedStrings,
             CodeRanges = _unitRanges,
             DieOffsets = offsets,
+            DieOffsetMap = DieOffsetMap.Build(entries, offsets),
             CodeLostDies = _codeLost,
             Work = new UnitWork(dies.Count, _copiedDies, _locationLists, _copiedLocationLists),
             Fixups = _fixups,
@@ -522,15 +523,15 @@ public sealed class UnitRewriter
             {
                 case AttributeValueKind.UnitReference:
                     _shape.Add(new OutputAttribute(value.Name, DwForm.Ref4));
-                    _bodyReferences.Add(new DieReference(_body.Reserve(4), ReferenceEncoding.Unit4, _unit.Index,
+                    _bodyReferences.Add(DieReference.ToDie(_body.Reserve(4), ReferenceEncoding.Unit4, _unit.Index,
                         _context.ResolveUnitOffset(value.Value, value.ValueOffset)));
                     continue;
                 case AttributeValueKind.InfoReference:
                 {
                     var (unit, target) = _context.ResolveInfoOffset(value.Value, value.ValueOffset);
                     _shape.Add(new OutputAttribute(value.Name, DwForm.RefAddr));
-                    var encoding = DieReference.InfoOffset(_unit.Encoding.RefAddrSize);
-                    _bodyReferences.Add(new DieReference(_body.Reserve(_unit.Encoding.RefAddrSize), encoding, unit, target));
+                    int size = _unit.Encoding.RefAddrSize;
+                    _bodyReferences.Add(DieReference.ToInfoOffset(_body.Reserve(size), size, unit, target));
                     continue;
                 }
             }
@@ -773,13 +774,13 @@ public sealed class UnitRewriter
         if (spec.Form == DwForm.Ref4)
         {
             int target = _context.ResolveUnitOffset(BinaryPrimitives.ReadUInt32LittleEndian(bytes[valueAt..]), valueAt);
-            _references.Add(new DieReference(position, ReferenceEncoding.Unit4, _unit.Index, target));
+            _references.Add(DieReference.ToDie(position, ReferenceEncoding.Unit4, _unit.Index, target));
             return;
         }
         int size = _unit.Encoding.RefAddrSize;
         ulong offset = size == 8 ? BinaryPrimitives.ReadUInt64LittleEndian(bytes[valueAt..]) : BinaryPrimitives.ReadUInt32LittleEndian(bytes[valueAt..]);
-        var (unit, die) = _context.ResolveInfoOffset(offset, valueAt);
-        _references.Add(new DieReference(position, DieReference.InfoOffset(size), unit, die));
+        var (unit, unitOffset) = _context.ResolveInfoOffset(offset, valueAt);
+        _references.Add(DieReference.ToInfoOffset(position, size, unit, unitOffset));
     }
 
     private static bool IsCodeAttribute(DwAt name) => name is DwAt.LowPc or DwAt.HighPc or DwAt.Ranges or DwAt.EntryPc;

@@ -212,7 +212,7 @@ public sealed class DebugMerger
         {
             var target = _merged[reference.Unit]!;
             ulong start = _bases[(int)(target.InTypesSection ? OutputSection.Types : OutputSection.Info)][reference.Unit];
-            Patch(unit.Buffer(section)!, reference.Position, start + target.DieOffsets[reference.Die], reference.Size);
+            Patch(unit.Buffer(section)!, reference.Position, start + target.DieOffsets.OutputOffsetOf(reference.Target), reference.Size);
         }
         // The strings units add (a skeleton's new dwo_name) go after .debug_str, in unit order.
         foreach (var (position, value) in unit.AddedStrings)

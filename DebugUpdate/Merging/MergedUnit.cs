@@ -19,7 +19,7 @@ public sealed class MergedUnit
         InTypesSection = output.InTypesSection;
         IsCompileUnit = output.IsCompileUnit;
         CodeRanges = output.CodeRanges;
-        DieOffsets = output.DieOffsets;
+        DieOffsets = output.DieOffsetMap;
         _sizes = new int[Sections.Length];
         foreach (var section in Sections)
             _sizes[(int)section] = section == OutputSection.Abbrev ? output.Abbrev.Length : output.Buffer(section)?.Position ?? 0;
@@ -34,8 +34,8 @@ public sealed class MergedUnit
     public bool IsCompileUnit { get; }
     /// <summary>The unit's new code ranges (compile units only).</summary>
     public List<AddressRange> CodeRanges { get; }
-    /// <summary>Unit-relative offset of each input DIE in the output unit.</summary>
-    public uint[] DieOffsets { get; }
+    /// <summary>Where the unit's input DIEs are in the output unit.</summary>
+    public DieOffsetMap DieOffsets { get; }
 
     /// <summary>The size of the unit's own contribution to a section (its abbreviation table's, even when shared); 0 for none.</summary>
     public int SizeOf(OutputSection section) => _sizes[(int)section];

@@ -50,11 +50,11 @@ public sealed class RewriteDriver(RewriteOptions options, Log log, TextWriter st
                 {
                     var file = OutputFile.Create(companion.Path, inputs);
                     written.Add((file, File.GetUnixFileMode(companion.InputPath)));
-                    new ElfWriter(companion.Source, companion.Request).Write(file.Stream);
+                    new ElfWriter(companion.Source, companion.Request).Write(file.Stream, options.ThreadCount);
                 }
                 var output = OutputFile.Create(options.Output, inputs);
                 written.Add((output, File.GetUnixFileMode(options.Input)));
-                var result = new ElfWriter(elf, request).Write(output.Stream);
+                var result = new ElfWriter(elf, request).Write(output.Stream, options.ThreadCount);
                 foreach (var (file, mode) in written)
                     file.Commit(mode);
                 foreach (var companion in companions)

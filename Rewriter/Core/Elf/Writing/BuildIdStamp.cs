@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 
 namespace Rewriter.Elf.Writing;
@@ -8,34 +9,60 @@ namespace Rewriter.Elf.Writing;
 /// is the same for every run and thread count, and it differs from the input's whenever anything
 /// else in the file does; build-id-keyed lookups (debuginfod, /usr/lib/debug/.build-id) then never
 /// hand the input's debug information out for the output.
+/// The hash is SHA-256 over the SHA-256 of each 4 MiB piece of the file (as lld hashes for
+/// --build-id): the pieces are hashed in parallel once the file is written, where one hash over
+/// the whole file was a serial pass of ~100 ms on gdb's 160 MB output.
 /// </summary>
 public sealed class BuildIdStamp(ulong outputOffset, byte[] original)
 {
-    private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private const int PieceSize = 4 << 20;
 
     /// <summary>Where the build-id's descriptor lies in the output.</summary>
     public ulong OutputOffset { get; } = outputOffset;
     public byte[] Original { get; } = original;
 
-    /// <summary>Feeds bytes written at <paramref name="position"/> to the hash, the descriptor's bytes as zeros.</summary>
-    public void Observe(ulong position, ReadOnlySpan<byte> bytes)
+    /// <summary>Reads <c>bytes.Length</c> bytes of the written output at an offset; called from several threads at once.</summary>
+    public delegate void ReadAt(long offset, Span<byte> bytes);
+
+    /// <summary>The new build-id of the <paramref name="length"/>-byte output, read back through <paramref name="read"/>.</summary>
+    public byte[] Compute(long length, ReadAt read, int threads)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        int pieces = (int)((length + PieceSize - 1) / PieceSize);
+        var digests = new byte[pieces * SHA256.HashSizeInBytes];
+        Parallel.For(0, pieces, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) }, piece =>
+        {
+            long start = (long)piece * PieceSize;
+            int size = (int)Math.Min(PieceSize, length - start);
+            byte[] buffer = ArrayPool<byte>.Shared.Rent(size);
+            try
+            {
+                var bytes = buffer.AsSpan(0, size);
+                read(start, bytes);
+                ClearDescriptor(bytes, (ulong)start);
+                SHA256.HashData(bytes, digests.AsSpan(piece * SHA256.HashSizeInBytes, SHA256.HashSizeInBytes));
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        });
+        return Extend(SHA256.HashData(digests));
+    }
+
+    /// <summary>Zeros the part of the build-id descriptor that lies in <paramref name="bytes"/>, read at <paramref name="position"/>.</summary>
+    private void ClearDescriptor(Span<byte> bytes, ulong position)
     {
         ulong end = position + (ulong)bytes.Length, windowEnd = OutputOffset + (ulong)Original.Length;
         if (end <= OutputOffset || position >= windowEnd)
-        {
-            _hash.AppendData(bytes);
             return;
-        }
-        byte[] copy = bytes.ToArray();
         ulong from = Math.Max(position, OutputOffset), to = Math.Min(end, windowEnd);
-        copy.AsSpan((int)(from - position), (int)(to - from)).Clear();
-        _hash.AppendData(copy);
+        bytes.Slice((int)(from - position), (int)(to - from)).Clear();
     }
 
     /// <summary>The new build-id, as long as the original: the hash, extended by hashing it again with a counter when the original is longer.</summary>
-    public byte[] Finish()
+    private byte[] Extend(byte[] digest)
     {
-        byte[] digest = _hash.GetHashAndReset();
         var id = new byte[Original.Length];
         for (int filled = 0, round = 0; filled < id.Length; round++)
         {

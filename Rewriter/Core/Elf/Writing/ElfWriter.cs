@@ -31,12 +31,13 @@ public sealed class ElfWriter
         _request = request;
     }
 
-    /// <summary>Lays out and writes the output; <paramref name="destination"/> is positioned at 0 and must be seekable.</summary>
-    public ElfWriteResult Write(Stream destination)
+    /// <summary>Lays out and writes the output; <paramref name="destination"/> is positioned at 0 and must be seekable and readable.</summary>
+    /// <param name="threads">how many threads hash the written output for its build-id; the result does not depend on it</param>
+    public ElfWriteResult Write(Stream destination, int threads = 1)
     {
         var layout = PlanLayout();
         using var input = File.OpenHandle(_elf.Path, FileMode.Open, FileAccess.Read, FileShare.Read);
-        var output = new PaddedWriter(destination, layout.BuildId);
+        var output = new PaddedWriter(destination);
         var buffer = new byte[CopyBufferSize];
 
         CopyWithOverlays(input, 0, layout.PrefixEnd, layout.Overlays, buffer, output);
@@ -86,8 +87,8 @@ public sealed class ElfWriter
 
         if (layout.BuildId is not { } stamp)
             return new ElfWriteResult(null, null);
-        byte[] id = stamp.Finish();
         destination.Flush();
+        byte[] id = stamp.Compute((long)output.Position, ReaderOf(destination), threads);
         destination.Seek((long)stamp.OutputOffset, SeekOrigin.Begin);
         destination.Write(id);
         destination.Seek(0, SeekOrigin.End);
@@ -401,8 +402,28 @@ public sealed class ElfWriter
         }
     }
 
-    /// <summary>Tracks the output position, fills gaps with zeros and shows every byte to the build-id hash.</summary>
-    private sealed class PaddedWriter(Stream stream, BuildIdStamp? buildId)
+    /// <summary>Reads the written output back for the build-id: a file in parallel, any other stream one read at a time.</summary>
+    private static BuildIdStamp.ReadAt ReaderOf(Stream destination)
+    {
+        if (destination is FileStream file)
+            return (offset, bytes) =>
+            {
+                if (RandomAccess.Read(file.SafeFileHandle, bytes, offset) != bytes.Length)
+                    throw new IOException($"{file.Name}: the output is shorter than was written");
+            };
+        var gate = new object();
+        return (offset, bytes) =>
+        {
+            lock (gate)
+            {
+                destination.Seek(offset, SeekOrigin.Begin);
+                destination.ReadExactly(bytes);
+            }
+        };
+    }
+
+    /// <summary>Tracks the output position and fills gaps with zeros.</summary>
+    private sealed class PaddedWriter(Stream stream)
     {
         private static readonly byte[] Zeros = new byte[1 << 16];
         public ulong Position { get; private set; }
@@ -410,7 +431,6 @@ public sealed class ElfWriter
         public void Write(ReadOnlySpan<byte> bytes)
         {
             stream.Write(bytes);
-            buildId?.Observe(Position, bytes);
             Position += (ulong)bytes.Length;
         }
 

@@ -1,0 +1,51 @@
+using Rewriter.Elf.Writing;
+
+namespace Rewriter.Tests.Elf;
+
+/// <summary>
+/// The output's build-id is a hash of the file's pieces, hashed in parallel: the same for any
+/// number of threads, blind to the descriptor's own bytes, and changed by any other byte.
+/// </summary>
+public sealed class BuildIdStampTests
+{
+    private const int MiB = 1 << 20;
+
+    // 9 MiB and a bit: three pieces, the last short; the descriptor straddles the first boundary.
+    private static byte[] File()
+    {
+        var bytes = new byte[9 * MiB + 123];
+        new Random(7).NextBytes(bytes);
+        return bytes;
+    }
+
+    private static readonly ulong DescriptorOffset = 4 * MiB - 8;
+
+    private static byte[] IdOf(byte[] file, int threads) =>
+        new BuildIdStamp(DescriptorOffset, [.. Enumerable.Range(1, 20).Select(i => (byte)i)])
+            .Compute(file.Length, (offset, bytes) => file.AsSpan((int)offset, bytes.Length).CopyTo(bytes), threads);
+
+    [Fact]
+    public void The_id_is_the_same_for_every_thread_count()
+    {
+        var file = File();
+        var one = IdOf(file, 1);
+        one.Length.ShouldBe(20);
+        IdOf(file, 2).ShouldBe(one);
+        IdOf(file, 8).ShouldBe(one);
+    }
+
+    [Fact]
+    public void The_descriptor_bytes_do_not_count_and_every_other_byte_does()
+    {
+        var file = File();
+        var id = IdOf(file, 2);
+        file[(int)DescriptorOffset + 10] ^= 0xff; // inside the descriptor, past the piece boundary
+        IdOf(file, 2).ShouldBe(id);
+        foreach (int at in new[] { 0, (int)DescriptorOffset - 1, (int)DescriptorOffset + 20, 8 * MiB, file.Length - 1 })
+        {
+            var changed = (byte[])file.Clone();
+            changed[at] ^= 1;
+            IdOf(changed, 2).ShouldNotBe(id, $"byte {at}");
+        }
+    }
+}

@@ -48,4 +48,19 @@ public sealed class BuildIdStampTests
             IdOf(changed, 2).ShouldNotBe(id, $"byte {at}");
         }
     }
+
+    [Fact]
+    public void Hashing_beside_the_writer_gives_the_id_of_the_whole_file()
+    {
+        var file = File();
+        var stamp = new BuildIdStamp(DescriptorOffset, new byte[20]);
+        var whole = stamp.Compute(file.Length, (offset, bytes) => file.AsSpan((int)offset, bytes.Length).CopyTo(bytes), 1);
+        foreach (int threads in new[] { 1, 2 })
+        {
+            using var hasher = stamp.Start((offset, bytes) => file.AsSpan((int)offset, bytes.Length).CopyTo(bytes), threads);
+            foreach (long written in new long[] { 3 * MiB, 4 * MiB, 4 * MiB + 1, 8 * MiB + 5 })
+                hasher.Written(written); // as a writer reports its progress
+            hasher.Finish(file.Length).ShouldBe(whole, $"{threads} threads");
+        }
+    }
 }

@@ -37,7 +37,9 @@ public sealed class ElfWriter
     {
         var layout = PlanLayout();
         using var input = File.OpenHandle(_elf.Path, FileMode.Open, FileAccess.Read, FileShare.Read);
-        var output = new PaddedWriter(destination);
+        // A file is read back beside the writer; another stream is read on the writer's thread, between writes.
+        using var hasher = layout.BuildId?.Start(ReaderOf(destination), destination is FileStream ? threads : 1);
+        var output = new PaddedWriter(destination, hasher);
         var buffer = new byte[CopyBufferSize];
 
         CopyWithOverlays(input, 0, layout.PrefixEnd, layout.Overlays, buffer, output);
@@ -88,7 +90,7 @@ public sealed class ElfWriter
         if (layout.BuildId is not { } stamp)
             return new ElfWriteResult(null, null);
         destination.Flush();
-        byte[] id = stamp.Compute((long)output.Position, ReaderOf(destination), threads);
+        byte[] id = hasher!.Finish((long)output.Position);
         destination.Seek((long)stamp.OutputOffset, SeekOrigin.Begin);
         destination.Write(id);
         destination.Seek(0, SeekOrigin.End);
@@ -402,29 +404,32 @@ public sealed class ElfWriter
         }
     }
 
-    /// <summary>Reads the written output back for the build-id: a file in parallel, any other stream one read at a time.</summary>
+    /// <summary>Reads the written output back for the build-id: a file through its handle (its position untouched), another stream by seeking there and back.</summary>
     private static BuildIdStamp.ReadAt ReaderOf(Stream destination)
     {
         if (destination is FileStream file)
+        {
+            var handle = file.SafeFileHandle;
             return (offset, bytes) =>
             {
-                if (RandomAccess.Read(file.SafeFileHandle, bytes, offset) != bytes.Length)
+                if (RandomAccess.Read(handle, bytes, offset) != bytes.Length)
                     throw new IOException($"{file.Name}: the output is shorter than was written");
             };
-        var gate = new object();
+        }
         return (offset, bytes) =>
         {
-            lock (gate)
-            {
-                destination.Seek(offset, SeekOrigin.Begin);
-                destination.ReadExactly(bytes);
-            }
+            long position = destination.Position;
+            destination.Seek(offset, SeekOrigin.Begin);
+            destination.ReadExactly(bytes);
+            destination.Position = position;
         };
     }
 
-    /// <summary>Tracks the output position and fills gaps with zeros.</summary>
-    private sealed class PaddedWriter(Stream stream)
+    /// <summary>Tracks the output position, fills gaps with zeros and hands each whole piece written to the build-id hasher.</summary>
+    private sealed class PaddedWriter(Stream stream, BuildIdStamp.Hasher? hasher)
     {
+        private long _hashedUpTo;
+
         private static readonly byte[] Zeros = new byte[1 << 16];
         public ulong Position { get; private set; }
 
@@ -432,6 +437,12 @@ public sealed class ElfWriter
         {
             stream.Write(bytes);
             Position += (ulong)bytes.Length;
+            if (hasher is not null && (long)Position - _hashedUpTo >= BuildIdStamp.PieceSize)
+            {
+                stream.Flush(); // the hasher reads the file, not the stream's buffer
+                hasher.Written((long)Position);
+                _hashedUpTo = (long)Position - (long)Position % BuildIdStamp.PieceSize;
+            }
         }
 
         public void PadTo(ulong offset)

@@ -10,7 +10,7 @@ namespace Rewriter.Diagnostics;
 /// </summary>
 public sealed class PhaseTimer
 {
-    private readonly List<(string Name, TimeSpan Elapsed, Counters Counters, long PeakResident)> _phases = [];
+    private readonly List<(string Name, TimeSpan Elapsed, Counters? Counters, long PeakResident)> _phases = [];
 
     /// <summary>Garbage collections by generation (a generation-2 one also counts as 1 and 0 in the runtime's counts: shown as it counts them).</summary>
     private readonly record struct Collections(int Gen0, int Gen1, int Gen2)
@@ -48,8 +48,8 @@ public sealed class PhaseTimer
         return result;
     }
 
-    /// <summary>Adds a phase timed elsewhere (a layout pass, say), shown indented under the phase that ran it (its counters are not known: zero).</summary>
-    public void Record(string name, TimeSpan elapsed) => _phases.Add(("  " + name, elapsed, default, PeakResidentBytes()));
+    /// <summary>Adds a phase timed elsewhere (a layout pass, say), shown indented under the phase that ran it (its counters are not known: shown as "-").</summary>
+    public void Record(string name, TimeSpan elapsed) => _phases.Add(("  " + name, elapsed, null, PeakResidentBytes()));
 
     /// <summary>Times a step of a larger phase; it is shown indented under that phase, like <see cref="Record"/>.</summary>
     public T MeasureNested<T>(string name, Func<T> step) => Measure("  " + name, step);
@@ -64,8 +64,14 @@ public sealed class PhaseTimer
         WriteRow(output, "total", _total.Elapsed, Counters.Now, PeakResidentBytes());
     }
 
-    private static void WriteRow(TextWriter output, string name, TimeSpan elapsed, Counters counters, long peak) =>
-        output.WriteLine($"RW-INFO: {name,-24} {elapsed.TotalMilliseconds,11:F1} {counters.GcPause.TotalMilliseconds,15:F1} {counters.Collections,17} {counters.Jit,18} {counters.Allocated / 1048576.0,17:F1} {peak / 1048576.0,16:F1}");
+    private static void WriteRow(TextWriter output, string name, TimeSpan elapsed, Counters? counters, long peak)
+    {
+        // A phase timed elsewhere ran inside another one: its counters are that phase's, not known alone.
+        string gcPause = "-", collections = "-", jit = "-", allocated = "-";
+        if (counters is { } known)
+            (gcPause, collections, jit, allocated) = ($"{known.GcPause.TotalMilliseconds:F1}", known.Collections.ToString(), known.Jit.ToString(), $"{known.Allocated / 1048576.0:F1}");
+        output.WriteLine($"RW-INFO: {name,-24} {elapsed.TotalMilliseconds,11:F1} {gcPause,15} {collections,17} {jit,18} {allocated,17} {peak / 1048576.0,16:F1}");
+    }
 
     /// <summary>VmHWM from /proc/self/status: the high-water mark of resident memory.</summary>
     public static long PeakResidentBytes()

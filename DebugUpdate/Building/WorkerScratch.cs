@@ -5,7 +5,8 @@ namespace Rewriter.DebugUpdate.Building;
 /// <summary>
 /// Buffers one worker thread reuses for every unit it rebuilds, so their storage is allocated once
 /// per worker rather than once per unit (large arrays left behind per unit are what grows the heap).
-/// Nothing in them outlives the unit being rebuilt.
+/// Nothing in them outlives the unit being rebuilt, but the last other unit's DIE index
+/// (<see cref="ForeignDies"/>), which stays valid: a unit's DIEs do not change.
 /// </summary>
 public sealed class WorkerScratch
 {

@@ -66,11 +66,8 @@ public static class DebugUpdater
         var unitWork = default(UnitWork);
         var unitIndexes = new UnitIndexes[file.Units.Count];
         var bucketTimes = new TimeSpan[buckets.Count];
-        var work = buckets.Select(b => b.Sum(u => file.Units[u].Header.Size + (file.Units[u].SplitUnit?.File.Units.Sum(s => s.Header.Size) ?? 0))).ToArray(); // bytes of .debug_info(.dwo)
-        // Buckets start in unit order, one at a time, so units reach the merge about in order and
-        // few wait there; PERF: the largest starts first, so it does not run alone at the end.
-        int largest = work.Length == 0 ? 0 : Array.IndexOf(work, work.Max());
-        var order = Enumerable.Range(0, buckets.Count).OrderBy(b => b == largest ? -1 : b).ToArray();
+        var work = BucketWork(file, buckets);
+        var order = StartOrder(work);
         WorkerThreads.Run(order, options.ThreadCount, (b, scratch) =>
         {
             var bucketClock = Stopwatch.StartNew();
@@ -168,7 +165,9 @@ public static class DebugUpdater
         }
         var framesTime = clock.Elapsed - partition - build - finish;
 
-        long total = work.Sum();
+        long total = 0;
+        foreach (long bytes in work)
+            total += bytes;
         var bucketStatistics = buckets.Select((b, i) =>
             new BucketStatistics(BucketName(file, b), b.Length, total == 0 ? 0 : (double)work[i] / total, bucketTimes[i])).ToArray();
         var statistics = new DebugUpdateStatistics(file.Units.Count, bucketStatistics, partition, build, merge) { Frames = framesTime, StreamedMerge = mergeTime, Work = unitWork };
@@ -176,6 +175,41 @@ public static class DebugUpdater
     }
 
     /// <summary>What a bucket is called in reports: its first unit's name (a skeleton's is its split unit's), and how many more it holds.</summary>
+    /// <summary>Each bucket's bytes of .debug_info (and of its split units' .debug_info.dwo).</summary>
+    private static long[] BucketWork(DwarfFile file, List<int[]> buckets)
+    {
+        var work = new long[buckets.Count];
+        for (int b = 0; b < buckets.Count; b++)
+            foreach (int u in buckets[b])
+            {
+                work[b] += file.Units[u].Header.Size;
+                if (file.Units[u].SplitUnit is { } splitUnit)
+                    foreach (var unit in splitUnit.File.Units)
+                        work[b] += unit.Header.Size;
+            }
+        return work;
+    }
+
+    /// <summary>
+    /// The order buckets start in: unit order, one at a time, so units reach the merge about in
+    /// order and few wait there; PERF: the largest first, so it does not run alone at the end.
+    /// (Loops, not LINQ: the LINQ iterators over longs and ints are generic code the precompiled image lacks.)
+    /// </summary>
+    private static int[] StartOrder(long[] work)
+    {
+        int largest = 0;
+        for (int b = 1; b < work.Length; b++)
+            if (work[b] > work[largest])
+                largest = b;
+        var order = new int[work.Length];
+        for (int b = 0, next = 1; b < work.Length; b++)
+            if (b != largest)
+                order[next++] = b;
+        if (work.Length > 0)
+            order[0] = largest;
+        return order;
+    }
+
     private static string BucketName(DwarfFile file, int[] bucket)
     {
         var unit = file.Units[bucket[0]];

@@ -59,14 +59,21 @@ public static class UnitPartitioner
             }
         }
 
-        var buckets = new SortedDictionary<int, List<int>>();
+        // A root is its bucket's lowest unit, so buckets appear in order of their first unit.
+        // PERF: plain lists, no sorted dictionary: its enumerators are generic code the precompiled image lacks.
+        var bucketOfRoot = new int[units.Count];
+        Array.Fill(bucketOfRoot, -1);
+        var buckets = new List<List<int>>();
         for (int i = 0; i < units.Count; i++)
         {
             int root = Find(i);
-            if (!buckets.TryGetValue(root, out var members))
-                buckets.Add(root, members = []);
-            members.Add(i);
+            if (bucketOfRoot[root] < 0)
+            {
+                bucketOfRoot[root] = buckets.Count;
+                buckets.Add([]);
+            }
+            buckets[bucketOfRoot[root]].Add(i);
         }
-        return buckets.Values.Select(b => b.ToArray()).ToList();
+        return buckets.ConvertAll(b => b.ToArray());
     }
 }

@@ -113,8 +113,12 @@ public static class DebugUpdateStep
         var replaced = new Dictionary<int, SectionReplacement>(request.ReplacedSections);
         var removed = new HashSet<int>(request.RemovedSections);
         var added = new List<NewSection>(request.NewNonAllocatedSections);
-        foreach (var (name, chunks) in sections.OrderBy(s => s.Key, StringComparer.Ordinal))
+        // PERF: names sorted as strings, not a LINQ ordering of the pairs (generic code the precompiled image lacks).
+        var names = sections.Keys.ToArray();
+        Array.Sort(names, StringComparer.Ordinal);
+        foreach (string name in names)
         {
+            var chunks = sections[name];
             if (elf.FindSection(name) is { } section)
                 replaced[section.Index] = Replacement(elf, section, chunks);
             else

@@ -105,9 +105,12 @@ public static class DebugUpdater
                 unitIndexes[u] = indexes.Collect(unit, outputs[i], unit.SplitUnit, splitOutput, foreignTypeUnits);
                 unit.SplitUnit?.ReleaseDies();
             }
-            // Nothing outside the bucket refers to its units: their DIE indexes are done with.
+            // Nothing outside the bucket refers to its units by ref_addr: their DIE indexes are done
+            // with. A type unit's may still be read by another bucket's name collection (a
+            // ref_sig8 specification or abstract origin), so its storage is left to the GC, not
+            // handed back to the pool while that reader holds it.
             foreach (int u in buckets[b])
-                file.Units[u].ReleaseDies(returnStorage: true);
+                file.Units[u].ReleaseDies(returnStorage: !file.Units[u].Header.IsTypeUnit);
             var built = bucketClock.Elapsed;
             IReadOnlyList<UnitOutput> unspooled;
             lock (mergeLock)
@@ -174,7 +177,6 @@ public static class DebugUpdater
         return new DebugUpdateResult(sections, dropped, notes, statistics) { SplitFiles = splitSections };
     }
 
-    /// <summary>What a bucket is called in reports: its first unit's name (a skeleton's is its split unit's), and how many more it holds.</summary>
     /// <summary>Each bucket's bytes of .debug_info (and of its split units' .debug_info.dwo).</summary>
     private static long[] BucketWork(DwarfFile file, List<int[]> buckets)
     {
@@ -210,6 +212,7 @@ public static class DebugUpdater
         return order;
     }
 
+    /// <summary>What a bucket is called in reports: its first unit's name (a skeleton's is its split unit's), and how many more it holds.</summary>
     private static string BucketName(DwarfFile file, int[] bucket)
     {
         var unit = file.Units[bucket[0]];

@@ -70,7 +70,7 @@ public sealed class UnitOutput
     public ByteWriter? Addr { get; init; }
     /// <summary>The unit's new code ranges, for .debug_aranges (compile units only).</summary>
     public required List<Reading.AddressRange> CodeRanges { get; init; }
-    /// <summary>Unit-relative offset of each input DIE in the output unit (for the indexes built beside the unit; not kept after the merge).</summary>
+    /// <summary>Unit-relative offset of each input DIE in the output unit (for the indexes built beside the unit; the merge keeps <see cref="DieOffsetMap"/> instead).</summary>
     public required uint[] DieOffsets { get; init; }
     /// <summary>The same offsets by input offset, compact: what the merge keeps for references from other units.</summary>
     public required DieOffsetMap DieOffsetMap { get; init; }

@@ -106,7 +106,9 @@ public sealed class UnitRewriteContext
 
     /// <summary>
     /// The unit, and the DIE's offset in it, a DW_FORM_ref_addr attribute names: the partition put that unit in this
-    /// unit's bucket, so its DIE index is this thread's to read.
+    /// unit's bucket, so its DIE index is this thread's to read. (The units of a .dwp package are
+    /// rebuilt in their skeletons' buckets; their indexes are released without giving their storage
+    /// back, so reading another one's stays safe.)
     /// </summary>
     public (int Unit, uint UnitOffset) ResolveInfoOffset(ulong infoOffset, long at) => ResolveInfoOffset(infoOffset, at, inBucket: true);
 

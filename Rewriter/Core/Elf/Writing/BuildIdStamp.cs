@@ -48,6 +48,8 @@ public sealed class BuildIdStamp(ulong outputOffset, byte[] original)
         private readonly BlockingCollection<(long Start, int Size)>? _queue;
         private readonly Thread? _thread;
         private Exception? _failure;
+        /// <summary>Set when the output is abandoned: the pieces still queued are not worth hashing.</summary>
+        private volatile bool _abandoned;
         private long _queuedEnd;
 
         internal Hasher(BuildIdStamp stamp, ReadAt read, bool inBackground)
@@ -62,7 +64,11 @@ public sealed class BuildIdStamp(ulong outputOffset, byte[] original)
                 try
                 {
                     foreach (var (start, size) in _queue.GetConsumingEnumerable())
+                    {
+                        if (_abandoned)
+                            break;
                         _digests.Add(HashPiece(start, size));
+                    }
                 }
                 catch (Exception failure)
                 {
@@ -129,6 +135,7 @@ public sealed class BuildIdStamp(ulong outputOffset, byte[] original)
         {
             if (_queue is null || _queue.IsAddingCompleted)
                 return;
+            _abandoned = true;
             _queue.CompleteAdding();
             _thread!.Join();
         }

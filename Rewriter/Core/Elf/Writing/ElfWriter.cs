@@ -412,8 +412,13 @@ public sealed class ElfWriter
             var handle = file.SafeFileHandle;
             return (offset, bytes) =>
             {
-                if (RandomAccess.Read(handle, bytes, offset) != bytes.Length)
-                    throw new IOException($"{file.Name}: the output is shorter than was written");
+                for (int filled = 0; filled < bytes.Length;)
+                {
+                    int read = RandomAccess.Read(handle, bytes[filled..], offset + filled);
+                    if (read == 0)
+                        throw new IOException($"{file.Name}: the output is shorter than was written");
+                    filled += read;
+                }
             };
         }
         return (offset, bytes) =>

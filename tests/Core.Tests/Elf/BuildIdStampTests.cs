@@ -20,9 +20,11 @@ public sealed class BuildIdStampTests
 
     private static readonly ulong DescriptorOffset = 4 * MiB - 8;
 
+    /// <summary>Reads the file back as a written output would be.</summary>
+    private static BuildIdStamp.ReadAt ReaderOf(byte[] file) => (offset, bytes) => file.AsSpan((int)offset, bytes.Length).CopyTo(bytes);
+
     private static byte[] IdOf(byte[] file, int threads) =>
-        new BuildIdStamp(DescriptorOffset, [.. Enumerable.Range(1, 20).Select(i => (byte)i)])
-            .Compute(file.Length, (offset, bytes) => file.AsSpan((int)offset, bytes.Length).CopyTo(bytes), threads);
+        new BuildIdStamp(DescriptorOffset, [.. Enumerable.Range(1, 20).Select(i => (byte)i)]).Compute(file.Length, ReaderOf(file), threads);
 
     [Fact]
     public void The_id_is_the_same_for_every_thread_count()
@@ -54,10 +56,10 @@ public sealed class BuildIdStampTests
     {
         var file = File();
         var stamp = new BuildIdStamp(DescriptorOffset, new byte[20]);
-        var whole = stamp.Compute(file.Length, (offset, bytes) => file.AsSpan((int)offset, bytes.Length).CopyTo(bytes), 1);
+        var whole = stamp.Compute(file.Length, ReaderOf(file), 1);
         foreach (int threads in new[] { 1, 2 })
         {
-            using var hasher = stamp.Start((offset, bytes) => file.AsSpan((int)offset, bytes.Length).CopyTo(bytes), threads);
+            using var hasher = stamp.Start(ReaderOf(file), threads);
             foreach (long written in new long[] { 3 * MiB, 4 * MiB, 4 * MiB + 1, 8 * MiB + 5 })
                 hasher.Written(written); // as a writer reports its progress
             hasher.Finish(file.Length).ShouldBe(whole, $"{threads} threads");

@@ -17,7 +17,7 @@ namespace Rewriter.Elf.Writing;
 /// </summary>
 public sealed class BuildIdStamp(ulong outputOffset, byte[] original)
 {
-    internal const int PieceSize = 4 << 20;
+    private const int PieceSize = 4 << 20;
 
     /// <summary>Where the build-id's descriptor lies in the output.</summary>
     public ulong OutputOffset { get; } = outputOffset;
@@ -77,6 +77,9 @@ public sealed class BuildIdStamp(ulong outputOffset, byte[] original)
             }) { IsBackground = true, Name = "build-id hash" };
             _thread.Start();
         }
+
+        /// <summary>Where the next whole piece ends: once the output is written (and readable) that far, <see cref="Written"/> has a piece to hash.</summary>
+        public long NextPieceEnd => _queuedEnd + PieceSize;
 
         /// <summary>The output is written, and readable, up to <paramref name="length"/>: every whole piece before it can be hashed.</summary>
         public void Written(long length)

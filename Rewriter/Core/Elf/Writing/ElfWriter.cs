@@ -433,8 +433,6 @@ public sealed class ElfWriter
     /// <summary>Tracks the output position, fills gaps with zeros and hands each whole piece written to the build-id hasher.</summary>
     private sealed class PaddedWriter(Stream stream, BuildIdStamp.Hasher? hasher)
     {
-        private long _hashedUpTo;
-
         private static readonly byte[] Zeros = new byte[1 << 16];
         public ulong Position { get; private set; }
 
@@ -442,11 +440,10 @@ public sealed class ElfWriter
         {
             stream.Write(bytes);
             Position += (ulong)bytes.Length;
-            if (hasher is not null && (long)Position - _hashedUpTo >= BuildIdStamp.PieceSize)
+            if (hasher is not null && (long)Position >= hasher.NextPieceEnd)
             {
                 stream.Flush(); // the hasher reads the file, not the stream's buffer
                 hasher.Written((long)Position);
-                _hashedUpTo = (long)Position - (long)Position % BuildIdStamp.PieceSize;
             }
         }
 

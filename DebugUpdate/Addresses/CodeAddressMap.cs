@@ -323,14 +323,7 @@ public sealed class CodeAddressMap : IRangeTranslator
             : next >= 0 && outputs[next] == outputs[i];
         // Instruction starts in output order (ties in input order: the arrays are sorted by input,
         // so by index), each covering up to the next one that has bytes.
-        var keys = (ulong[])outputs.Clone();
-        var order = KeySort.SortCarryingIndexes(keys);
-        for (int start = 0, end; start < keys.Length; start = end)
-        {
-            for (end = start + 1; end < keys.Length && keys[end] == keys[start]; end++) { }
-            if (end - start > 1)
-                Array.Sort(order, start, end - start);
-        }
+        var order = KeySort.StableOrder(outputs);
         var ends = new ulong[outputs.Length];
         ulong nextStart = ulong.MaxValue;
         // PERF: outputs only decrease from here on, so the fragment holding each is found by

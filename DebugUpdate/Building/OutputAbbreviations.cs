@@ -11,15 +11,35 @@ namespace Rewriter.DebugUpdate.Building;
 /// </summary>
 public sealed class OutputAbbreviations
 {
-    // PERF: the input table's declarations, keyed and serialized once per input table (every type
-    // unit of a .dwo shares one), shared read-only by the units that start from it.
+    // PERF: the input table's declarations, serialized and keyed once per input table (every type
+    // unit of a .dwo shares one), shared read-only by the units that start from it. Keyed by their
+    // bytes in the table itself (no string per declaration: a unit's table has hundreds).
     private sealed class Seed
     {
-        public required Dictionary<string, ulong> Codes { get; init; }
-        public required Dictionary<string, ulong>.AlternateLookup<ReadOnlySpan<char>> CodesBySpan { get; init; }
+        public required Dictionary<Declaration, ulong>.AlternateLookup<ReadOnlySpan<byte>> CodesByBytes { get; init; }
         /// <summary>The declarations and the terminating 0: the whole output table of a unit that adds none.</summary>
         public required ReadOnlyMemory<byte> Table { get; init; }
         public required ulong NextCode { get; init; }
+    }
+
+    /// <summary>A declaration's bytes after its code (tag, children flag, attributes, the 0 0 end), where they lie in a seed's table.</summary>
+    private readonly record struct Declaration(int Start, int Length);
+
+    /// <summary>Compares declarations by their bytes in one table, and a declaration with bytes written elsewhere.</summary>
+    private sealed class DeclarationBytes(byte[] table) : IEqualityComparer<Declaration>, IAlternateEqualityComparer<ReadOnlySpan<byte>, Declaration>
+    {
+        private ReadOnlySpan<byte> Of(Declaration declaration) => table.AsSpan(declaration.Start, declaration.Length);
+        public bool Equals(Declaration x, Declaration y) => Of(x).SequenceEqual(Of(y));
+        public int GetHashCode(Declaration declaration) => GetHashCode(Of(declaration));
+        public bool Equals(ReadOnlySpan<byte> bytes, Declaration declaration) => bytes.SequenceEqual(Of(declaration));
+        public int GetHashCode(ReadOnlySpan<byte> bytes)
+        {
+            var hash = new HashCode();
+            hash.AddBytes(bytes);
+            return hash.ToHashCode();
+        }
+        // Lookups only: every key is added from the table.
+        public Declaration Create(ReadOnlySpan<byte> bytes) => throw new NotSupportedException();
     }
 
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<AbbreviationTable, Seed> Seeds = [];
@@ -41,20 +61,25 @@ public sealed class OutputAbbreviations
     private static Seed CreateSeed(AbbreviationTable input)
     {
         var builder = new OutputAbbreviations();
-        var codes = new Dictionary<string, ulong>(StringComparer.Ordinal);
         var table = new ByteWriter(1024);
+        var declarations = new (Declaration Bytes, ulong Code)[input.Count];
         ulong nextCode = 1;
         for (int a = 0; a < input.Count; a++)
         {
             var abbreviation = input[a];
             builder.Declare(abbreviation.Tag, abbreviation.HasChildren, abbreviation.Attributes, static s => new OutputAttribute(s.Name, s.Form, s.ImplicitConst));
-            codes.TryAdd(builder.Key(), abbreviation.Code);
             table.WriteUleb(abbreviation.Code);
+            declarations[a] = (new Declaration(table.Position, builder._declaration.Position), abbreviation.Code);
             table.WriteBytes(builder._declaration.WrittenSpan);
             nextCode = Math.Max(nextCode, abbreviation.Code + 1);
         }
         table.WriteUleb(0);
-        return new Seed { Codes = codes, CodesBySpan = codes.GetAlternateLookup<ReadOnlySpan<char>>(), Table = table.Written, NextCode = nextCode };
+        var bytes = table.Written.ToArray();
+        var codes = new Dictionary<Declaration, ulong>(declarations.Length, new DeclarationBytes(bytes));
+        // Of two declarations of one shape, the first one's code is kept.
+        foreach (var (declaration, code) in declarations)
+            codes.TryAdd(declaration, code);
+        return new Seed { CodesByBytes = codes.GetAlternateLookup<ReadOnlySpan<byte>>(), Table = bytes, NextCode = nextCode };
     }
 
     // Only for building a seed.
@@ -76,9 +101,8 @@ public sealed class OutputAbbreviations
     public ulong CodeFor(DwTag tag, bool hasChildren, List<OutputAttribute> shape)
     {
         Declare(tag, hasChildren, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(shape), static a => a);
-        // PERF: looked up by a span over the declaration bytes; a string is made only for a new shape.
-        var key = KeySpan();
-        if (_seed.CodesBySpan.TryGetValue(key, out ulong code) || (_added is not null && _addedBySpan.TryGetValue(key, out code)))
+        // PERF: looked up by the declaration bytes; a string is made only for a new shape.
+        if (_seed.CodesByBytes.TryGetValue(_declaration.WrittenSpan, out ulong code) || (_added is not null && _addedBySpan.TryGetValue(KeySpan(), out code)))
             return code;
         if (_added is null)
         {

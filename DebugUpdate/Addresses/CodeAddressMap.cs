@@ -28,6 +28,7 @@ public sealed class CodeAddressMap : IRangeTranslator
     private readonly ulong[] _coverageEnds;    // end of each instruction's output coverage (= start when dropped)
     private readonly ulong[] _exactEnds;       // end of each instruction's own output bytes
     private readonly int[] _runEnds;           // per instruction, the index just past its run of instructions laid out one after another
+    private readonly int[] _outputOrder;       // every instruction, by output address (ties by input address)
     private readonly AddressRange[] _moved;    // input ranges of the moved functions, normalized
     private readonly Fragment[] _byInput;      // the fragments by input function start
     private readonly Lazy<(ulong[] Outputs, int[] Instructions)> _byOutput; // instructions with bytes, by output address (for the verifier)
@@ -42,7 +43,7 @@ public sealed class CodeAddressMap : IRangeTranslator
     private CodeAddressMap()
     {
         _inputs = _outputs = _coverageEnds = _exactEnds = [];
-        _runEnds = [];
+        _runEnds = _outputOrder = [];
         _moved = [];
         _byInput = [];
         Fragments = _byInput;
@@ -89,17 +90,16 @@ public sealed class CodeAddressMap : IRangeTranslator
         Fragments = sortedFragments;
         _moved = AddressRange.Normalize(sortedFragments.Select(f => new AddressRange(f.InputStart, f.InputEnd))).ToArray();
         _byInput = sortedFragments.OrderBy(f => f.InputStart).ThenBy(f => f.OutputStart).ToArray();
-        _coverageEnds = CoverageEnds(_inputs, _outputs, ends, sortedFragments);
+        _outputOrder = KeySort.StableOrder(_outputs);
+        _coverageEnds = CoverageEnds(_outputs, _outputOrder, ends, sortedFragments);
         _exactEnds = ends ?? _coverageEnds;
         _runEnds = RunEnds(_outputs, _coverageEnds);
         _inputSearch = new PagedLowerBound(_inputs);
         _movedSearch = new PagedLowerBound(Array.ConvertAll(_moved, range => range.End));
         _byOutput = new Lazy<(ulong[], int[])>(() =>
         {
-            var withBytes = Enumerable.Range(0, _inputs.Length).Where(i => _coverageEnds[i] > _outputs[i]).ToArray();
-            var keys = withBytes.Select(i => _outputs[i]).ToArray();
-            Array.Sort(keys, withBytes);
-            return (keys, withBytes);
+            var withBytes = Array.FindAll(_outputOrder, i => _coverageEnds[i] > _outputs[i]);
+            return (Array.ConvertAll(withBytes, i => _outputs[i]), withBytes);
         });
     }
 
@@ -300,6 +300,32 @@ public sealed class CodeAddressMap : IRangeTranslator
                 into.Add((_inputs[i], _outputs[i]));
     }
 
+    /// <summary>
+    /// Appends (input, output) of every moved instruction starting in [inputStart, inputEnd) whose
+    /// bytes start in [outputStart, outputEnd) (dropped ones have none), in output order, those at
+    /// one output address in input order.
+    /// </summary>
+    public void InstructionsInOutputOrder(ulong inputStart, ulong inputEnd, ulong outputStart, ulong outputEnd,
+        List<(ulong Input, ulong Output)> into)
+    {
+        var order = _outputOrder;
+        int low = 0, high = order.Length;
+        while (low < high)
+        {
+            int middle = low + (high - low) / 2;
+            if (_outputs[order[middle]] < outputStart)
+                low = middle + 1;
+            else
+                high = middle;
+        }
+        for (int k = low; k < order.Length && _outputs[order[k]] < outputEnd; k++)
+        {
+            int i = order[k];
+            if (_inputs[i] >= inputStart && _inputs[i] < inputEnd && _coverageEnds[i] > _outputs[i])
+                into.Add((_inputs[i], _outputs[i]));
+        }
+    }
+
     private static void Append(List<AddressRange> ranges, ulong start, ulong end)
     {
         if (ranges.Count > 0 && ranges[^1].End == start)
@@ -314,16 +340,14 @@ public sealed class CodeAddressMap : IRangeTranslator
         return index < _moved.Length && _moved[index].Start <= address ? index : -1;
     }
 
-    private static ulong[] CoverageEnds(ulong[] inputs, ulong[] outputs, ulong[]? exactEnds, Fragment[] fragments)
+    private static ulong[] CoverageEnds(ulong[] outputs, int[] order, ulong[]? exactEnds, Fragment[] fragments)
     {
         // A dropped instruction has no bytes: known exactly when the exact ends are; otherwise,
         // of several inputs at one output address all but the last (in input order) were dropped.
         bool Dropped(int i, int next) => exactEnds != null
             ? exactEnds[i] == outputs[i]
             : next >= 0 && outputs[next] == outputs[i];
-        // Instruction starts in output order (ties in input order: the arrays are sorted by input,
-        // so by index), each covering up to the next one that has bytes.
-        var order = KeySort.StableOrder(outputs);
+        // Instruction starts in output order (ties in input order), each covering up to the next one that has bytes.
         var ends = new ulong[outputs.Length];
         ulong nextStart = ulong.MaxValue;
         // PERF: outputs only decrease from here on, so the fragment holding each is found by

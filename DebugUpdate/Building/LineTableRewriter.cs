@@ -80,16 +80,11 @@ public static class LineTableRewriter
                 if (fragment.InputStart >= to || fragment.InputEnd <= from || fragment.OutputSize == 0)
                     continue;
                 instructions.Clear();
-                map.InstructionsIn(Math.Max(from, fragment.InputStart), Math.Min(to, fragment.InputEnd), instructions);
-                // A dropped instruction at the fragment's very end has no bytes: it describes nothing.
-                int kept = 0;
-                for (int k = 0; k < instructions.Count; k++)
-                    if (instructions[k].Output >= fragment.OutputStart && instructions[k].Output < fragment.OutputEnd)
-                        instructions[kept++] = instructions[k];
-                instructions.RemoveRange(kept, instructions.Count - kept);
+                // Only what starts inside the fragment: a dropped instruction at its very end has no bytes, it describes nothing.
+                map.InstructionsInOutputOrder(Math.Max(from, fragment.InputStart), Math.Min(to, fragment.InputEnd),
+                    fragment.OutputStart, fragment.OutputEnd, instructions);
                 if (instructions.Count == 0)
                     continue;
-                SortByOutputThenInput(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(instructions));
                 EmitFragment(encoder, sequence, instructions, fragment.OutputEnd);
             }
         }
@@ -183,35 +178,6 @@ public static class LineTableRewriter
                 return candidate;
         }
         return Covering(sequence, address);
-    }
-
-    /// <summary>
-    /// Orders a fragment's instructions by output address, those at one address (dropped ones
-    /// before the one with bytes) by input address.
-    /// </summary>
-    private static void SortByOutputThenInput(Span<(ulong Input, ulong Output)> instructions)
-    {
-        // PERF: sorted by their output addresses as keys (a comparer would be an interface call per comparison).
-        var keys = System.Buffers.ArrayPool<ulong>.Shared.Rent(instructions.Length);
-        try
-        {
-            var keySpan = keys.AsSpan(0, instructions.Length);
-            for (int i = 0; i < instructions.Length; i++)
-                keySpan[i] = instructions[i].Output;
-            keySpan.Sort(instructions);
-            // The key sort is not stable: instructions at one output address go by input address.
-            for (int start = 0, end; start < instructions.Length; start = end)
-            {
-                for (end = start + 1; end < instructions.Length && keySpan[end] == keySpan[start]; end++) { }
-                for (int i = start + 1; i < end; i++)
-                    for (int j = i; j > start && instructions[j - 1].Input > instructions[j].Input; j--)
-                        (instructions[j - 1], instructions[j]) = (instructions[j], instructions[j - 1]);
-            }
-        }
-        finally
-        {
-            System.Buffers.ArrayPool<ulong>.Shared.Return(keys);
-        }
     }
 
     private static ReadOnlySpan<LineRow> RowsBeforeEnd(ReadOnlySpan<LineRow> sequence) => sequence.IsEmpty ? sequence : sequence[..^1];

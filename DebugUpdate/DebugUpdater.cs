@@ -53,6 +53,7 @@ public static class DebugUpdater
         var packageUnits = file.SplitFiles.Select(f => f.IsPackage ? new UnitOutput[f.Units.Count] : null).ToArray();
         var buckets = UnitPartitioner.Partition(file);
         var lineOwners = LineTableOwners(file);
+        var sharedAddressTables = SharedAddressTableOwners(file);
         var indexes = IndexUpdate.Plan(file, options.CreateDebugNames);
         var partition = clock.Elapsed;
 
@@ -72,11 +73,21 @@ public static class DebugUpdater
         {
             var bucketClock = Stopwatch.StartNew();
             var outputs = new UnitOutput[buckets[b].Length];
+            List<SharedAddressTable>? sharedTables = null;
             for (int i = 0; i < buckets[b].Length; i++)
             {
                 int u = buckets[b][i];
                 var unit = file.Units[u];
-                var context = new UnitRewriteContext(unit, map, warnings, scratch);
+                SharedAddressTable? sharedAddresses = null;
+                if (UnitPartitioner.SharesAddressTable(unit) && sharedAddressTables.TryGetValue(unit.AddrBase!.Value, out int tableOwner))
+                {
+                    sharedTables ??= [];
+                    // The partition put every unit naming the table into this bucket, the owner (the first) before the others.
+                    sharedAddresses = tableOwner == u ? null : sharedTables.Find(t => t.OwnerUnit == tableOwner);
+                    if (sharedAddresses is null)
+                        sharedTables.Add(sharedAddresses = new SharedAddressTable(UnitRewriteContext.SeededAddressPool(unit), tableOwner));
+                }
+                var context = new UnitRewriteContext(unit, map, warnings, scratch, sharedAddresses: sharedAddresses);
                 int owner = unit.StmtList is { } stmtList ? lineOwners[stmtList] : -1;
                 var line = owner == u ? LineTableRewriter.Rewrite(unit, map, scratch) : null;
                 SkeletonShare? share = null;
@@ -105,6 +116,9 @@ public static class DebugUpdater
                 unitIndexes[u] = indexes.Collect(unit, outputs[i], unit.SplitUnit, splitOutput, foreignTypeUnits);
                 unit.SplitUnit?.ReleaseDies();
             }
+            // A shared address table, complete once the last of its units is rebuilt.
+            foreach (var table in sharedTables ?? [])
+                table.Write(file.Units[table.OwnerUnit].Header.AddressSize, file.Units[table.OwnerUnit].Header.OffsetSize);
             // Nothing outside the bucket refers to its units by ref_addr: their DIE indexes are done
             // with. A type unit's may still be read by another bucket's name collection (a
             // ref_sig8 specification or abstract origin), so its storage is left to the GC, not
@@ -226,6 +240,23 @@ public static class DebugUpdater
             if (files[i] == file)
                 return i;
         throw new InvalidOperationException("a split unit's file is not among the split files");
+    }
+
+    /// <summary>
+    /// For each DWARF 5 address table several units name by one DW_AT_addr_base, the first of them,
+    /// whose contribution holds it (<see cref="SharedAddressTable"/>); a table of one unit is not listed.
+    /// </summary>
+    private static Dictionary<ulong, int> SharedAddressTableOwners(DwarfFile file)
+    {
+        var owners = new Dictionary<ulong, int>();
+        var shared = new HashSet<ulong>();
+        foreach (var unit in file.Units)
+            if (UnitPartitioner.SharesAddressTable(unit) && !owners.TryAdd(unit.AddrBase!.Value, unit.Index))
+                shared.Add(unit.AddrBase!.Value);
+        foreach (var addrBase in owners.Keys)
+            if (!shared.Contains(addrBase))
+                owners.Remove(addrBase);
+        return owners;
     }
 
     /// <summary>Each line table is rewritten once, by the first unit that names it.</summary>

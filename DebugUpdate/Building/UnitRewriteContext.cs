@@ -11,10 +11,13 @@ public sealed class UnitRewriteContext
 {
     /// <param name="scratch">the buffers of the worker rebuilding the unit</param>
     /// <param name="addresses">the address table the unit's indexes go to: its skeleton's for a split unit, else a new one</param>
-    public UnitRewriteContext(DwarfUnit unit, CodeAddressMap map, DebugUpdateWarnings warnings, WorkerScratch scratch, AddressPool? addresses = null)
+    /// <param name="sharedAddresses">the table of the unit's DW_AT_addr_base when other units name it too</param>
+    public UnitRewriteContext(DwarfUnit unit, CodeAddressMap map, DebugUpdateWarnings warnings, WorkerScratch scratch, AddressPool? addresses = null,
+        SharedAddressTable? sharedAddresses = null)
     {
         Unit = unit;
-        Addresses = addresses ?? SeededAddressPool(unit);
+        SharedAddresses = sharedAddresses;
+        Addresses = addresses ?? sharedAddresses?.Pool ?? SeededAddressPool(unit);
         Map = map;
         Warnings = warnings;
         Scratch = scratch;
@@ -24,7 +27,7 @@ public sealed class UnitRewriteContext
     /// The new address table of a unit with a DWARF 5 table of its own: a copy of the input table
     /// (<see cref="AddressPool"/>). Other units start with an empty one.
     /// </summary>
-    private static AddressPool SeededAddressPool(DwarfUnit unit)
+    internal static AddressPool SeededAddressPool(DwarfUnit unit)
     {
         if (unit.IsSplit || unit.Header.Version < 5 || unit.AddrBase is not { } addrBase)
             return new AddressPool();
@@ -47,6 +50,9 @@ public sealed class UnitRewriteContext
     public DebugUpdateWarnings Warnings { get; }
     internal WorkerScratch Scratch { get; }
     public AddressPool Addresses { get; }
+
+    /// <summary>The table this unit shares with others naming the same DW_AT_addr_base; null when it has one of its own.</summary>
+    public SharedAddressTable? SharedAddresses { get; }
     public UnitEncoding Encoding => Unit.Encoding;
 
     /// <summary>A code address named by the debug information (a scope start, a DW_OP_addr): where it went, or null when moved code has no instruction there.</summary>

@@ -298,23 +298,31 @@ public sealed class UnitRewriter
 
     private ByteWriter? FinishAddressTable()
     {
-        // A split unit's addresses are in its skeleton's table, which the skeleton writes.
+        // A split unit's addresses are in its skeleton's table, which the skeleton writes; a
+        // shared table is written once its units are all rebuilt.
+        if (_context.SharedAddresses is { } shared)
+            return shared.OwnerUnit == _unit.Index ? shared.Table : null;
         if (_unit.IsSplit || (_unit.AddrBase is null && _context.Addresses.Count == 0))
             return null;
         var table = new ByteWriter(16 + _context.Addresses.Count * _unit.Header.AddressSize);
-        // GNU DWARF 4 split DWARF's .debug_addr has no header.
-        int lengthAt = Dwarf5 ? ListWriter.WriteInitialLength(table, OffsetSize) : -1;
-        if (Dwarf5)
+        WriteAddressTable(table, _context.Addresses, Dwarf5, _unit.Header.AddressSize, OffsetSize);
+        return table;
+    }
+
+    /// <summary>A .debug_addr contribution: the DWARF 5 header (GNU DWARF 4 split DWARF's table has none), then every address of the pool.</summary>
+    internal static void WriteAddressTable(ByteWriter table, AddressPool pool, bool dwarf5, int addressSize, int offsetSize)
+    {
+        int lengthAt = dwarf5 ? ListWriter.WriteInitialLength(table, offsetSize) : -1;
+        if (dwarf5)
         {
             table.WriteU16(5);
-            table.WriteU8(_unit.Header.AddressSize);
+            table.WriteU8((byte)addressSize);
             table.WriteU8(0);
         }
-        foreach (var value in _context.Addresses.Values)
-            table.WriteUnsigned(value, _unit.Header.AddressSize);
-        if (Dwarf5)
-            ListWriter.PatchInitialLength(table, lengthAt, OffsetSize);
-        return table;
+        foreach (var value in pool.Values)
+            table.WriteUnsigned(value, addressSize);
+        if (dwarf5)
+            ListWriter.PatchInitialLength(table, lengthAt, offsetSize);
     }
 
     // References inside the unit are patched now; the others (ref_addr, DW_OP_call_ref, implicit
@@ -559,7 +567,7 @@ public sealed class UnitRewriter
         foreach (var reference in _bodyReferences)
             _references.Add(reference with { Position = reference.Position + bodyAt });
         foreach (var (position, size, target, addend) in _bodyFixups)
-            _fixups.Add(new SectionFixup(InfoSection, position + bodyAt, size, target, target == OutputSection.Line ? _lineOwner : _unit.Index, addend));
+            _fixups.Add(new SectionFixup(InfoSection, position + bodyAt, size, target, TargetUnit(target), addend));
         foreach (var field in _bodyListFields)
             _listOffsetFields.Add(field with { Position = field.Position + bodyAt });
         foreach (int position in _bodyRangesBase)
@@ -957,6 +965,14 @@ public sealed class UnitRewriter
         _shape.Add(new OutputAttribute(name, form));
         _bodyListFields.Add((isLocation, _body.Reserve(OffsetSize), OffsetSize, offset));
     }
+
+    /// <summary>Whose contribution to <paramref name="target"/> a unit's offset names: a shared line or address table's owner's, else its own.</summary>
+    private int TargetUnit(OutputSection target) => target switch
+    {
+        OutputSection.Line => _lineOwner,
+        OutputSection.Addr => _context.SharedAddresses?.OwnerUnit ?? _unit.Index,
+        _ => _unit.Index,
+    };
 
     private void WriteSectionOffset(in AttributeValue value, in AttributeSpec spec, OutputSection target, int targetUnit, ulong addend)
     {

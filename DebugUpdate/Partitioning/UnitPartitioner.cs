@@ -4,11 +4,15 @@ namespace Rewriter.DebugUpdate.Partitioning;
 
 /// <summary>
 /// Splits a file's units into buckets that can be rebuilt independently: the connected components of
-/// "refers to a DIE of" (DW_FORM_ref_addr) and "shares a line table with". A unit whose
-/// abbreviations have no DW_FORM_ref_addr is not scanned. Buckets are ordered by their first unit.
+/// "refers to a DIE of" (DW_FORM_ref_addr), "shares a line table with" and "shares an address
+/// table with". A unit whose abbreviations have no DW_FORM_ref_addr is not scanned. Buckets are
+/// ordered by their first unit.
 /// </summary>
 public static class UnitPartitioner
 {
+    /// <summary>A unit whose DWARF 5 address table may be another unit's too (a split unit's is its skeleton's).</summary>
+    public static bool SharesAddressTable(DwarfUnit unit) => !unit.IsSplit && unit.Header.Version >= 5 && unit.AddrBase is not null;
+
     public static List<int[]> Partition(DwarfFile file)
     {
         var units = file.Units;
@@ -31,6 +35,7 @@ public static class UnitPartitioner
         }
 
         var lineTableUser = new Dictionary<ulong, int>();
+        var addressTableUser = new Dictionary<ulong, int>();
         foreach (var unit in units)
         {
             if (unit.StmtList is { } stmtList)
@@ -39,6 +44,14 @@ public static class UnitPartitioner
                     Union(other, unit.Index);
                 else
                     lineTableUser.Add(stmtList, unit.Index);
+            }
+            // Units naming one address table share its pool (clang -flto: one table for all).
+            if (SharesAddressTable(unit))
+            {
+                if (addressTableUser.TryGetValue(unit.AddrBase!.Value, out int other))
+                    Union(other, unit.Index);
+                else
+                    addressTableUser.Add(unit.AddrBase!.Value, unit.Index);
             }
             if (!unit.Abbreviations.HasRefAddr)
                 continue;

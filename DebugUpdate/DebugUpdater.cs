@@ -51,9 +51,9 @@ public static class DebugUpdater
         var splitOutputs = new IReadOnlyDictionary<string, IReadOnlyList<ReadOnlyMemory<byte>>>?[file.SplitFiles.Count];
         // A package's units, rebuilt one by one (its compile units with their skeletons), merged at the end.
         var packageUnits = file.SplitFiles.Select(f => f.IsPackage ? new UnitOutput[f.Units.Count] : null).ToArray();
-        var buckets = UnitPartitioner.Partition(file);
+        var shared = SharedContributions.Find(file);
+        var buckets = UnitPartitioner.Partition(file, shared);
         var lineOwners = LineTableOwners(file);
-        var sharedAddressTables = SharedAddressTableOwners(file);
         var indexes = IndexUpdate.Plan(file, options.CreateDebugNames);
         var partition = clock.Elapsed;
 
@@ -79,7 +79,7 @@ public static class DebugUpdater
                 int u = buckets[b][i];
                 var unit = file.Units[u];
                 SharedAddressTable? sharedAddresses = null;
-                if (UnitPartitioner.SharesAddressTable(unit) && sharedAddressTables.TryGetValue(unit.AddrBase!.Value, out int tableOwner))
+                if (shared.SharesAddressTable(unit, out int tableOwner))
                 {
                     sharedTables ??= [];
                     // The partition put every unit naming the table into this bucket, the owner (the first) before the others.
@@ -87,7 +87,11 @@ public static class DebugUpdater
                     if (sharedAddresses is null)
                         sharedTables.Add(sharedAddresses = new SharedAddressTable(UnitRewriteContext.SeededAddressPool(unit), tableOwner));
                 }
-                var context = new UnitRewriteContext(unit, map, warnings, scratch, sharedAddresses: sharedAddresses);
+                var context = new UnitRewriteContext(unit, map, warnings, scratch, sharedAddresses: sharedAddresses)
+                {
+                    SharesRangeLists = shared.SharesRangeLists(unit),
+                    SharesLocationLists = shared.SharesLocationLists(unit),
+                };
                 int owner = unit.StmtList is { } stmtList ? lineOwners[stmtList] : -1;
                 var line = owner == u ? LineTableRewriter.Rewrite(unit, map, scratch) : null;
                 SkeletonShare? share = null;
@@ -240,23 +244,6 @@ public static class DebugUpdater
             if (files[i] == file)
                 return i;
         throw new InvalidOperationException("a split unit's file is not among the split files");
-    }
-
-    /// <summary>
-    /// For each DWARF 5 address table several units name by one DW_AT_addr_base, the first of them,
-    /// whose contribution holds it (<see cref="SharedAddressTable"/>); a table of one unit is not listed.
-    /// </summary>
-    private static Dictionary<ulong, int> SharedAddressTableOwners(DwarfFile file)
-    {
-        var owners = new Dictionary<ulong, int>();
-        var shared = new HashSet<ulong>();
-        foreach (var unit in file.Units)
-            if (UnitPartitioner.SharesAddressTable(unit) && !owners.TryAdd(unit.AddrBase!.Value, unit.Index))
-                shared.Add(unit.AddrBase!.Value);
-        foreach (var addrBase in owners.Keys)
-            if (!shared.Contains(addrBase))
-                owners.Remove(addrBase);
-        return owners;
     }
 
     /// <summary>Each line table is rewritten once, by the first unit that names it.</summary>

@@ -53,6 +53,12 @@ public sealed class UnitRewriteContext
 
     /// <summary>The table this unit shares with others naming the same DW_AT_addr_base; null when it has one of its own.</summary>
     public SharedAddressTable? SharedAddresses { get; }
+
+    /// <summary>Other units name the unit's input range-list contribution too: its lists get indexes of the unit's own, not the input's.</summary>
+    public bool SharesRangeLists { get; init; }
+
+    /// <summary>As <see cref="SharesRangeLists"/>, for the location-list contribution.</summary>
+    public bool SharesLocationLists { get; init; }
     public UnitEncoding Encoding => Unit.Encoding;
 
     /// <summary>A code address named by the debug information (a scope start, a DW_OP_addr): where it went, or null when moved code has no instruction there.</summary>

@@ -75,8 +75,10 @@ public sealed class UnitRewriter
         // A GNU DWARF 4 split unit's range lists live in its skeleton's .debug_ranges contribution,
         // and a skeleton's own lists follow those of its split unit there.
         _ranges = share is not null && (!_unit.IsSplit || !Dwarf5) ? share.Ranges
-            : new ListWriter(context, share?.LowestAddress, InputListIndexes(RangeSection(), _unit.RnglistsBase), ListSizeHint(RangeSection()));
-        _locations = new ListWriter(context, inputIndexes: InputListIndexes(LocationSection(), _unit.LoclistsBase), sizeHint: ListSizeHint(LocationSection()));
+            : new ListWriter(context, share?.LowestAddress, context.SharesRangeLists ? 0 : InputListIndexes(RangeSection(), _unit.RnglistsBase),
+                ListSizeHint(RangeSection()));
+        _locations = new ListWriter(context, inputIndexes: context.SharesLocationLists ? 0 : InputListIndexes(LocationSection(), _unit.LoclistsBase),
+            sizeHint: ListSizeHint(LocationSection()));
         if (share is not null && _unit.IsSplit)
             _baseAddress = share.BaseAddress;
         // The split unit was rebuilt first: what it wrote there is before the skeleton's own lists.

@@ -10,10 +10,7 @@ namespace Rewriter.DebugUpdate.Partitioning;
 /// </summary>
 public static class UnitPartitioner
 {
-    /// <summary>A unit whose DWARF 5 address table may be another unit's too (a split unit's is its skeleton's).</summary>
-    public static bool SharesAddressTable(DwarfUnit unit) => !unit.IsSplit && unit.Header.Version >= 5 && unit.AddrBase is not null;
-
-    public static List<int[]> Partition(DwarfFile file)
+    public static List<int[]> Partition(DwarfFile file, SharedContributions shared)
     {
         var units = file.Units;
         var parent = new int[units.Count];
@@ -46,13 +43,8 @@ public static class UnitPartitioner
                     lineTableUser.Add(stmtList, unit.Index);
             }
             // Units naming one address table share its pool (clang -flto: one table for all).
-            if (SharesAddressTable(unit))
-            {
-                if (addressTableUser.TryGetValue(unit.AddrBase!.Value, out int other))
-                    Union(other, unit.Index);
-                else
-                    addressTableUser.Add(unit.AddrBase!.Value, unit.Index);
-            }
+            if (shared.SharesAddressTable(unit, out int tableOwner))
+                Union(tableOwner, unit.Index);
             if (!unit.Abbreviations.HasRefAddr)
                 continue;
             var scanner = unit.Scan();

@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-
 namespace Rewriter.Passes.Chains;
 
 /// <summary>
@@ -165,49 +163,6 @@ internal readonly struct MergedNodes
     }
 }
 
-/// <summary>
-/// Where each node of chains X and Y would lie in one candidate merge (X cut at an offset into
-/// X1·X2, glued with Y as the merge type says), computed per node from its place inside its
-/// own chain: O(1) per node asked about, where laying out the whole merged order costs its length.
-/// The addresses are the ones <see cref="MergedNodes.AssignAddresses"/> gives, exactly.
-/// </summary>
-internal readonly struct MergePlacement
-{
-    private readonly NodePlace[] _places;
-    private readonly int _y;
-    private readonly int _offset;
-    private readonly ulong _cut, _x1Base, _x2Base, _yBase;
-
-    public MergePlacement(ChainGraph graph, Chain x, Chain y, int offset, MergeType type)
-    {
-        _places = graph.Places;
-        _y = y.Id;
-        _offset = offset;
-        // X1 is X's nodes before the offset, X2 the rest; the cut is X2's first byte within X.
-        _cut = offset > 0 && offset < x.Nodes.Count ? _places[x.Nodes[offset]].Offset : offset == 0 ? 0 : x.Size;
-        ulong x1 = _cut, x2 = x.Size - _cut;
-        (_x1Base, _yBase, _x2Base) = type switch
-        {
-            MergeType.XY => (0UL, x.Size, 0UL),
-            MergeType.YX => (0UL, 0UL, y.Size),
-            MergeType.X1YX2 => (0UL, x1, x1 + y.Size),
-            MergeType.YX2X1 => (y.Size + x2, 0UL, y.Size),
-            MergeType.X2X1Y => (x2, x1 + x2, 0UL),
-            _ => throw new ArgumentOutOfRangeException(nameof(type)),
-        };
-    }
-
-    /// <summary>The address of a node of X or Y in the merged order.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public ulong AddressOf(int node)
-    {
-        ref readonly var place = ref _places[node];
-        if (place.Chain == _y)
-            return _yBase + place.Offset;
-        return place.Index < _offset ? _x1Base + place.Offset : _x2Base + place.Offset - _cut;
-    }
-}
-
 /// <summary>A node's chain (its id), its index in the chain and the chain's bytes before it: one record, one cache line.</summary>
 internal struct NodePlace
 {
@@ -265,7 +220,7 @@ internal sealed class ChainGraph
     public ulong[] Addresses { get; }
     public Chain[] ChainOf { get; }
     public int[] IndexInChain { get; }
-    /// <summary>Each node's chain id, index in it and offset inside it (the sizes of the nodes before it), for <see cref="MergePlacement"/>.</summary>
+    /// <summary>Each node's chain id, index in it and offset inside it (the sizes of the nodes before it), for <see cref="MergeScorer"/>.</summary>
     public NodePlace[] Places { get; }
     public List<int>[] InJumps { get; }
     public List<int>[] OutJumps { get; }

@@ -43,6 +43,8 @@ public static class ExtTspLayout
         private readonly int[] _forcedPredecessor;
         private readonly List<Chain> _hotChains = [];
         private readonly MergeScorer _scorer = new();
+        private readonly List<int> _cuts = [];
+        private Chain? _cutsChain;
 
         public Solver(ulong[] sizes, ulong[] counts, IReadOnlyList<WeightedEdge> edges)
         {
@@ -233,15 +235,28 @@ public static class ExtTspLayout
                     gain = TrySplit(gain, predecessor, successor, _graph.IndexInChain[target], SplitTypes.X1YX2 | SplitTypes.YX2X1);
             }
             if (predecessor.Nodes.Count <= SplitThreshold)
-                for (int offset = 1; offset < predecessor.Nodes.Count; offset++)
-                {
-                    // Not along a jump that falls through: the anchored cuts above break one when that makes a new fall-through.
-                    if (_successors[predecessor.Nodes[offset - 1]].Contains(predecessor.Nodes[offset]))
-                        continue;
+                foreach (int offset in CutsOf(predecessor))
                     gain = TrySplit(gain, predecessor, successor, offset, SplitTypes.All);
-                }
 
             return gain;
+        }
+
+        /// <summary>
+        /// X's cuts tried with every merge type, in increasing order: not along a jump that falls
+        /// through (the anchored cuts break one when that makes a new fall-through), which also
+        /// keeps forced pairs together. PERF: kept for the last X asked about until it changes, as
+        /// the chain just merged is X for each of its neighbours in turn.
+        /// </summary>
+        private List<int> CutsOf(Chain x)
+        {
+            if (_cutsChain == x)
+                return _cuts;
+            _cuts.Clear();
+            for (int offset = 1; offset < x.Nodes.Count; offset++)
+                if (!_successors[x.Nodes[offset - 1]].Contains(x.Nodes[offset]))
+                    _cuts.Add(offset);
+            _cutsChain = x;
+            return _cuts;
         }
 
         /// <summary>The split merges to try at one cut (tried in this order).</summary>
@@ -298,6 +313,9 @@ public static class ExtTspLayout
                 into.Score = Score(self.Jumps);
             }
             _hotChains.Remove(from);
+            _scorer.Forget(into);
+            if (_cutsChain == into)
+                _cutsChain = null;
             foreach (var (_, edge) in into.Edges)
                 edge.InvalidateCache();
         }

@@ -36,6 +36,8 @@ internal sealed class MergeScorer
     private int _betweenCount, _insideCount;
     private ulong _xSize, _ySize;
     private Chain? _x;
+    /// <summary>The chain whose jumps <see cref="_inside"/> holds.</summary>
+    private Chain? _insideOf;
     private NodePlace[] _places = [];
 
     /// <summary>Takes the pair's jumps (<paramref name="between"/> X and Y, <paramref name="inside"/> X) in their list order.</summary>
@@ -46,7 +48,17 @@ internal sealed class MergeScorer
         _xSize = x.Size;
         _ySize = y.Size;
         _betweenCount = Copy(graph, y.Id, between, ref _between, withCurrent: false);
-        _insideCount = inside == null ? 0 : Copy(graph, y.Id, inside, ref _inside, withCurrent: true);
+        // PERF: X's own jumps are copied once per state of X (Y's id only marks Y's nodes, which they do not reach).
+        if (_insideOf != x)
+            _insideCount = inside == null ? 0 : Copy(graph, y.Id, inside, ref _inside, withCurrent: true);
+        _insideOf = x;
+    }
+
+    /// <summary>Drops what was kept of <paramref name="chain"/>, which has just changed.</summary>
+    public void Forget(Chain chain)
+    {
+        if (_insideOf == chain)
+            _insideOf = null;
     }
 
     private static int Copy(ChainGraph graph, int yId, List<int> jumps, ref JumpEnds[] into, bool withCurrent)

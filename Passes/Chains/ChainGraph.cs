@@ -220,7 +220,7 @@ internal sealed class ChainGraph
     public ulong[] Addresses { get; }
     public Chain[] ChainOf { get; }
     public int[] IndexInChain { get; }
-    /// <summary>Each node's chain id, index in it and offset inside it (the sizes of the nodes before it), for <see cref="MergeScorer"/>.</summary>
+    /// <summary>Each node's chain id, index in it and offset inside it (the sizes of the nodes before it): a candidate merge finds each jump end's address from it.</summary>
     public NodePlace[] Places { get; }
     public List<int>[] InJumps { get; }
     public List<int>[] OutJumps { get; }

@@ -153,6 +153,17 @@ internal readonly struct MergedNodes
         for (int i = _c0; i < _c1; i++) { int n = _c[i]; addresses[n] = address; address += sizes[n]; }
     }
 
+    /// <summary>True when the order begins with every node of <paramref name="list"/>, in its order.</summary>
+    public bool StartsWithAllOf(List<int> list) => _a == list && _a0 == 0 && _a1 == list.Count && list.Count > 0;
+
+    /// <summary>Appends the order's nodes after the first <paramref name="prefix"/>'s (see <see cref="StartsWithAllOf"/>) to that list.</summary>
+    public List<int> AppendAfter(List<int> prefix)
+    {
+        for (int i = _b0; i < _b1; i++) prefix.Add(_b[i]);
+        for (int i = _c0; i < _c1; i++) prefix.Add(_c[i]);
+        return prefix;
+    }
+
     public List<int> ToList()
     {
         var list = new List<int>(_a1 - _a0 + _b1 - _b0 + _c1 - _c0);
@@ -261,13 +272,17 @@ internal sealed class ChainGraph
     /// <summary>Merges chain <paramref name="from"/> into <paramref name="into"/> in the given order, with their edges.</summary>
     public void Merge(Chain into, Chain from, MergedNodes order)
     {
-        var nodes = order.ToList();
+        // PERF: when the merged order starts with all of into's nodes (X·Y), they keep their
+        // places and only the appended ones get theirs: a long chain grown a little at a time
+        // (CDSort's hot chain of thousands of functions) is not rewritten at every merge.
+        int kept = order.StartsWithAllOf(into.Nodes) ? into.Nodes.Count : 0;
+        ulong offset = kept == 0 ? 0 : Places[into.Nodes[kept - 1]].Offset + Sizes[into.Nodes[kept - 1]];
+        var nodes = kept == 0 ? order.ToList() : order.AppendAfter(into.Nodes);
         into.ReplaceNodes(nodes);
         into.Count += from.Count;
         into.Size += from.Size;
         into.Id = nodes[0];
-        ulong offset = 0;
-        for (int i = 0; i < nodes.Count; i++)
+        for (int i = kept; i < nodes.Count; i++)
         {
             ChainOf[nodes[i]] = into;
             IndexInChain[nodes[i]] = i;

@@ -134,7 +134,7 @@ public static class CdSortLayout
         private MergeGain ComputeMergeGain(Chain x, Chain y, List<int> jumps, MergeType type)
         {
             double frequencyGain = FrequencyLocalityGain(x, y);
-            double distanceGain = DistanceLocalityGain(MergedNodes.Of(x.Nodes, y.Nodes, 0, type), jumps);
+            double distanceGain = DistanceLocalityGain(x, y, type, jumps);
             double score = distanceGain + _config.FrequencyScale * frequencyGain;
             if (score >= 0.0)
                 score /= Math.Min(x.Size, y.Size);
@@ -159,16 +159,21 @@ public static class CdSortLayout
         }
 
         /// <summary>Σ count · distance^−p over the calls between the chains, relative to all calls being far apart.</summary>
-        private double DistanceLocalityGain(MergedNodes order, List<int> jumps)
+        private double DistanceLocalityGain(Chain x, Chain y, MergeType type, List<int> jumps)
         {
             if (jumps.Count == 0)
                 return 0.0;
-            order.AssignAddresses(_graph.Sizes, _graph.Addresses);
+            // PERF: each call end's address from its place in its own chain (the addresses laying
+            // out X·Y or Y·X gives, exactly), not a layout of the whole merged order: a chain of
+            // thousands of functions would cost its length for each of its edges after every merge.
+            ulong xBase = type == MergeType.XY ? 0 : y.Size, yBase = type == MergeType.XY ? x.Size : 0;
+            var places = _graph.Places;
+            ulong AddressOf(int node) => (places[node].Chain == x.Id ? xBase : yBase) + places[node].Offset;
             double before = 0, after = 0;
             foreach (int j in jumps)
             {
                 ref readonly var call = ref _graph.Jumps[j];
-                after += DistanceScore(_graph.Addresses[call.Source] + call.Offset, _graph.Addresses[call.Target], call.Count);
+                after += DistanceScore(AddressOf(call.Source) + call.Offset, AddressOf(call.Target), call.Count);
                 before += DistanceScore(0, _totalSize, call.Count);
             }
             return after - before;

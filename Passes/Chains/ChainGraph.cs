@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-
 namespace Rewriter.Passes.Chains;
 
 /// <summary>
@@ -155,6 +153,17 @@ internal readonly struct MergedNodes
         for (int i = _c0; i < _c1; i++) { int n = _c[i]; addresses[n] = address; address += sizes[n]; }
     }
 
+    /// <summary>True when the order begins with every node of <paramref name="list"/>, in its order.</summary>
+    public bool StartsWithAllOf(List<int> list) => _a == list && _a0 == 0 && _a1 == list.Count && list.Count > 0;
+
+    /// <summary>Appends the order's nodes after the first <paramref name="prefix"/>'s (see <see cref="StartsWithAllOf"/>) to that list.</summary>
+    public List<int> AppendAfter(List<int> prefix)
+    {
+        for (int i = _b0; i < _b1; i++) prefix.Add(_b[i]);
+        for (int i = _c0; i < _c1; i++) prefix.Add(_c[i]);
+        return prefix;
+    }
+
     public List<int> ToList()
     {
         var list = new List<int>(_a1 - _a0 + _b1 - _b0 + _c1 - _c0);
@@ -162,49 +171,6 @@ internal readonly struct MergedNodes
         for (int i = _b0; i < _b1; i++) list.Add(_b[i]);
         for (int i = _c0; i < _c1; i++) list.Add(_c[i]);
         return list;
-    }
-}
-
-/// <summary>
-/// Where each node of chains X and Y would lie in one candidate merge (X cut at an offset into
-/// X1·X2, glued with Y as the merge type says), computed per node from its place inside its
-/// own chain: O(1) per node asked about, where laying out the whole merged order costs its length.
-/// The addresses are the ones <see cref="MergedNodes.AssignAddresses"/> gives, exactly.
-/// </summary>
-internal readonly struct MergePlacement
-{
-    private readonly NodePlace[] _places;
-    private readonly int _y;
-    private readonly int _offset;
-    private readonly ulong _cut, _x1Base, _x2Base, _yBase;
-
-    public MergePlacement(ChainGraph graph, Chain x, Chain y, int offset, MergeType type)
-    {
-        _places = graph.Places;
-        _y = y.Id;
-        _offset = offset;
-        // X1 is X's nodes before the offset, X2 the rest; the cut is X2's first byte within X.
-        _cut = offset > 0 && offset < x.Nodes.Count ? _places[x.Nodes[offset]].Offset : offset == 0 ? 0 : x.Size;
-        ulong x1 = _cut, x2 = x.Size - _cut;
-        (_x1Base, _yBase, _x2Base) = type switch
-        {
-            MergeType.XY => (0UL, x.Size, 0UL),
-            MergeType.YX => (0UL, 0UL, y.Size),
-            MergeType.X1YX2 => (0UL, x1, x1 + y.Size),
-            MergeType.YX2X1 => (y.Size + x2, 0UL, y.Size),
-            MergeType.X2X1Y => (x2, x1 + x2, 0UL),
-            _ => throw new ArgumentOutOfRangeException(nameof(type)),
-        };
-    }
-
-    /// <summary>The address of a node of X or Y in the merged order.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public ulong AddressOf(int node)
-    {
-        ref readonly var place = ref _places[node];
-        if (place.Chain == _y)
-            return _yBase + place.Offset;
-        return place.Index < _offset ? _x1Base + place.Offset : _x2Base + place.Offset - _cut;
     }
 }
 
@@ -265,7 +231,7 @@ internal sealed class ChainGraph
     public ulong[] Addresses { get; }
     public Chain[] ChainOf { get; }
     public int[] IndexInChain { get; }
-    /// <summary>Each node's chain id, index in it and offset inside it (the sizes of the nodes before it), for <see cref="MergePlacement"/>.</summary>
+    /// <summary>Each node's chain id, index in it and offset inside it (the sizes of the nodes before it): a candidate merge finds each jump end's address from it.</summary>
     public NodePlace[] Places { get; }
     public List<int>[] InJumps { get; }
     public List<int>[] OutJumps { get; }
@@ -306,13 +272,17 @@ internal sealed class ChainGraph
     /// <summary>Merges chain <paramref name="from"/> into <paramref name="into"/> in the given order, with their edges.</summary>
     public void Merge(Chain into, Chain from, MergedNodes order)
     {
-        var nodes = order.ToList();
+        // PERF: when the merged order starts with all of into's nodes (X·Y), they keep their
+        // places and only the appended ones get theirs: a long chain grown a little at a time
+        // (CDSort's hot chain of thousands of functions) is not rewritten at every merge.
+        int kept = order.StartsWithAllOf(into.Nodes) ? into.Nodes.Count : 0;
+        ulong offset = kept == 0 ? 0 : Places[into.Nodes[kept - 1]].Offset + Sizes[into.Nodes[kept - 1]];
+        var nodes = kept == 0 ? order.ToList() : order.AppendAfter(into.Nodes);
         into.ReplaceNodes(nodes);
         into.Count += from.Count;
         into.Size += from.Size;
         into.Id = nodes[0];
-        ulong offset = 0;
-        for (int i = 0; i < nodes.Count; i++)
+        for (int i = kept; i < nodes.Count; i++)
         {
             ChainOf[nodes[i]] = into;
             IndexInChain[nodes[i]] = i;

@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace Rewriter.Passes.Chains;
 
 /// <summary>
@@ -44,6 +42,9 @@ public static class ExtTspLayout
         private readonly int[] _forcedSuccessor;
         private readonly int[] _forcedPredecessor;
         private readonly List<Chain> _hotChains = [];
+        private readonly MergeScorer _scorer = new();
+        private readonly List<int> _cuts = [];
+        private Chain? _cutsChain;
 
         public Solver(ulong[] sizes, ulong[] counts, IReadOnlyList<WeightedEdge> edges)
         {
@@ -140,11 +141,9 @@ public static class ExtTspLayout
                 {
                     foreach (var (successor, edge) in predecessor.Edges)
                     {
-                        if (successor == predecessor || predecessor.Nodes.Count + successor.Nodes.Count >= MaxChainBlocks)
+                        if (successor == predecessor)
                             continue;
-                        if (DensitiesTooFarApart(predecessor, successor))
-                            continue;
-                        var gain = BestMergeGain(predecessor, successor, edge);
+                        var gain = CandidateGain(predecessor, successor, edge);
                         if (gain.Score <= MergeGain.Epsilon)
                             continue;
                         if (bestGain.IsWorseThan(gain) ||
@@ -160,6 +159,21 @@ public static class ExtTspLayout
                     break;
                 MergeChains(bestPredecessor!, bestSuccessor!, bestGain.Offset, bestGain.Type);
             }
+        }
+
+        /// <summary>
+        /// The best merge of the pair, or <see cref="MergeGain.None"/> when the bounds forbid it;
+        /// cached per edge like the gain, as both depend on the two chains alone.
+        /// </summary>
+        private MergeGain CandidateGain(Chain predecessor, Chain successor, ChainEdge edge)
+        {
+            if (edge.TryGetCachedGain(predecessor, out var cached))
+                return cached;
+            var gain = predecessor.Nodes.Count + successor.Nodes.Count >= MaxChainBlocks || DensitiesTooFarApart(predecessor, successor)
+                ? MergeGain.None
+                : BestMergeGain(predecessor, successor, edge);
+            edge.SetCachedGain(predecessor, gain);
+            return gain;
         }
 
         private static bool DensitiesTooFarApart(Chain a, Chain b)
@@ -196,82 +210,83 @@ public static class ExtTspLayout
 
         private bool IsCold(Chain chain) => chain.Nodes.All(n => _graph.Counts[n] == 0);
 
-        /// <summary>The best way to merge <paramref name="successor"/> into <paramref name="predecessor"/> (cached per edge).</summary>
+        /// <summary>The best way to merge <paramref name="successor"/> into <paramref name="predecessor"/>.</summary>
         private MergeGain BestMergeGain(Chain predecessor, Chain successor, ChainEdge edge)
         {
-            if (edge.TryGetCachedGain(predecessor, out var cached))
-                return cached;
-
             // Only the jumps between the two chains and inside X change their score; Y stays intact.
-            var jumps = edge.Jumps;
-            var internalJumps = predecessor.EdgeTo(predecessor)?.Jumps;
-            var gain = Consider(MergeGain.None, predecessor, successor, jumps, internalJumps, 0, MergeType.XY);
+            // X·Y leaves X where it is, so its own jumps score exactly x.Score (the same jumps, the
+            // same addresses, summed in the same order): the sum below is the same double.
+            var inside = predecessor.EdgeTo(predecessor)?.Jumps;
+            _scorer.Load(_graph, predecessor, successor, edge.Jumps, inside);
+            double xyInside = inside == null ? 0 : predecessor.Score;
+            var gain = Consider(MergeGain.None, predecessor, successor, _scorer.ScoreBetweenXY() + xyInside, 0, MergeType.XY);
 
             // Cut X right after a block that jumps to Y's head, or right before a block Y's tail jumps to.
             foreach (int j in _graph.InJumps[successor.Nodes[0]])
             {
                 int source = _graph.Jumps[j].Source;
                 if (_graph.ChainOf[source] == predecessor)
-                    gain = TrySplit(gain, predecessor, successor, jumps, internalJumps, _graph.IndexInChain[source] + 1, MergeType.X1YX2, MergeType.X2X1Y);
+                    gain = TrySplit(gain, predecessor, successor, _graph.IndexInChain[source] + 1, SplitTypes.X1YX2 | SplitTypes.X2X1Y);
             }
             foreach (int j in _graph.OutJumps[successor.Nodes[^1]])
             {
                 int target = _graph.Jumps[j].Target;
                 if (_graph.ChainOf[target] == predecessor)
-                    gain = TrySplit(gain, predecessor, successor, jumps, internalJumps, _graph.IndexInChain[target], MergeType.X1YX2, MergeType.YX2X1);
+                    gain = TrySplit(gain, predecessor, successor, _graph.IndexInChain[target], SplitTypes.X1YX2 | SplitTypes.YX2X1);
             }
             if (predecessor.Nodes.Count <= SplitThreshold)
-                for (int offset = 1; offset < predecessor.Nodes.Count; offset++)
-                {
-                    // Not along a jump that falls through: the anchored cuts above break one when that makes a new fall-through.
-                    if (_successors[predecessor.Nodes[offset - 1]].Contains(predecessor.Nodes[offset]))
-                        continue;
-                    gain = TrySplit(gain, predecessor, successor, jumps, internalJumps, offset, MergeType.X1YX2, MergeType.YX2X1, MergeType.X2X1Y);
-                }
+                foreach (int offset in CutsOf(predecessor))
+                    gain = TrySplit(gain, predecessor, successor, offset, SplitTypes.All);
 
-            edge.SetCachedGain(predecessor, gain);
             return gain;
         }
 
-        private MergeGain TrySplit(MergeGain best, Chain x, Chain y, List<int> jumps, List<int>? internalJumps, int offset, params ReadOnlySpan<MergeType> types)
+        /// <summary>
+        /// X's cuts tried with every merge type, in increasing order: not along a jump that falls
+        /// through (the anchored cuts break one when that makes a new fall-through), which also
+        /// keeps forced pairs together. PERF: kept for the last X asked about until it changes, as
+        /// the chain just merged is X for each of its neighbours in turn.
+        /// </summary>
+        private List<int> CutsOf(Chain x)
+        {
+            if (_cutsChain == x)
+                return _cuts;
+            _cuts.Clear();
+            for (int offset = 1; offset < x.Nodes.Count; offset++)
+                if (!_successors[x.Nodes[offset - 1]].Contains(x.Nodes[offset]))
+                    _cuts.Add(offset);
+            _cutsChain = x;
+            return _cuts;
+        }
+
+        /// <summary>The split merges to try at one cut (tried in this order).</summary>
+        [Flags]
+        private enum SplitTypes { X1YX2 = 1, YX2X1 = 2, X2X1Y = 4, All = X1YX2 | YX2X1 | X2X1Y }
+
+        private MergeGain TrySplit(MergeGain best, Chain x, Chain y, int offset, SplitTypes types)
         {
             if (offset == 0 || offset == x.Nodes.Count)
                 return best; // not a split
             if (_forcedSuccessor[x.Nodes[offset - 1]] >= 0)
                 return best; // never separate a forced pair
-            foreach (var type in types)
-                best = Consider(best, x, y, jumps, internalJumps, offset, type);
+            var (x1yx2, yx2x1, x2x1y) = _scorer.ScoreSplits(offset);
+            if ((types & SplitTypes.X1YX2) != 0)
+                best = Consider(best, x, y, x1yx2, offset, MergeType.X1YX2);
+            if ((types & SplitTypes.YX2X1) != 0)
+                best = Consider(best, x, y, yx2x1, offset, MergeType.YX2X1);
+            if ((types & SplitTypes.X2X1Y) != 0)
+                best = Consider(best, x, y, x2x1y, offset, MergeType.X2X1Y);
             return best;
         }
 
-        private MergeGain Consider(MergeGain best, Chain x, Chain y, List<int> jumps, List<int>? internalJumps, int offset, MergeType type)
+        /// <summary>Keeps the better of <paramref name="best"/> and the merge whose changed jumps score <paramref name="score"/>.</summary>
+        private static MergeGain Consider(MergeGain best, Chain x, Chain y, double score, int offset, MergeType type)
         {
-            var merged = MergedNodes.Of(x.Nodes, y.Nodes, offset, type);
             // The entry block must stay the function's first block.
-            if ((x.Nodes[0] == 0 || y.Nodes[0] == 0) && merged.First != 0)
+            if ((x.Nodes[0] == 0 || y.Nodes[0] == 0) && MergedNodes.Of(x.Nodes, y.Nodes, offset, type).First != 0)
                 return best;
-            // PERF: addresses per jump end (MergePlacement), not a layout of the whole merged order.
-            // X·Y leaves X where it is, so its own jumps score exactly x.Score (the same jumps, the
-            // same addresses, summed in the same order): the sum below is the same double.
-            var placement = new MergePlacement(_graph, x, y, offset, type);
-            double score = Score(jumps, placement) + (internalJumps == null ? 0 : type == MergeType.XY ? x.Score : Score(internalJumps, placement));
             var candidate = new MergeGain(score - x.Score, offset, type);
             return best.IsWorseThan(candidate) ? candidate : best;
-        }
-
-        /// <summary>Score of <paramref name="jumps"/> (between or inside X and Y) in one candidate merge.</summary>
-        private double Score(List<int> jumps, in MergePlacement placement)
-        {
-            // PERF: the innermost loop of the algorithm: a span over the list (no enumerator), each
-            // jump end's address from its node's packed place.
-            var sizes = _graph.Sizes;
-            double score = 0;
-            foreach (int j in CollectionsMarshal.AsSpan(jumps))
-            {
-                ref readonly var jump = ref _graph.Jumps[j];
-                score += ExtTspScore.Jump(placement.AddressOf(jump.Source), sizes[jump.Source], placement.AddressOf(jump.Target), jump.Count, jump.IsConditional);
-            }
-            return score;
         }
 
         /// <summary>Score of <paramref name="jumps"/> at the addresses last assigned.</summary>
@@ -298,6 +313,9 @@ public static class ExtTspLayout
                 into.Score = Score(self.Jumps);
             }
             _hotChains.Remove(from);
+            _scorer.Forget(into);
+            if (_cutsChain == into)
+                _cutsChain = null;
             foreach (var (_, edge) in into.Edges)
                 edge.InvalidateCache();
         }

@@ -17,9 +17,13 @@ public static class ExtTspScore
 
     /// <summary>The score of one jump from a block at <paramref name="sourceAddress"/> to one at <paramref name="targetAddress"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static double Jump(ulong sourceAddress, ulong sourceSize, ulong targetAddress, ulong count, bool isConditional)
+    public static double Jump(ulong sourceAddress, ulong sourceSize, ulong targetAddress, ulong count, bool isConditional) =>
+        JumpFromEnd(sourceAddress + sourceSize, targetAddress, count, isConditional);
+
+    /// <summary>The score of one jump from a block ending at <paramref name="end"/> (its address plus its size) to one at <paramref name="targetAddress"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double JumpFromEnd(ulong end, ulong targetAddress, ulong count, bool isConditional)
     {
-        ulong end = sourceAddress + sourceSize;
         if (end == targetAddress)
             return count * (isConditional ? FallThroughWeightConditional : FallThroughWeightUnconditional);
         if (end < targetAddress)
@@ -27,6 +31,7 @@ public static class ExtTspScore
         return Decay(end - targetAddress, BackwardDistance, count, BackwardWeight);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static double Decay(ulong distance, ulong maximum, ulong count, double weight) =>
         distance > maximum ? 0 : weight * (1.0 - (double)distance / maximum) * count;
 

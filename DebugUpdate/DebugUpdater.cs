@@ -53,7 +53,6 @@ public static class DebugUpdater
         var packageUnits = file.SplitFiles.Select(f => f.IsPackage ? new UnitOutput[f.Units.Count] : null).ToArray();
         var shared = SharedContributions.Find(file);
         var buckets = UnitPartitioner.Partition(file, shared);
-        var lineOwners = LineTableOwners(file);
         var indexes = IndexUpdate.Plan(file, options.CreateDebugNames);
         var partition = clock.Elapsed;
 
@@ -73,26 +72,21 @@ public static class DebugUpdater
         {
             var bucketClock = Stopwatch.StartNew();
             var outputs = new UnitOutput[buckets[b].Length];
-            List<SharedAddressTable>? sharedTables = null;
+            Dictionary<int, SharedAddressTable>? sharedTables = null; // by owner unit
             for (int i = 0; i < buckets[b].Length; i++)
             {
                 int u = buckets[b][i];
                 var unit = file.Units[u];
                 SharedAddressTable? sharedAddresses = null;
-                if (shared.SharesAddressTable(unit, out int tableOwner))
-                {
-                    sharedTables ??= [];
-                    // The partition put every unit naming the table into this bucket, the owner (the first) before the others.
-                    sharedAddresses = tableOwner == u ? null : sharedTables.Find(t => t.OwnerUnit == tableOwner);
-                    if (sharedAddresses is null)
-                        sharedTables.Add(sharedAddresses = new SharedAddressTable(UnitRewriteContext.SeededAddressPool(unit), tableOwner));
-                }
+                // The partition put every unit naming the table into this bucket, the owner (the first) before the others.
+                if (shared.SharesAddressTable(unit, out int tableOwner) && !(sharedTables ??= []).TryGetValue(tableOwner, out sharedAddresses))
+                    sharedTables.Add(tableOwner, sharedAddresses = new SharedAddressTable(file.Units[tableOwner]));
                 var context = new UnitRewriteContext(unit, map, warnings, scratch, sharedAddresses: sharedAddresses)
                 {
                     SharesRangeLists = shared.SharesRangeLists(unit),
                     SharesLocationLists = shared.SharesLocationLists(unit),
                 };
-                int owner = unit.StmtList is { } stmtList ? lineOwners[stmtList] : -1;
+                int owner = shared.LineTableOwner(unit);
                 var line = owner == u ? LineTableRewriter.Rewrite(unit, map, scratch) : null;
                 SkeletonShare? share = null;
                 UnitOutput? splitOutput = null;
@@ -121,8 +115,9 @@ public static class DebugUpdater
                 unit.SplitUnit?.ReleaseDies();
             }
             // A shared address table, complete once the last of its units is rebuilt.
-            foreach (var table in sharedTables ?? [])
-                table.Write(file.Units[table.OwnerUnit].Header.AddressSize, file.Units[table.OwnerUnit].Header.OffsetSize);
+            if (sharedTables is not null)
+                foreach (var table in sharedTables.Values)
+                    table.Write();
             // Nothing outside the bucket refers to its units by ref_addr: their DIE indexes are done
             // with. A type unit's may still be read by another bucket's name collection (a
             // ref_sig8 specification or abstract origin), so its storage is left to the GC, not
@@ -244,15 +239,5 @@ public static class DebugUpdater
             if (files[i] == file)
                 return i;
         throw new InvalidOperationException("a split unit's file is not among the split files");
-    }
-
-    /// <summary>Each line table is rewritten once, by the first unit that names it.</summary>
-    private static Dictionary<ulong, int> LineTableOwners(DwarfFile file)
-    {
-        var owners = new Dictionary<ulong, int>();
-        foreach (var unit in file.Units)
-            if (unit.StmtList is { } stmtList)
-                owners.TryAdd(stmtList, unit.Index);
-        return owners;
     }
 }

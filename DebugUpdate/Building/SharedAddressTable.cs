@@ -1,3 +1,5 @@
+using Rewriter.DebugUpdate.Reading;
+
 namespace Rewriter.DebugUpdate.Building;
 
 /// <summary>
@@ -7,16 +9,17 @@ namespace Rewriter.DebugUpdate.Building;
 /// first of them contributes the table, written once the bucket's last unit is done; the others'
 /// addr_base names that contribution. A table per unit would repeat the whole input table in each.
 /// </summary>
-public sealed class SharedAddressTable(AddressPool pool, int ownerUnit)
+/// <param name="owner">the unit whose contribution holds the table: the first naming it</param>
+public sealed class SharedAddressTable(DwarfUnit owner)
 {
-    public AddressPool Pool { get; } = pool;
+    /// <summary>The addresses of the table, seeded from the input's.</summary>
+    public AddressPool Pool { get; } = UnitRewriteContext.SeededAddressPool(owner);
 
-    /// <summary>The unit whose contribution holds the table.</summary>
-    public int OwnerUnit { get; } = ownerUnit;
+    public int OwnerUnit => owner.Index;
 
     /// <summary>The owner's contribution: filled by <see cref="Write"/>.</summary>
     public ByteWriter Table { get; } = new(256);
 
     /// <summary>Writes the table with every address the units added; called once all of them are rebuilt.</summary>
-    public void Write(int addressSize, int offsetSize) => UnitRewriter.WriteAddressTable(Table, Pool, dwarf5: true, addressSize, offsetSize);
+    public void Write() => UnitRewriter.WriteAddressTable(Table, Pool, dwarf5: true, owner.Header.AddressSize, owner.Header.OffsetSize);
 }

@@ -479,12 +479,12 @@ public sealed class UnitRewriter
                 // A .dwo's line tables (file names of its type units) hold no addresses: kept as they are.
                 case DwAt.StmtList when !_unit.IsSplit:
                     RequireContribution(value, _lineOwner >= 0);
-                    WriteSectionOffset(value, spec, OutputSection.Line, _lineOwner, 0);
+                    WriteSectionOffset(value, spec, OutputSection.Line, 0);
                     continue;
                 case DwAt.AddrBase or DwAt.GnuAddrBase:
                     RequireContribution(value, _unit.AddrBase != null);
                     // The GNU DWARF 4 table has no header: its base is its first entry.
-                    WriteSectionOffset(value, spec, OutputSection.Addr, _unit.Index, Dwarf5 ? (ulong)(OffsetSize == 8 ? 16 : 8) : 0);
+                    WriteSectionOffset(value, spec, OutputSection.Addr, Dwarf5 ? (ulong)(OffsetSize == 8 ? 16 : 8) : 0);
                     continue;
                 case DwAt.GnuRangesBase when _share is not null && !_unit.IsSplit:
                     // Set once the contribution is known to exist (see FinishRangesBase).
@@ -497,11 +497,11 @@ public sealed class UnitRewriter
                     continue;
                 case DwAt.RnglistsBase:
                     RequireContribution(value, Dwarf5 && _unit.RnglistsBase != null);
-                    WriteSectionOffset(value, spec, OutputSection.Rnglists, _unit.Index, (ulong)ListTableHeader.HeaderSize(OffsetSize));
+                    WriteSectionOffset(value, spec, OutputSection.Rnglists, (ulong)ListTableHeader.HeaderSize(OffsetSize));
                     continue;
                 case DwAt.LoclistsBase:
                     RequireContribution(value, Dwarf5 && _unit.LoclistsBase != null);
-                    WriteSectionOffset(value, spec, OutputSection.Loclists, _unit.Index, (ulong)ListTableHeader.HeaderSize(OffsetSize));
+                    WriteSectionOffset(value, spec, OutputSection.Loclists, (ulong)ListTableHeader.HeaderSize(OffsetSize));
                     continue;
                 case DwAt.StartScope when value.Kind is AttributeValueKind.SectionOffset or AttributeValueKind.RangeListIndex:
                     WriteRangeList(_context.TranslateRanges(_unit.ReadRangeList(in value)),
@@ -976,7 +976,8 @@ public sealed class UnitRewriter
         _ => _unit.Index,
     };
 
-    private void WriteSectionOffset(in AttributeValue value, in AttributeSpec spec, OutputSection target, int targetUnit, ulong addend)
+    /// <summary>An offset into a section contribution (<see cref="TargetUnit"/>'s), patched at merge.</summary>
+    private void WriteSectionOffset(in AttributeValue value, in AttributeSpec spec, OutputSection target, ulong addend)
     {
         var form = spec.Form is DwForm.Data4 or DwForm.Data8 or DwForm.SecOffset ? spec.Form : DwForm.SecOffset;
         int size = form == DwForm.Data4 ? 4 : form == DwForm.Data8 ? 8 : OffsetSize;

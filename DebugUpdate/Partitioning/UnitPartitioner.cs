@@ -31,17 +31,10 @@ public static class UnitPartitioner
                 parent[Math.Max(ra, rb)] = Math.Min(ra, rb);
         }
 
-        var lineTableUser = new Dictionary<ulong, int>();
-        var addressTableUser = new Dictionary<ulong, int>();
         foreach (var unit in units)
         {
-            if (unit.StmtList is { } stmtList)
-            {
-                if (lineTableUser.TryGetValue(stmtList, out int other))
-                    Union(other, unit.Index);
-                else
-                    lineTableUser.Add(stmtList, unit.Index);
-            }
+            if (shared.LineTableOwner(unit) is var lineOwner and >= 0)
+                Union(lineOwner, unit.Index);
             // Units naming one address table share its pool (clang -flto: one table for all).
             if (shared.SharesAddressTable(unit, out int tableOwner))
                 Union(tableOwner, unit.Index);

@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using Rewriter.Common;
 using Rewriter.DebugUpdate.Reading;
 
@@ -56,23 +58,24 @@ public sealed class CodeAddressMap : IRangeTranslator
     /// <param name="exactEnds">the end of each instruction's own bytes, or null to use its coverage</param>
     /// <param name="fragments">every output fragment of every moved function</param>
     public CodeAddressMap(ulong[] inputs, ulong[] outputs, ulong[]? exactEnds, IEnumerable<Fragment> fragments)
-        : this(new Columns((ulong[])inputs.Clone(), (ulong[])outputs.Clone(), (ulong[]?)exactEnds?.Clone()), fragments)
+        : this(new Columns((ulong[])inputs.Clone(), (ulong[])outputs.Clone(), (ulong[]?)exactEnds?.Clone(), Owned: true), fragments)
     {
     }
 
     /// <summary>
-    /// As the constructor, keeping the arrays given (sorting them in place when they are not in
-    /// input order) instead of copying them: the caller gives them up and must not touch them again.
+    /// As the constructor, reading the columns given where they are instead of copying them (they
+    /// are immutable; when they are not in input order the map sorts copies).
     /// </summary>
-    public static CodeAddressMap Adopt(ulong[] inputs, ulong[] outputs, ulong[]? exactEnds, IEnumerable<Fragment> fragments) =>
-        new(new Columns(inputs, outputs, exactEnds), fragments);
+    public static CodeAddressMap Share(ImmutableArray<ulong> inputs, ImmutableArray<ulong> outputs, ImmutableArray<ulong>? exactEnds, IEnumerable<Fragment> fragments) =>
+        new(new Columns(ImmutableCollectionsMarshal.AsArray(inputs)!, ImmutableCollectionsMarshal.AsArray(outputs)!,
+            exactEnds is { } ends ? ImmutableCollectionsMarshal.AsArray(ends) : null, Owned: false), fragments);
 
-    /// <summary>The per-instruction arrays a map keeps as its own.</summary>
-    private readonly record struct Columns(ulong[] Inputs, ulong[] Outputs, ulong[]? ExactEnds);
+    /// <summary>The per-instruction arrays of a map: its own copies (Owned), or shared ones it never writes.</summary>
+    private readonly record struct Columns(ulong[] Inputs, ulong[] Outputs, ulong[]? ExactEnds, bool Owned);
 
-    private CodeAddressMap(Columns adopted, IEnumerable<Fragment> fragments)
+    private CodeAddressMap(Columns columns, IEnumerable<Fragment> fragments)
     {
-        var (inputs, outputs, exactEnds) = adopted;
+        var (inputs, outputs, exactEnds, owned) = columns;
         if (inputs.Length != outputs.Length || (exactEnds != null && exactEnds.Length != inputs.Length))
             throw new ArgumentException("every input instruction needs one output address (and end)");
         // PERF: a program whose every function moved has millions of instructions here; emission's
@@ -82,6 +85,7 @@ public sealed class CodeAddressMap : IRangeTranslator
         ulong[]? ends = exactEnds;
         if (!IsAscending(inputs))
         {
+            _inputs = owned ? inputs : (ulong[])inputs.Clone(); // sorted in place
             var order = KeySort.SortCarryingIndexes(_inputs);
             _outputs = KeySort.Permute(outputs, order);
             ends = exactEnds != null ? KeySort.Permute(exactEnds, order) : null;

@@ -10,9 +10,9 @@ namespace Rewriter.Cli;
 /// </summary>
 public static class AddressMapAdapter
 {
-    // PERF: one copy of each column (a program whose every function moved has millions of
-    // instructions), handed over to the debug update's map rather than copied again there.
+    // PERF: the columns are shared, not copied (a program whose every function moved has millions
+    // of instructions).
     public static CodeAddressMap From(AddressMap map) =>
-        CodeAddressMap.Adopt(map.InputStarts.ToArray(), map.OutputStarts.ToArray(), map.OutputEnds.ToArray(),
+        CodeAddressMap.Share(map.InputStarts, map.OutputStarts, map.OutputEnds,
             map.Fragments.Select(f => new CodeAddressMap.Fragment(f.InputStart, f.InputEnd, f.OutputStart, f.OutputSize, f.IsCold)));
 }

@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using Rewriter.Common;
 
 namespace Rewriter.Model;
@@ -69,13 +71,15 @@ public sealed class AddressMap
     }
 
     /// <summary>Every mapped instruction's input start, in input order (that of <see cref="Pairs"/>); <see cref="OutputStarts"/> and <see cref="OutputEnds"/> run parallel to it.</summary>
-    public ReadOnlySpan<ulong> InputStarts => _inputs;
+    // No copies: the debug update reads these columns where they are (at millions of instructions,
+    // a copy of each is a large allocation and, with it, a collection of the whole heap).
+    public ImmutableArray<ulong> InputStarts => ImmutableCollectionsMarshal.AsImmutableArray(_inputs);
 
     /// <summary>Each mapped instruction's output start, parallel to <see cref="InputStarts"/>.</summary>
-    public ReadOnlySpan<ulong> OutputStarts => _outputs;
+    public ImmutableArray<ulong> OutputStarts => ImmutableCollectionsMarshal.AsImmutableArray(_outputs);
 
     /// <summary>The end of each mapped instruction's own output bytes, parallel to <see cref="InputStarts"/>.</summary>
-    public ReadOnlySpan<ulong> OutputEnds => _outputEnds;
+    public ImmutableArray<ulong> OutputEnds => ImmutableCollectionsMarshal.AsImmutableArray(_outputEnds);
 
     /// <summary>(input start, output start, output end) for every mapped instruction, by input address.</summary>
     public IEnumerable<(ulong Input, ulong Output, ulong OutputEnd)> Instructions()

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Rewriter.DebugUpdate.Reading;
 using Rewriter.DebugUpdate.Tests.Support;
 using Rewriter.DebugUpdate.Verification;
@@ -27,17 +28,19 @@ public sealed class CodeAddressMapTests
     }
 
     [Fact]
-    public void An_adopted_map_out_of_input_order_translates_as_a_copied_one()
+    public void A_shared_map_out_of_input_order_translates_as_a_copied_one_and_leaves_its_columns_alone()
     {
-        ulong[] inputs = [0x100c, 0x1000, 0x1006, 0x1004], outputs = [0xa000, 0x9000, 0x9004, 0x9004], ends = [0xa004, 0x9004, 0x9008, 0x9004];
-        var adopted = CodeAddressMap.Adopt(inputs, outputs, ends,
+        ImmutableArray<ulong> inputs = [0x100c, 0x1000, 0x1006, 0x1004], outputs = [0xa000, 0x9000, 0x9004, 0x9004], ends = [0xa004, 0x9004, 0x9008, 0x9004];
+        var shared = CodeAddressMap.Share(inputs, outputs, ends,
             [new Fragment(0x1000, 0x1010, 0x9000, 0xa), new Fragment(0x1000, 0x1010, 0xa000, 0x4, IsCold: true)]);
         var copied = Map();
         foreach (ulong input in new ulong[] { 0x1000, 0x1004, 0x1006, 0x100c, 0x2000 })
-            Translate(adopted, input).ShouldBe(Translate(copied, input));
-        Translate(adopted, 0x1000, 0x1010).ShouldBe(Translate(copied, 0x1000, 0x1010));
-        adopted.TryTranslateEnd(new InputAddress(0x100c), out var end).ShouldBeTrue();
+            Translate(shared, input).ShouldBe(Translate(copied, input));
+        Translate(shared, 0x1000, 0x1010).ShouldBe(Translate(copied, 0x1000, 0x1010));
+        shared.TryTranslateEnd(new InputAddress(0x100c), out var end).ShouldBeTrue();
         end.Value.ShouldBe(0x9008UL);
+        inputs.ShouldBe([0x100cUL, 0x1000, 0x1006, 0x1004]);
+        outputs.ShouldBe([0xa000UL, 0x9000, 0x9004, 0x9004]);
     }
 
     [Fact]

@@ -94,7 +94,7 @@ public sealed class CodeAddressMap : IRangeTranslator
         Fragments = sortedFragments;
         _moved = AddressRange.Normalize(sortedFragments.Select(f => new AddressRange(f.InputStart, f.InputEnd))).ToArray();
         _byInput = sortedFragments.OrderBy(f => f.InputStart).ThenBy(f => f.OutputStart).ToArray();
-        _outputOrder = KeySort.StableOrder(_outputs);
+        _outputOrder = OutputOrder.Of(_outputs, ends);
         _coverageEnds = CoverageEnds(_outputs, _outputOrder, ends, sortedFragments);
         _exactEnds = ends ?? _coverageEnds;
         _runEnds = RunEnds(_outputs, _coverageEnds);

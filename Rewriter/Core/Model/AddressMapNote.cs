@@ -39,6 +39,7 @@ public static class AddressMapNote
     {
         var fragments = map.Fragments;
         var members = AssignToFragments(map, fragments);
+        ReadOnlySpan<ulong> inputs = map.InputStarts.AsSpan(), outputs = map.OutputStarts.AsSpan(), ends = map.OutputEnds.AsSpan();
         var body = new NoteBuffer(64 + map.Count);
         body.AddU32(FormatVersion);
         body.AddUnsigned((ulong)fragments.Count);
@@ -54,12 +55,13 @@ public static class AddressMapNote
             body.AddUnsigned(fragment.InputEnd - fragment.InputStart);
             body.AddUnsigned(fragment.OutputStart);
             body.AddUnsigned(fragment.OutputSize);
-            var entries = members[f];
-            body.AddUnsigned((ulong)entries.Count);
+            var entries = members.Of(f);
+            body.AddUnsigned((ulong)entries.Length);
             ulong input = fragment.InputStart, output = fragment.OutputStart;
             lengths.Clear();
-            foreach (var (entryInput, entryOutput, entryEnd) in entries)
+            foreach (int entry in entries)
             {
+                ulong entryInput = inputs[entry], entryOutput = outputs[entry], entryEnd = ends[entry];
                 ulong length = entryEnd - entryOutput;
                 if (length > MaxLength)
                     throw new InvalidOperationException($"the instruction at input 0x{entryInput:x} has {length} bytes of output");
@@ -226,36 +228,70 @@ public static class AddressMapNote
     /// instruction maps to the end) and input range hold it — with each fragment's instructions
     /// in output order (a dropped one before the instruction at its place).
     /// </summary>
-    private static List<(ulong Input, ulong Output, ulong End)>[] AssignToFragments(AddressMap map, IReadOnlyList<FragmentPlacement> fragments)
+    /// <summary>
+    /// Each fragment's instructions, as indexes into the map's columns: <c>Order[Starts[f]..Starts[f + 1]]</c>
+    /// are fragment f's, by output address; at one address a dropped instruction (no bytes) first;
+    /// then by input.
+    /// </summary>
+    private readonly record struct FragmentMembers(int[] Order, int[] Starts)
     {
-        var members = new List<(ulong, ulong, ulong)>[fragments.Count];
-        for (int f = 0; f < members.Length; f++)
-            members[f] = [];
-        var starts = fragments.Select(f => f.OutputStart).ToArray();
-        foreach (var entry in map.Instructions())
-        {
-            int f = Array.BinarySearch(starts, entry.Output);
-            f = f >= 0 ? LastWithStart(starts, f) : ~f - 1;
-            while (f >= 0 && !Holds(fragments[f], entry.Input, entry.Output))
-                f--;
-            if (f < 0)
-                throw new InvalidOperationException($"the instruction at input 0x{entry.Input:x} (output 0x{entry.Output:x}) lies in no fragment of the address map");
-            members[f].Add(entry);
-        }
-        foreach (var list in members)
-            list.Sort(OutputOrder);
-        return members;
+        public ReadOnlySpan<int> Of(int fragment) => Order.AsSpan(Starts[fragment], Starts[fragment + 1] - Starts[fragment]);
     }
 
-    /// <summary>By output address; at one address a dropped instruction (no bytes) first; then by input.</summary>
-    private static int OutputOrder((ulong Input, ulong Output, ulong End) a, (ulong Input, ulong Output, ulong End) b)
+    // PERF: indexes grouped by a counting pass and sorted by a packed key, not a list of tuples per
+    // fragment sorted by a comparison (a program whose every function moved has millions).
+    private static FragmentMembers AssignToFragments(AddressMap map, IReadOnlyList<FragmentPlacement> fragments)
     {
-        if (a.Output != b.Output)
-            return a.Output.CompareTo(b.Output);
-        bool aEmpty = a.End == a.Output, bEmpty = b.End == b.Output;
-        if (aEmpty != bEmpty)
-            return aEmpty ? -1 : 1;
-        return a.Input.CompareTo(b.Input);
+        ReadOnlySpan<ulong> inputs = map.InputStarts.AsSpan(), outputs = map.OutputStarts.AsSpan(), ends = map.OutputEnds.AsSpan();
+        var starts = fragments.Select(f => f.OutputStart).ToArray();
+        var holder = new int[inputs.Length];
+        var counts = new int[fragments.Count + 1];
+        for (int i = 0; i < inputs.Length; i++)
+        {
+            int f = Array.BinarySearch(starts, outputs[i]);
+            f = f >= 0 ? LastWithStart(starts, f) : ~f - 1;
+            while (f >= 0 && !Holds(fragments[f], inputs[i], outputs[i]))
+                f--;
+            if (f < 0)
+                throw new InvalidOperationException($"the instruction at input 0x{inputs[i]:x} (output 0x{outputs[i]:x}) lies in no fragment of the address map");
+            holder[i] = f;
+            counts[f + 1]++;
+        }
+        for (int f = 0; f < fragments.Count; f++)
+            counts[f + 1] += counts[f];
+        var order = new int[inputs.Length];
+        var next = counts[..^1];
+        for (int i = 0; i < inputs.Length; i++)
+            order[next[holder[i]]++] = i; // in input order within each fragment
+        var keys = new ulong[inputs.Length];
+        for (int k = 0; k < order.Length; k++)
+        {
+            int i = order[k];
+            // Output, then a dropped instruction first: the output is far below 2^63 in an x86-64 program.
+            if (outputs[i] > long.MaxValue)
+                throw new InvalidOperationException($"the instruction at input 0x{inputs[i]:x} has output address 0x{outputs[i]:x}");
+            keys[k] = outputs[i] << 1 | (ends[i] == outputs[i] ? 0UL : 1UL);
+        }
+        for (int f = 0; f < fragments.Count; f++)
+        {
+            var fragmentKeys = keys.AsSpan(counts[f], counts[f + 1] - counts[f]);
+            var members = order.AsSpan(counts[f], fragmentKeys.Length);
+            fragmentKeys.Sort(members);
+            // The sort is not stable: equal keys (dropped instructions at one address) back into input order.
+            for (int k = 1; k < fragmentKeys.Length;)
+            {
+                if (fragmentKeys[k] != fragmentKeys[k - 1])
+                {
+                    k++;
+                    continue;
+                }
+                int runStart = k - 1;
+                while (k < fragmentKeys.Length && fragmentKeys[k] == fragmentKeys[runStart])
+                    k++;
+                members[runStart..k].Sort();
+            }
+        }
+        return new FragmentMembers(order, counts);
     }
 
     private static int LastWithStart(ulong[] starts, int index)

@@ -22,6 +22,7 @@ public class AddressMapNoteTests
             // f hot at 0x5000: input 0x1000.. in order 0x1000, 0x1004, then 0x1010 (moved up), then 0x1008
             (0x1000, 0x5000, 0x5004),
             (0x1004, 0x5004, 0x5006), // a 6-byte jcc shortened to 2 bytes
+            (0x100c, 0x5006, 0x5006), // two dropped instructions at one place
             (0x100a, 0x5006, 0x5006), // dropped jmp: at the next instruction's place
             (0x1010, 0x5006, 0x5009),
             (0x1008, 0x500e, 0x5010), // after a 5-byte jump the rewriter added at 0x5009
